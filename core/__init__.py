@@ -1,0 +1,18 @@
+"""The API plugins import: hook markers, record types, errors and the facade's type.
+
+A plugin imports only from here (``from floorwalker.core import hookimpl, ScoreRule, …``).
+"""
+
+from .errors import (Conflict, FloorwalkerError, NotFound, PeriodClosed, PermissionDenied,
+                     StorageError, ValidationError)
+from .floorwalker import Floorwalker
+from .hookspecs import hookimpl
+from .i18n import N_
+from .records import (KPI, AgentSection, Blocker, Importer, NavItem, ReportSection, Route,
+                      ScoreRule, Setting, SheetColumn, Widget)
+
+__all__ = [
+    "AgentSection", "Blocker", "Conflict", "Floorwalker", "FloorwalkerError", "Importer", "KPI",
+    "N_", "NavItem", "NotFound", "PeriodClosed", "PermissionDenied", "ReportSection", "Route",
+    "ScoreRule", "Setting", "SheetColumn", "StorageError", "ValidationError", "Widget", "hookimpl",
+]

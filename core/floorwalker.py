@@ -1,0 +1,87 @@
+"""The `Floorwalker` facade: one company's data folder, its plugins and the core services.
+
+Built by `open_floorwalker()` (a factory: importing this module touches no data). The same
+object is handed to every hook as ``floorwalker``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+import pluggy
+
+from .i18n import DEFAULT_LOCALE, normalize_locale
+from .ledger import Ledger
+from .people import Agents, Teams
+from .periods import Periods
+from .plugins import collect_rules, collect_settings, make_plugin_manager, plugin_names, project_hook
+from .projects import Projects
+from .store import CORE, Store
+from .users import Users
+
+INSTALL = "install"
+
+
+def data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """The data folder: the explicit one, else $FLOORWALKER_DATA, else ./data."""
+    return Path(explicit or os.environ.get("FLOORWALKER_DATA") or "data").resolve()
+
+
+def read_allowlist(store: Store) -> list[str]:
+    return list(store.table(CORE, "settings").get(INSTALL, {}).get("plugins_allowlist", []))
+
+
+class Floorwalker:
+    """One install: the store, the plugin manager, and the services built on them."""
+
+    def __init__(self, store: Store, pm: pluggy.PluginManager):
+        self.store = store
+        self.pm = pm
+        self.rules = collect_rules(pm)
+        self.settings_schemas = collect_settings(pm)
+        self.projects = Projects(self)
+        self.teams = Teams(self)
+        self.agents = Agents(self)
+        self.users = Users(self)
+        self.periods = Periods(self)
+        self.ledger = Ledger(self)
+
+    def plugin_names(self) -> list[str]:
+        return plugin_names(self.pm)
+
+    def project_hook(self, project: dict, hook_name: str):
+        """The caller of a project-scoped hook: only the project's enabled plugins answer."""
+        return project_hook(self.pm, hook_name, project["plugins"])
+
+    # ------------------------------------------------------------ install settings
+
+    def install_settings(self) -> dict:
+        return dict(self.store.table(CORE, "settings").get(INSTALL, {}))
+
+    def set_install(self, actor: str, **changes) -> dict:
+        with self.store.transaction(CORE, actor, "install.settings") as tx:
+            current = tx.get("settings", INSTALL)
+            if current is None:
+                return tx.insert("settings", {"id": INSTALL, **changes})
+            return tx.update("settings", INSTALL, changes)
+
+    def default_locale(self) -> str:
+        return normalize_locale(self.install_settings().get("default_locale", DEFAULT_LOCALE))
+
+    @cached_property
+    def initialised(self) -> bool:
+        return bool(self.store.table(CORE, "users"))
+
+
+def open_floorwalker(folder: str | os.PathLike | None = None, *, pm: pluggy.PluginManager | None = None,
+                     check: bool = True, **store_options) -> Floorwalker:
+    """Open the data folder: validate every file (refusing a damaged one by name), then load
+    the built-in plugins and the allowlisted third-party ones."""
+    store = Store(data_dir(folder), **store_options)
+    if check:
+        store.check()
+    if pm is None:
+        pm = make_plugin_manager(read_allowlist(store))
+    return Floorwalker(store, pm)

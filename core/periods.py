@@ -1,0 +1,67 @@
+"""Periods: a month of a project is open until it is closed; closed months are locked.
+
+Closing asks every enabled plugin for blockers, lets them finalise the month while it is still
+open (`on_period_closing`), then records the month as closed in core.json — from that moment the
+store refuses every write dated inside it (`Store._check_periods`) — and notifies
+(`on_period_closed`). A closed month is never reopened: corrections are adjustments in an open
+month that name the closed one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import validate
+from .errors import Conflict
+from .i18n import N_
+from .store import CORE, now_iso
+
+
+class Periods:
+    def __init__(self, fw):
+        self.fw = fw
+
+    def state(self, project: str, month: str) -> str:
+        return "closed" if month in self.fw.store.closed_months(project) else "open"
+
+    def closed(self, project: str) -> dict[str, dict]:
+        return {p["month"]: p for p in self.fw.store.read(CORE).index("periods", "project").get(project, [])}
+
+    def list(self, project: str, first: str | None = None) -> list[dict]:
+        """Every month from the project's first data (or *first*) to the current month."""
+        project_doc = self.fw.projects.get(project)
+        today = dt.date.today().isoformat()[:7]
+        start = first or project_doc["created_at"][:7]
+        agents = self.fw.agents.in_project(project, "0000-01-01", "9999-12-31")
+        hired = [a["start"][:7] for _, a in agents]
+        start = min([start, *hired]) if hired else start
+        closed = self.closed(project)
+        return [closed.get(m, {"project": project, "month": m, "state": "open"})
+                for m in validate.months_between(start, today)]
+
+    def blockers(self, project: str, month: str) -> list:
+        project_doc = self.fw.projects.get(project)
+        found = self.fw.project_hook(project_doc, "period_blockers")(
+            floorwalker=self.fw, project=project_doc, period=month)
+        return [b for group in found for b in group]
+
+    def close(self, project: str, month: str, actor: str, user: dict | None = None) -> dict:
+        project_doc = self.fw.projects.get(project)
+        month = validate.month(month)
+        if self.state(project, month) == "closed":
+            raise Conflict(N_("{month} of project {project} is already closed"), month=month,
+                           project=project)
+        if month >= dt.date.today().isoformat()[:7]:
+            raise Conflict(N_("{month} has not ended yet"), month=month)
+        blockers = self.blockers(project, month)
+        if blockers:
+            raise Conflict(N_("{month} cannot close: {blockers}"), month=month,
+                           blockers="; ".join(f"{b.title_en} ({b.count})" for b in blockers))
+        caller = lambda name: self.fw.project_hook(project_doc, name)  # noqa: E731
+        caller("on_period_closing")(floorwalker=self.fw, project=project_doc, period=month, user=user)
+        doc = {"id": f"{project}:{month}", "project": project, "month": month, "state": "closed",
+               "closed_at": now_iso(), "closed_by": actor}
+        with self.fw.store.transaction(CORE, actor, "period.close") as tx:
+            tx.insert("periods", doc)
+        caller("on_period_closed")(floorwalker=self.fw, project=project_doc, period=month, user=user)
+        return doc

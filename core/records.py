@@ -1,0 +1,170 @@
+"""The typed records that hooks return. The core checks their type and refuses duplicates.
+
+Titles come in both languages (`title_en`, `title_zh`); `title(locale)` picks one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+RULE_KINDS = ("bonus", "light", "medium", "severe", "dismissal", "judgement", "escalation",
+              "adjustment", "result")
+
+
+@dataclass(frozen=True)
+class _Titled:
+    def title(self, locale: str) -> str:
+        return self.title_zh if locale.startswith("zh") and self.title_zh else self.title_en
+
+
+@dataclass(frozen=True)
+class ScoreRule(_Titled):
+    """A rule of the score catalogue: fixed points, or a range the recorder picks within.
+
+    `points` is the default; `min_points`/`max_points` bound what a recorder may pick (equal to
+    `points` for a fixed rule). `flags_dismissal` marks dismissal-level conduct.
+    `derived` rules are written by the system (month-end derivations), not picked by people.
+    """
+
+    code: str
+    kind: str
+    points: int
+    title_en: str
+    title_zh: str
+    min_points: int | None = None
+    max_points: int | None = None
+    flags_dismissal: bool = False
+    derived: bool = False
+    reason_required: bool = False
+
+    def __post_init__(self):
+        if self.kind not in RULE_KINDS:
+            raise ValueError(f"rule {self.code}: unknown kind {self.kind!r}")
+        if self.min_points is None:
+            object.__setattr__(self, "min_points", self.points)
+        if self.max_points is None:
+            object.__setattr__(self, "max_points", self.points)
+        if not self.min_points <= self.points <= self.max_points:
+            raise ValueError(f"rule {self.code}: default points outside its range")
+
+
+@dataclass(frozen=True)
+class Setting(_Titled):
+    """One per-project setting of a plugin, with its default and how to check a value.
+
+    `type` is one of "int", "float", "bool", "str", "choice", "json"; `choices` for "choice".
+    """
+
+    key: str
+    type: str
+    default: Any
+    title_en: str
+    title_zh: str
+    min: float | None = None
+    max: float | None = None
+    choices: tuple = ()
+    help_en: str = ""
+    help_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Blocker(_Titled):
+    """Something that must be settled before a month may close, with a link to settle it."""
+
+    plugin: str
+    title_en: str
+    title_zh: str
+    count: int = 1
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AgentSection(_Titled):
+    """A section of an agent's month page: a template and its context."""
+
+    plugin: str
+    title_en: str
+    title_zh: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavItem(_Titled):
+    plugin: str
+    title_en: str
+    title_zh: str
+    url: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Widget(_Titled):
+    """A dashboard widget: a template and its context."""
+
+    plugin: str
+    title_en: str
+    title_zh: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class KPI(_Titled):
+    """A figure for a project and period, with its unit and optional contract target."""
+
+    plugin: str
+    code: str
+    title_en: str
+    title_zh: str
+    value: float | None
+    unit: str = ""
+    target: float | None = None
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class ReportSection(_Titled):
+    plugin: str
+    title_en: str
+    title_zh: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SheetColumn(_Titled):
+    """A column a plugin adds to a month's score sheet: a value per agent number."""
+
+    plugin: str
+    key: str
+    title_en: str
+    title_zh: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Importer(_Titled):
+    """A file import a plugin offers: `run(floorwalker, project, rows, actor)` writes all or none."""
+
+    plugin: str
+    code: str
+    title_en: str
+    title_zh: str
+    columns: tuple
+    run: Callable
+
+
+@dataclass(frozen=True)
+class Route:
+    """A web route of a plugin, mounted under /p/{project}/{plugin}/ with its `action` checked."""
+
+    path: str
+    endpoint: Callable
+    action: str
+    methods: tuple = ("GET",)
+    name: str | None = None

@@ -1,0 +1,624 @@
+"""The store: every data file Floorwalker reads or writes goes through here.
+
+TinyDB is the document model (tables of documents, its Query language, its Table API for
+writes), but stock TinyDB loses data when two processes write, when killed mid-write and on a
+full disk, and re-parses its file on every query. This module keeps TinyDB's model and replaces
+what goes around it (see "Storage" in shared/architecture.md):
+
+* one file per shard: ``core`` for master data, ``projects/<slug>/<plugin>`` for a plugin's data
+  of a project, ``projects/<slug>/<table>/<YYYY-MM>`` for high-volume data of one month;
+* a ``filelock`` on ``<file>.lock`` held across read-change-write (`transaction`);
+* each commit serialises once (orjson), writes a temp file in the same folder, fsyncs it,
+  keeps the outgoing file as ``<file>.prev``, ``os.replace``s and fsyncs the folder — and only
+  then returns;
+* one commit is one operation, and carries its own audit entry in the same file (`_audit`),
+  computed by the store from what changed, so nothing pay-relevant escapes the audit;
+* a write that would change anything dated inside a closed month of a project is refused here,
+  in one place, for the core and every plugin alike;
+* reads come from an in-memory cache of parsed files keyed by (inode, mtime_ns, size) and the
+  generation number the file carries; files are re-stat'ed on every read, so a write by another
+  process is seen at once; per-shard indexes are built lazily and die with their generation;
+* a damaged file is refused by name, never read as empty; schema versions upgrade on open.
+
+Document ids are made by the application (ULIDs, or natural keys like a project slug given by
+the caller), never TinyDB's counters, so two processes cannot hand out the same id.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import secrets
+import shutil
+import threading
+import time
+from collections import OrderedDict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from .errors import CorruptFile, DiskFull, PeriodClosed, StorageError, StoreBusy, ValidationError
+from .i18n import N_
+
+SCHEMA_VERSION = 1
+# MIGRATIONS[i] upgrades the tables of a file from schema i + 1 to i + 2, in place.
+MIGRATIONS: list[Callable[[dict], None]] = []
+
+AUDIT_TABLE = "_audit"
+AUDIT_FULL_DOCS = 20  # an insert of more documents is audited by count and id range
+CORE = "core"
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*$")
+_MONTH_KEY = re.compile(r"/(\d{4}-\d{2})$")
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_id() -> str:
+    """A ULID: 26 characters, sortable by creation time, unique across processes."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(secrets.token_bytes(10), "big")
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime()) + f".{time.time_ns() // 1_000_000 % 1000:03d}"
+
+
+class FileOps:
+    """The file operations of a commit, one method each, so tests can inject failures."""
+
+    def open_temp(self, path: Path) -> int:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+
+    def write(self, fd: int, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+
+    def fsync(self, fd: int) -> None:
+        os.fsync(fd)
+
+    def close(self, fd: int) -> None:
+        os.close(fd)
+
+    def link(self, src: Path, dst: Path) -> None:
+        os.link(src, dst)
+
+    def replace(self, src: Path, dst: Path) -> None:
+        os.replace(src, dst)
+
+    def fsync_dir(self, folder: Path) -> None:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def free_bytes(self, folder: Path) -> int:
+        return shutil.disk_usage(folder).free
+
+
+@dataclass
+class Shard:
+    """One parsed file as it is on disk: read-only for callers, replaced whole by a commit."""
+
+    key: str
+    tables: dict[str, dict[str, dict]]
+    generation: int = 0
+    stat: tuple | None = None
+    size: int = 0
+    _indexes: dict = field(default_factory=dict, repr=False)
+
+    def table(self, name: str) -> dict[str, dict]:
+        """The documents of *name* by id. Do not modify: use a transaction."""
+        return self.tables.get(name, {})
+
+    def index(self, table: str, field_name: str) -> dict[Any, list[dict]]:
+        """Documents of *table* grouped by the value of *field_name*, built once per generation."""
+        cache_key = (table, field_name)
+        found = self._indexes.get(cache_key)
+        if found is None:
+            found = {}
+            for doc in self.table(table).values():
+                found.setdefault(doc.get(field_name), []).append(doc)
+            self._indexes[cache_key] = found
+        return found
+
+
+class _WorkingStorage(Storage):
+    """The TinyDB storage of one transaction: the working copy of the file's tables in memory."""
+
+    def __init__(self, tables: dict):
+        self.tables = tables
+
+    def read(self):
+        return self.tables
+
+    def write(self, data):
+        self.tables = data
+
+    def close(self):
+        pass
+
+
+class StoreTable(Table):
+    """A TinyDB table with string ids made by the application and copy-on-write documents.
+
+    TinyDB rebuilds the table's dict on every write, so the cached shard is never touched by
+    inserts and removals; updates change documents in place, so those are copied first.
+    """
+
+    document_id_class = str
+    _copy_docs = False
+
+    def _get_next_id(self):
+        return new_id()
+
+    def _update_table(self, updater):
+        if not self._copy_docs:
+            return super()._update_table(updater)
+
+        def copying(table):
+            for doc_id in list(table):
+                table[doc_id] = dict(table[doc_id])
+            updater(table)
+
+        return super()._update_table(copying)
+
+    def update(self, *args, **kwargs):
+        self._copy_docs = True
+        try:
+            return super().update(*args, **kwargs)
+        finally:
+            self._copy_docs = False
+
+    def update_multiple(self, *args, **kwargs):
+        self._copy_docs = True
+        try:
+            return super().update_multiple(*args, **kwargs)
+        finally:
+            self._copy_docs = False
+
+    def upsert(self, *args, **kwargs):
+        self._copy_docs = True
+        try:
+            return super().upsert(*args, **kwargs)
+        finally:
+            self._copy_docs = False
+
+
+class _TxDB(TinyDB):
+    table_class = StoreTable
+
+
+class Transaction:
+    """The working copy of one file during `Store.transaction`; use `table()` like TinyDB's."""
+
+    def __init__(self, shard: Shard):
+        self.shard = shard
+        self._storage = _WorkingStorage(dict(shard.tables))
+        self._db = _TxDB(storage=lambda: self._storage)
+        self.note: dict | None = None
+
+    def table(self, name: str) -> StoreTable:
+        if name == AUDIT_TABLE:
+            raise ValueError("the audit table is written by the store only")
+        return self._db.table(name, cache_size=0)
+
+    def docs(self, name: str) -> dict[str, dict]:
+        """The working documents of *name* by id, as they will be committed."""
+        return self._storage.tables.get(name, {})
+
+    def get(self, name: str, doc_id: str) -> dict | None:
+        return self.docs(name).get(doc_id)
+
+    @property
+    def tables(self) -> dict:
+        return self._storage.tables
+
+    def insert(self, name: str, doc: Mapping) -> dict:
+        """Insert *doc*; it keeps its own `id` or gets a new one. Returns the stored document."""
+        return self.insert_many(name, [doc])[0]
+
+    def insert_many(self, name: str, docs: Iterable[Mapping]) -> list[dict]:
+        """Insert many documents in one TinyDB write (never a loop of `insert`)."""
+        stored = [dict(doc) if doc.get("id") else {"id": new_id(), **doc} for doc in docs]
+        existing = self.docs(name)
+        for doc in stored:
+            if doc["id"] in existing:
+                raise ValueError(f"document {doc['id']!r} already exists in {name}")
+        self.table(name).insert_multiple(Document(doc, doc_id=doc["id"]) for doc in stored)
+        return stored
+
+    def update(self, name: str, doc_id: str, fields: Mapping) -> dict:
+        """Change *fields* of one document; returns the new document."""
+        if doc_id not in self.docs(name):
+            raise KeyError(doc_id)
+        self.table(name).update(dict(fields), doc_ids=[doc_id])
+        return self.docs(name)[doc_id]
+
+    def remove(self, name: str, doc_id: str) -> None:
+        self.table(name).remove(doc_ids=[doc_id])
+
+
+class Store:
+    """Safe, fast TinyDB shards under one data folder. The only code that opens a data file."""
+
+    def __init__(self, root: str | Path, *, lock_timeout: float = 10.0,
+                 cache_limit: int = 150 * 1024 * 1024, fs: FileOps | None = None):
+        self.root = Path(root)
+        self.lock_timeout = lock_timeout
+        self.cache_limit = cache_limit
+        self.fs = fs or FileOps()
+        self._cache: OrderedDict[str, Shard] = OrderedDict()
+        self._cache_bytes = 0
+        self._mutex = threading.RLock()
+
+    # ---------------------------------------------------------------- keys and paths
+
+    @staticmethod
+    def plugin_key(project: str, plugin: str) -> str:
+        return f"projects/{project}/{plugin}"
+
+    @staticmethod
+    def period_key(project: str, table: str, month: str) -> str:
+        return f"projects/{project}/{table}/{month}"
+
+    def path(self, key: str) -> Path:
+        if not _KEY.match(key):
+            raise ValueError(f"not a shard key: {key!r}")
+        return self.root / f"{key}.json"
+
+    def keys(self, prefix: str = "") -> list[str]:
+        """The keys of the files that exist under *prefix* (a folder-like key), sorted."""
+        base = self.root / prefix if prefix else self.root
+        if not base.exists():
+            return []
+        found = []
+        for path in base.rglob("*.json"):
+            rel = path.relative_to(self.root).as_posix()[: -len(".json")]
+            if _KEY.match(rel):
+                found.append(rel)
+        return sorted(found)
+
+    # ---------------------------------------------------------------- reading
+
+    def read(self, key: str) -> Shard:
+        """The file *key* as it is on disk now (an empty shard if it does not exist)."""
+        path = self.path(key)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            self._refuse_if_lost(key, path)
+            return Shard(key=key, tables={})
+        stat_key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        with self._mutex:
+            cached = self._cache.get(key)
+            if cached is not None and cached.stat == stat_key:
+                self._cache.move_to_end(key)
+                return cached
+        shard = self._load(key, path)
+        self._remember(shard)
+        return shard
+
+    def table(self, key: str, name: str) -> dict[str, dict]:
+        return self.read(key).table(name)
+
+    def _refuse_if_lost(self, key: str, path: Path) -> None:
+        prev = path.with_name(path.name + ".prev")
+        if prev.exists():
+            raise CorruptFile(str(path), N_("the file is missing but its .prev copy exists"))
+
+    def _load(self, key: str, path: Path) -> Shard:
+        try:
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                raw = fh.read()
+        except OSError as exc:
+            raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
+                               reason=exc.strerror or str(exc)) from exc
+        stat_key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        data = parse_file(path, raw)
+        meta = data.pop("_meta")
+        schema = meta["schema"]
+        if schema < SCHEMA_VERSION:
+            return self._migrate(key, path)
+        return Shard(key=key, tables=data, generation=meta["generation"], stat=stat_key,
+                     size=len(raw))
+
+    def _migrate(self, key: str, path: Path) -> Shard:
+        """Upgrade an old file under its lock, keeping the old one as .prev."""
+        with self._locked(key, path):
+            raw = path.read_bytes()
+            data = parse_file(path, raw)
+            meta = data.pop("_meta")
+            if meta["schema"] < SCHEMA_VERSION:
+                for step in MIGRATIONS[meta["schema"] - 1:]:
+                    step(data)
+                shard = Shard(key=key, tables={}, generation=meta["generation"])
+                return self._write(shard, data, {
+                    "id": new_id(), "at": now_iso(), "actor": "system", "action": "migrate",
+                    "file": key, "changes": [{"from_schema": meta["schema"],
+                                              "to_schema": SCHEMA_VERSION}]})
+        return self._load(key, path)
+
+    def _remember(self, shard: Shard) -> None:
+        with self._mutex:
+            old = self._cache.pop(shard.key, None)
+            if old is not None:
+                self._cache_bytes -= old.size
+            self._cache[shard.key] = shard
+            self._cache_bytes += shard.size
+            # parsed JSON takes several times its file size; evict least recently used
+            while self._cache_bytes * 6 > self.cache_limit and len(self._cache) > 1:
+                _, evicted = self._cache.popitem(last=False)
+                self._cache_bytes -= evicted.size
+
+    def forget(self) -> None:
+        """Drop the read cache (a restore replaced the files)."""
+        with self._mutex:
+            self._cache.clear()
+            self._cache_bytes = 0
+
+    # ---------------------------------------------------------------- writing
+
+    @contextmanager
+    def _locked(self, key: str, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path) + ".lock", timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(key) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextmanager
+    def transaction(self, key: str, actor: str, action: str) -> Iterator[Transaction]:
+        """Change file *key* as one audited, durable commit.
+
+        Yields a `Transaction` on a working copy read under the file's lock; when the block
+        ends without an error, the changes are checked against closed periods, audited as
+        *actor* doing *action*, and written. An error in the block writes nothing.
+        """
+        if not actor:
+            raise ValueError("every write needs an actor for the audit log")
+        path = self.path(key)
+        with self._locked(key, path):
+            shard = self.read(key)
+            tx = Transaction(shard)
+            yield tx
+            changes = self._changes(shard, tx.tables)
+            if not changes:
+                return
+            self._check_periods(key, changes)
+            entry = {"id": new_id(), "at": now_iso(), "actor": actor, "action": action,
+                     "file": key, "changes": [_summarise(c) for c in changes]}
+            if tx.note:
+                entry["note"] = tx.note
+            self._write(shard, tx.tables, entry)
+
+    def _changes(self, shard: Shard, working: dict) -> list[dict]:
+        changes = []
+        for name, docs in working.items():
+            before = shard.tables.get(name)
+            if docs is before:
+                continue
+            before = before or {}
+            inserted = [docs[i] for i in sorted(docs.keys() - before.keys())]
+            removed = [before[i] for i in before.keys() - docs.keys()]
+            updated = []
+            for doc_id, doc in docs.items():
+                old = before.get(doc_id)
+                if old is not None and old is not doc and old != doc:
+                    updated.append((doc_id, old, doc))
+            if inserted or removed or updated:
+                changes.append({"table": name, "inserted": inserted,
+                                "removed": removed, "updated": updated})
+        return changes
+
+    def _check_periods(self, key: str, changes: list[dict]) -> None:
+        """Refuse any change dated inside a closed month of the file's project."""
+        if not key.startswith("projects/"):
+            return
+        project = key.split("/")[1]
+        closed = self.closed_months(project)
+        if not closed:
+            return
+        file_month = _MONTH_KEY.search(key)
+        if file_month and file_month.group(1) in closed:
+            raise PeriodClosed(project, file_month.group(1))
+        for change in changes:
+            docs = change["inserted"] + change["removed"]
+            for _, old, new in change["updated"]:
+                docs += [old, new]
+            for doc in docs:
+                month = doc_month(doc)
+                if month in closed:
+                    raise PeriodClosed(project, month)
+
+    def closed_months(self, project: str) -> set[str]:
+        return {p["month"] for p in self.read(CORE).index("periods", "project").get(project, ())
+                if p.get("state") == "closed"}
+
+    def _write(self, shard: Shard, tables: dict, entry: dict) -> Shard:
+        """Serialise, check the disk, write a temp file, fsync, keep .prev, replace, fsync dir."""
+        path = self.path(shard.key)
+        audit = dict(tables.get(AUDIT_TABLE, {}))
+        audit[entry["id"]] = entry
+        generation = shard.generation + 1
+        body = {"_meta": {"schema": SCHEMA_VERSION, "generation": generation, "file": shard.key}}
+        body.update(tables)
+        body[AUDIT_TABLE] = audit
+        payload = orjson.dumps(body)
+        folder = path.parent
+        free = self.fs.free_bytes(folder)
+        if free < 2 * len(payload):
+            raise DiskFull(str(path), free, 2 * len(payload))
+        tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = self.fs.open_temp(tmp)
+            try:
+                self.fs.write(fd, payload)
+                self.fs.fsync(fd)
+            finally:
+                self.fs.close(fd)
+            if path.exists():
+                prev_tmp = tmp.with_name(tmp.name + ".prev")
+                self.fs.link(path, prev_tmp)
+                self.fs.replace(prev_tmp, path.with_name(path.name + ".prev"))
+            self.fs.replace(tmp, path)
+        except OSError as exc:
+            _unlink_quietly(tmp)
+            _unlink_quietly(tmp.with_name(tmp.name + ".prev"))
+            raise _write_error(path, exc) from exc
+        try:
+            self.fs.fsync_dir(folder)
+        except OSError as exc:
+            self._roll_back(path, shard)
+            raise _write_error(path, exc) from exc
+        st = os.stat(path)
+        data = dict(tables)
+        data[AUDIT_TABLE] = audit
+        new = Shard(key=shard.key, tables=data, generation=generation,
+                    stat=(st.st_ino, st.st_mtime_ns, st.st_size), size=len(payload))
+        self._remember(new)
+        return new
+
+    def _roll_back(self, path: Path, shard: Shard) -> None:
+        """The folder could not be synced after the replace: put the previous file back."""
+        prev = path.with_name(path.name + ".prev")
+        if shard.stat is None:
+            _unlink_quietly(path)
+        elif prev.exists():
+            back = path.with_name(f".{path.name}.rollback.tmp")
+            os.link(prev, back)
+            os.replace(back, path)
+        with self._mutex:
+            self._cache.pop(shard.key, None)
+
+    # ---------------------------------------------------------------- whole folder
+
+    def audit_entries(self, prefix: str = "") -> Iterator[dict]:
+        """Every audit entry of the files under *prefix*, oldest first within a file."""
+        for key in self.keys(prefix):
+            yield from sorted(self.read(key).table(AUDIT_TABLE).values(), key=_doc_id_of_entry)
+
+    def check(self, remove_temp: bool = True) -> list[dict]:
+        """Validate every file (parse, shape, schema); delete left-over temp files.
+
+        Returns one summary per file; raises `CorruptFile` naming the first bad one.
+        """
+        if not self.root.exists():
+            return []
+        if remove_temp:
+            for tmp in self.root.rglob(".*.tmp*"):
+                _unlink_quietly(tmp)
+        report = []
+        keys = self.keys()
+        if keys and CORE not in keys:
+            raise CorruptFile(str(self.path(CORE)), N_("the file is missing while other data files exist"))
+        for prev in self.root.rglob("*.json.prev"):
+            live = prev.with_name(prev.name[: -len(".prev")])
+            if not live.exists():
+                raise CorruptFile(str(live), N_("the file is missing but its .prev copy exists"))
+        for key in keys:
+            shard = self.read(key)
+            report.append({"file": key, "generation": shard.generation, "bytes": shard.size,
+                           "documents": sum(len(t) for n, t in shard.tables.items()
+                                            if n != AUDIT_TABLE)})
+        return report
+
+
+def parse_file(path: Path, raw: bytes) -> dict:
+    """Parse and check the shape of a data file, or raise `CorruptFile` naming it."""
+    if not raw:
+        raise CorruptFile(str(path), N_("the file is empty"))
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise CorruptFile(str(path), N_("not valid JSON")) from exc
+    if not isinstance(data, dict):
+        raise CorruptFile(str(path), N_("not a table file"))
+    meta = data.get("_meta")
+    if not isinstance(meta, dict) or not isinstance(meta.get("schema"), int) \
+            or not isinstance(meta.get("generation"), int):
+        raise CorruptFile(str(path), N_("no schema version"))
+    if meta["schema"] > SCHEMA_VERSION:
+        raise CorruptFile(str(path), N_("written by a newer version of Floorwalker"))
+    for name, docs in data.items():
+        if name == "_meta":
+            continue
+        if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+            raise CorruptFile(str(path), N_("a table is not a set of documents"))
+    return data
+
+
+def doc_month(doc: Mapping) -> str | None:
+    """The month a document is dated in: its `period` (YYYY-MM) or its `date` (YYYY-MM-DD)."""
+    period = doc.get("period")
+    if isinstance(period, str) and len(period) == 7:
+        return period
+    date = doc.get("date")
+    if isinstance(date, str) and len(date) >= 7:
+        return date[:7]
+    return None
+
+
+def _doc_id_of_entry(entry: dict) -> str:
+    return entry["id"]
+
+
+def _summarise(change: dict) -> dict:
+    """The audit record of one table's change: whole documents, or a count for big inserts."""
+    inserted = change["inserted"]
+    out: dict[str, Any] = {"table": change["table"]}
+    if inserted:
+        if len(inserted) <= AUDIT_FULL_DOCS:
+            out["inserted"] = inserted
+        else:
+            out["inserted_count"] = len(inserted)
+            out["inserted_ids"] = [inserted[0]["id"], inserted[-1]["id"]]
+    if change["removed"]:
+        out["removed"] = change["removed"]
+    if change["updated"]:
+        out["updated"] = [
+            {"id": doc_id,
+             "before": {k: old.get(k) for k in old.keys() | new.keys() if old.get(k) != new.get(k)},
+             "after": {k: new.get(k) for k in old.keys() | new.keys() if old.get(k) != new.get(k)}}
+            for doc_id, old, new in change["updated"]]
+    return out
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _write_error(path: Path, exc: OSError) -> StorageError:
+    if exc.errno == errno.ENOSPC:
+        return StorageError(N_("the disk is full: {path} was not written and is unchanged"),
+                            path=str(path))
+    return StorageError(N_("cannot write {path} ({reason}); the file is unchanged"),
+                        path=str(path), reason=exc.strerror or str(exc))
+
+
+def require_month(value: str, field_name: str = N_("month")) -> str:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value or ""):
+        raise ValidationError(field_name, N_("expected a month as YYYY-MM, got {value!r}"), value=value)
+    return value

@@ -1,0 +1,147 @@
+"""Users: logins with roles, the projects they may see, a language, an optional agent link.
+
+Passwords are hashed with argon2id (argon2-cffi); there is no default account.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from . import validate
+from .errors import Conflict, NotFound, ValidationError
+from .i18n import LOCALES, N_
+from .store import CORE, now_iso
+
+ROLES = ("admin", "director", "supervisor", "team_leader", "qa", "agent", "client")
+ALL_PROJECTS = "*"
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError(N_("password"), N_("must have at least {n} characters"), n=MIN_PASSWORD)
+    return password
+
+
+class Users:
+    def __init__(self, fw):
+        self.fw = fw
+
+    def all(self) -> list[dict]:
+        return sorted(self.fw.store.table(CORE, "users").values(), key=lambda u: u["username"])
+
+    def get(self, username: str) -> dict:
+        user = self.fw.store.table(CORE, "users").get(username)
+        if user is None:
+            raise NotFound(N_("no user {username!r}"), username=username)
+        return user
+
+    def find(self, username: str) -> dict | None:
+        return self.fw.store.table(CORE, "users").get(username)
+
+    def add(self, username: str, password: str, roles: list[str], actor: str, *,
+            name: str = "", projects: list[str] = (), locale: str | None = None,
+            agent: str | None = None) -> dict:
+        username = (username or "").strip().lower()
+        if not _USERNAME.match(username):
+            raise ValidationError(N_("username"), N_("use 2–32 lowercase letters, digits, '.', '_' or '-'"))
+        doc = self._checked({"roles": list(roles), "projects": list(projects),
+                             "locale": locale or self.fw.default_locale(), "agent": agent})
+        doc.update({"id": username, "username": username, "name": name or username,
+                    "password_hash": hash_password(check_password(password)), "disabled": False,
+                    "created_at": now_iso()})
+        with self.fw.store.transaction(CORE, actor, "user.add") as tx:
+            if tx.get("users", username):
+                raise Conflict(N_("user {username!r} already exists"), username=username)
+            tx.insert("users", doc)
+        return doc
+
+    def add_many(self, docs: list[dict], actor: str) -> None:
+        """Store users prepared with `prepare()` in one commit (the demo uses this)."""
+        with self.fw.store.transaction(CORE, actor, "user.add") as tx:
+            for doc in docs:
+                if tx.get("users", doc["id"]):
+                    raise Conflict(N_("user {username!r} already exists"), username=doc["id"])
+            tx.insert_many("users", docs)
+
+    def prepare(self, username: str, password_hash: str, roles, projects, name: str,
+                locale: str, agent: str | None = None) -> dict:
+        doc = self._checked({"roles": list(roles), "projects": list(projects), "locale": locale,
+                             "agent": agent})
+        doc.update({"id": username, "username": username, "name": name,
+                    "password_hash": password_hash, "disabled": False, "created_at": now_iso()})
+        return doc
+
+    def update(self, username: str, actor: str, **changes) -> dict:
+        """Change roles, projects, locale, agent link or name."""
+        user = self.get(username)
+        merged = self._checked({k: changes.get(k, user.get(k))
+                                for k in ("roles", "projects", "locale", "agent")})
+        if "name" in changes:
+            merged["name"] = validate.required(changes["name"], N_("name"))
+        with self.fw.store.transaction(CORE, actor, "user.update") as tx:
+            return tx.update("users", username, merged)
+
+    def set_password(self, username: str, password: str, actor: str) -> None:
+        self.get(username)
+        hashed = hash_password(check_password(password))
+        with self.fw.store.transaction(CORE, actor, "user.passwd") as tx:
+            tx.update("users", username, {"password_hash": hashed})
+
+    def set_disabled(self, username: str, disabled: bool, actor: str) -> dict:
+        self.get(username)
+        with self.fw.store.transaction(CORE, actor, "user.disable" if disabled else "user.enable") as tx:
+            return tx.update("users", username, {"disabled": disabled})
+
+    def authenticate(self, username: str, password: str) -> dict | None:
+        """The user if the password matches and the account is enabled; None otherwise."""
+        user = self.find((username or "").strip().lower())
+        if user is None:
+            verify_password(_dummy_hash(), password)  # same work for unknown users
+            return None
+        if not verify_password(user["password_hash"], password) or user["disabled"]:
+            return None
+        return user
+
+    def _checked(self, doc: dict) -> dict:
+        roles = doc["roles"]
+        if not roles:
+            raise ValidationError(N_("roles"), N_("give at least one role"))
+        for role in roles:
+            validate.choice(role, ROLES, N_("roles"))
+        projects = doc["projects"]
+        for slug in projects:
+            if slug != ALL_PROJECTS:
+                self.fw.projects.get(slug)
+        if "client" in roles and (len(projects) != 1 or projects == [ALL_PROJECTS]):
+            raise ValidationError(N_("projects"), N_("a client login sees exactly one project"))
+        if "admin" not in roles and not projects:
+            raise ValidationError(N_("projects"), N_("give at least one project"))
+        validate.choice(doc["locale"], LOCALES, N_("language"))
+        if doc.get("agent"):
+            self.fw.agents.get(doc["agent"])
+        elif "agent" in roles:
+            raise ValidationError(N_("agent"), N_("an agent login must be linked to an agent"))
+        return doc
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password")

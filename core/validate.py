@@ -1,0 +1,74 @@
+"""Checks of single values shared by the core's services; each raises `ValidationError`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .errors import ValidationError
+from .i18n import N_
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+NUMBER = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+def date(value, field: str = N_("date")) -> str:
+    """A calendar date as YYYY-MM-DD (a date object or text)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value or "").strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+    raise ValidationError(field, N_("expected a date as YYYY-MM-DD, got {value!r}"), value=text)
+
+
+def month(value, field: str = N_("month")) -> str:
+    text = str(value or "").strip()
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise ValidationError(field, N_("expected a month as YYYY-MM, got {value!r}"), value=text)
+    return text
+
+
+def slug(value, field: str = N_("slug")) -> str:
+    text = str(value or "").strip()
+    if not SLUG.match(text):
+        raise ValidationError(field, N_("use 2–40 lowercase letters, digits or '-', got {value!r}"),
+                              value=text)
+    return text
+
+
+def required(value, field: str) -> str:
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise ValidationError(field, N_("is required"))
+    return text
+
+
+def choice(value, choices, field: str) -> str:
+    if value not in choices:
+        raise ValidationError(field, N_("must be one of {choices}, got {value!r}"),
+                              choices=", ".join(choices), value=value)
+    return value
+
+
+def month_bounds(value: str) -> tuple[str, str]:
+    """First and last day of a month."""
+    year, mon = map(int, value.split("-"))
+    first = dt.date(year, mon, 1)
+    nxt = dt.date(year + (mon == 12), mon % 12 + 1, 1)
+    return first.isoformat(), (nxt - dt.timedelta(days=1)).isoformat()
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Months from *first* to *last* inclusive, as YYYY-MM."""
+    year, mon = map(int, first.split("-"))
+    out = []
+    while f"{year:04d}-{mon:02d}" <= last:
+        out.append(f"{year:04d}-{mon:02d}")
+        year, mon = year + (mon == 12), mon % 12 + 1
+    return out
