@@ -6,7 +6,9 @@ project changes them in its ``core`` settings (`rule_points` overrides a rule's 
 
 from __future__ import annotations
 
+from .errors import ValidationError
 from .hookspecs import hookimpl
+from .i18n import N_
 from .records import ScoreRule, Setting
 
 _R = ScoreRule
@@ -54,6 +56,24 @@ RULES = [
     _R("adjustment", "adjustment", 0, "Adjustment for a closed month", "已结账月份的更正", min_points=-110, max_points=110, reason_required=True),
 ]
 
+
+
+def check_rule_points(value) -> None:
+    """`rule_points` maps a rule code to whole points or a [low, high] pair of them."""
+    def whole(v):
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if not isinstance(value, dict):
+        raise ValidationError("rule_points", N_("expected an object of rule codes, got {value!r}"),
+                              value=value)
+    for code, points in value.items():
+        if not (whole(points) or (isinstance(points, (list, tuple)) and len(points) == 2
+                                  and all(map(whole, points)))):
+            raise ValidationError("rule_points",
+                                  N_("{code}: expected whole points or [low, high], got {value!r}"),
+                                  code=code, value=points)
+
+
 SETTINGS = [
     Setting("base_score", "int", 80, "Base score of the month", "月初基础分", min=0, max=200),
     Setting("cap", "int", 110, "Full marks (a higher total counts as this)", "满分（超出按满分计）", min=1, max=300),
@@ -62,7 +82,7 @@ SETTINGS = [
     Setting("escalation_points", "int", -20, "Points of the escalation", "加扣分值", min=-100, max=0),
     Setting("rule_points", "json", {}, "Points per rule code, overriding the catalogue",
             "按规则代码覆盖默认分值", help_en='e.g. {"loud": -3} or {"chatting": [-3, -1]}',
-            help_zh='例如 {"loud": -3} 或 {"chatting": [-3, -1]}'),
+            help_zh='例如 {"loud": -3} 或 {"chatting": [-3, -1]}', check=check_rule_points),
     Setting("show_agent_names_to_client", "bool", False, "Show agent names to the client", "向甲方显示坐席姓名"),
     Setting("show_contacts_to_client", "bool", False, "Show customer contact data to the client", "向甲方显示客户联系方式"),
 ]

@@ -7,7 +7,6 @@ object is handed to every hook as ``floorwalker``.
 from __future__ import annotations
 
 import os
-from functools import cached_property
 from pathlib import Path
 
 import pluggy
@@ -70,8 +69,9 @@ class Floorwalker:
     def default_locale(self) -> str:
         return normalize_locale(self.install_settings().get("default_locale", DEFAULT_LOCALE))
 
-    @cached_property
+    @property
     def initialised(self) -> bool:
+        """Whether the first admin exists (read each time: `floorwalker init` may run meanwhile)."""
         return bool(self.store.table(CORE, "users"))
 
 

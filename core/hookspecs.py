@@ -12,6 +12,8 @@ implementation declares only the arguments it uses:
 - ``settings`` — the plugin's validated settings for the project.
 
 Project-scoped hooks (marked so below) are called only for the plugins the project enables.
+A complete third-party plugin to copy, with its packaging and tests, is in
+``examples/floorwalker-example-plugin/``.
 """
 
 from __future__ import annotations
@@ -41,17 +43,20 @@ def on_agent_created(floorwalker, project, agent, user):
 
 @hookspec
 def on_agent_moved(floorwalker, project, agent, assignment, previous, user):
-    """React to an agent moving to another team or project from a date. Project-scoped (new project).
+    """React to an agent moving to another team or project from a date. Project-scoped.
 
     :param floorwalker: the facade.
     :param project: the project the agent moves to.
     :param agent: the agent document.
     :param assignment: the new assignment (``project``, ``team``, ``start``).
-    :param previous: the assignment that ended, or None.
+    :param previous: the assignment that ended (its ``project`` is the one left), or None.
     :param user: who moved the agent.
     :returns: nothing.
 
-    Called after the move is stored. Example: attendance moves future shifts to the new team.
+    Called once after the move is stored, for the plugins enabled in the project moved to or in
+    the project left (compare ``previous["project"]`` with ``project["slug"]``).
+    Example: attendance drops the agent's shifts from ``assignment["start"]`` in the project left,
+    or moves them to the new team within the same project.
     """
 
 
@@ -295,5 +300,6 @@ def demo_data(floorwalker, project, months, rng, actor):
     :returns: nothing.
 
     Called by ``floorwalker demo`` once per project that enables the plugin, before any month
-    of the demo is closed.
+    of the demo is closed. Example: qa writes 1–5 evaluations per agent and month, each drawn
+    with ``rng``, and records their results in one batch per month.
     """

@@ -86,6 +86,8 @@ class Ledger:
         reason = (reason or "").strip()
         if rule.reason_required and not reason:
             raise ValidationError(N_("reason"), N_("{code} needs a reason"), code=code)
+        if rule.kind == "adjustment" and adjusts is None:
+            raise ValidationError(N_("adjusts"), N_("an adjustment names the closed month it corrects"))
         if adjusts is not None:
             adjusts = validate.month(adjusts, N_("adjusts"))
             if adjusts not in self.fw.store.closed_months(project["slug"]):
@@ -178,7 +180,9 @@ def build_sheet(events: list[dict], settings: dict, rules: dict) -> dict:
     active = [e for e in events if not e["reverses"] and e["id"] not in reversed_by]
     by_kind = Counter()
     for e in active:
-        by_kind[e["kind"]] += e["points"]
+        # only kinds people or plugins record count; the escalation is derived below, never summed
+        if e["kind"] in COUNTED_KINDS:
+            by_kind[e["kind"]] += e["points"]
     counts = Counter(e["kind"] for e in active)
     escalated = (counts["medium"] >= settings["escalation_medium"]
                  or counts["light"] >= settings["escalation_light"])

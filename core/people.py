@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from . import validate
-from .errors import Conflict, NotFound, ValidationError
+from .errors import Conflict, NotFound, PeriodClosed, ValidationError
 from .i18n import N_
+from .plugins import project_hook
 from .store import CORE, new_id, now_iso
 
 TIERS = ("regular", "senior", "elite", "expert", "gold")
@@ -55,6 +56,13 @@ class Teams:
 class Agents:
     def __init__(self, fw):
         self.fw = fw
+
+    def _refuse_closed(self, project: str, day: str) -> None:
+        """Membership from *day* on decides the rows of every later month's sheet, so a change
+        from a day in (or before) a closed month of *project* would rewrite a locked month."""
+        closed = sorted(m for m in self.fw.store.closed_months(project) if m >= day[:7])
+        if closed:
+            raise PeriodClosed(project, closed[0])
 
     # ------------------------------------------------------------ reading
 
@@ -119,7 +127,7 @@ class Agents:
         try:
             hired = validate.date(hired or dt.date.today(), N_("hire date"))
         except ValidationError as exc:
-            raise err(exc.field, exc.problem.message, **exc.problem.params) from None
+            raise err(exc.field, exc.problem, **exc.params["problem"].params) from None
         if tier not in TIERS:
             raise err(N_("tier"), N_("must be one of {choices}, got {value!r}"),
                       choices=", ".join(TIERS), value=tier)
@@ -147,6 +155,8 @@ class Agents:
         """Store checked agents with their assignments in one commit; a duplicate number anywhere
         (in the file or the company) writes nothing and names the row."""
         project_doc = self.fw.projects.get(project)
+        if pairs:
+            self._refuse_closed(project, min(a["start"] for _, a in pairs))
         seen: dict[str, int] = {}
         with self.fw.store.transaction(CORE, actor, "agent.add") as tx:
             existing = tx.docs("agents")
@@ -178,6 +188,10 @@ class Agents:
         start = validate.date(start or dt.date.today(), N_("start date"))
         if team:
             self.fw.teams.get(project, team)
+        self._refuse_closed(project, start)
+        left_behind = self.assignment_on(agent["number"], start)
+        if left_behind and left_behind["project"] != project:
+            self._refuse_closed(left_behind["project"], start)
         with self.fw.store.transaction(CORE, actor, "agent.move") as tx:
             current = [a for a in tx.docs("assignments").values()
                        if a["agent"] == agent["number"] and (a["end"] is None or a["end"] >= start)]
@@ -190,7 +204,11 @@ class Agents:
             assignment = tx.insert("assignments", {"id": new_id(), "agent": agent["number"],
                                                    "project": project, "team": team,
                                                    "start": start, "end": None})
-        self.fw.project_hook(project_doc, "on_agent_moved")(
+        # the project left behind hears of it too (its rosters hold the agent's future shifts)
+        enabled = set(project_doc["plugins"])
+        if previous and previous["project"] != project:
+            enabled |= set(self.fw.projects.get(previous["project"])["plugins"])
+        project_hook(self.fw.pm, "on_agent_moved", enabled)(
             floorwalker=self.fw, project=project_doc, agent=agent, assignment=assignment,
             previous=previous, user=user)
         return assignment
@@ -205,6 +223,9 @@ class Agents:
             raise ValidationError(N_("leave date"), N_("is before the hire date {hired}"),
                                   hired=agent["hired"])
         last = self.assignment_on(agent["number"], date)
+        for project in {a["project"] for a in self.assignments(agent["number"])
+                        if a["end"] is None or a["end"] > date}:
+            self._refuse_closed(project, date)
         with self.fw.store.transaction(CORE, actor, "agent.leave") as tx:
             for a in tx.docs("assignments").values():
                 if a["agent"] == agent["number"] and (a["end"] is None or a["end"] > date):

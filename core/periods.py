@@ -13,8 +13,24 @@ import datetime as dt
 
 from . import validate
 from .errors import Conflict
-from .i18n import N_
+from .i18n import DEFAULT_LOCALE, N_, normalize_locale, translate
 from .store import CORE, now_iso
+
+
+class PeriodBlocked(Conflict):
+    """The month cannot close yet: lists the blockers, each titled in the reader's language."""
+
+    def __init__(self, month: str, blockers: list):
+        self.blockers = blockers
+        super().__init__(N_("{month} cannot close: {blockers}"), month=month,
+                         blockers=self._listed("en"))
+
+    def _listed(self, locale: str) -> str:
+        return "; ".join(f"{b.title(locale)} ({b.count})" for b in self.blockers)
+
+    def message(self, locale: str = DEFAULT_LOCALE) -> str:
+        return translate(self.msgid, locale, month=self.params["month"],
+                         blockers=self._listed(normalize_locale(locale)))
 
 
 class Periods:
@@ -55,13 +71,15 @@ class Periods:
             raise Conflict(N_("{month} has not ended yet"), month=month)
         blockers = self.blockers(project, month)
         if blockers:
-            raise Conflict(N_("{month} cannot close: {blockers}"), month=month,
-                           blockers="; ".join(f"{b.title_en} ({b.count})" for b in blockers))
+            raise PeriodBlocked(month, blockers)
         caller = lambda name: self.fw.project_hook(project_doc, name)  # noqa: E731
         caller("on_period_closing")(floorwalker=self.fw, project=project_doc, period=month, user=user)
         doc = {"id": f"{project}:{month}", "project": project, "month": month, "state": "closed",
                "closed_at": now_iso(), "closed_by": actor}
         with self.fw.store.transaction(CORE, actor, "period.close") as tx:
+            if tx.get("periods", doc["id"]):  # another process closed it meanwhile
+                raise Conflict(N_("{month} of project {project} is already closed"), month=month,
+                               project=project)
             tx.insert("periods", doc)
         caller("on_period_closed")(floorwalker=self.fw, project=project_doc, period=month, user=user)
         return doc

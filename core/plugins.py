@@ -15,12 +15,29 @@ from typing import Iterable
 import pluggy
 
 from . import hookspecs
+from .errors import FloorwalkerError
+from .i18n import N_
 from .records import ScoreRule, Setting
 
 ENTRY_POINT_GROUP = "floorwalker"
 CORE_PLUGIN = "core"
 # Built-in plugins, in the order their contributions are shown. Filled as plugins are built.
 DEFAULT_PLUGINS: tuple[str, ...] = ()
+
+
+class PluginLoadError(FloorwalkerError):
+    """An allowlisted plugin cannot be loaded, or implements a hook that does not exist.
+
+    Raised at start, naming the plugin, rather than failing later on a page: a hook name with a
+    typo would otherwise never be called and nobody would know.
+    """
+
+    exit_code = 2
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(N_("plugin {name} cannot be loaded: {reason}. Fix or upgrade it, or "
+                            "remove it from the allowlist (floorwalker plugins deny {name})"),
+                         name=name, reason=reason)
 
 
 def make_plugin_manager(allowlist: Iterable[str] = (), builtins: Iterable[str] | None = None
@@ -35,7 +52,14 @@ def make_plugin_manager(allowlist: Iterable[str] = (), builtins: Iterable[str] |
         pm.register(importlib.import_module(f"floorwalker.plugins.{name}"), name=name)
     for name in allowlist:
         if pm.get_plugin(name) is None:
-            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
+            try:
+                pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
+            except Exception as exc:  # whatever a third party's import raises
+                raise PluginLoadError(name, f"{type(exc).__name__}: {exc}") from exc
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginLoadError(pm.get_name(exc.plugin) or repr(exc.plugin), str(exc)) from exc
     return pm
 
 

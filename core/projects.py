@@ -34,12 +34,14 @@ class Projects:
         client = validate.required(client, N_("client"))
         for channel in channels:
             validate.choice(channel, CHANNELS, N_("channels"))
+        timezone = validate.timezone(timezone)
+        targets = {code: validate.number(v, f"kpi.{code}") for code, v in (kpi_targets or {}).items()}
         enabled = list(plugins if plugins is not None else self.fw.plugin_names())
         for plugin in enabled:
             self._known_plugin(plugin)
         doc = {"id": slug, "slug": slug, "client": client, "name": name or client,
                "channels": list(channels), "timezone": timezone, "status": "active",
-               "plugins": enabled, "settings": {}, "kpi_targets": dict(kpi_targets or {}),
+               "plugins": enabled, "settings": {}, "kpi_targets": targets,
                "created_at": now_iso()}
         with self.fw.store.transaction(CORE, actor, "project.create") as tx:
             if tx.get("projects", slug):
@@ -51,8 +53,10 @@ class Projects:
         """Set a project field (client, name, status, timezone, channels, kpi.<code>) or a
         plugin setting as ``<plugin>.<setting>``."""
         project = self.get(slug)
-        if key in ("client", "name", "timezone"):
+        if key in ("client", "name"):
             change = {key: validate.required(value, key)}
+        elif key == "timezone":
+            change = {"timezone": validate.timezone(value, key)}
         elif key == "status":
             change = {"status": validate.choice(value, STATUSES, N_("status"))}
         elif key == "channels":
@@ -60,11 +64,8 @@ class Projects:
             for channel in channels:
                 validate.choice(channel, CHANNELS, N_("channels"))
             change = {"channels": channels}
-        elif key.startswith("kpi."):
-            try:
-                target = float(value)
-            except (TypeError, ValueError):
-                raise ValidationError(key, N_("expected a number, got {value!r}"), value=value) from None
+        elif key.startswith("kpi.") and len(key) > 4:
+            target = validate.number(value, key)
             change = {"kpi_targets": {**project["kpi_targets"], key[4:]: target}}
         elif "." in key:
             plugin, setting = key.split(".", 1)

@@ -41,6 +41,9 @@ class ScoreRule(_Titled):
     def __post_init__(self):
         if self.kind not in RULE_KINDS:
             raise ValueError(f"rule {self.code}: unknown kind {self.kind!r}")
+        if self.kind == "escalation" and not self.derived:
+            # the sheet works the escalation out itself; a recorded one would never count
+            raise ValueError(f"rule {self.code}: an escalation rule is derived, never recorded")
         if self.min_points is None:
             object.__setattr__(self, "min_points", self.points)
         if self.max_points is None:
@@ -54,6 +57,9 @@ class Setting(_Titled):
     """One per-project setting of a plugin, with its default and how to check a value.
 
     `type` is one of "int", "float", "bool", "str", "choice", "json"; `choices` for "choice".
+    `check`, if given, is called with the converted value and raises `ValidationError` when the
+    value is of the right type but still wrong (the shape of a "json" setting, say), so a bad
+    value is refused when it is set rather than when it is used.
     """
 
     key: str
@@ -66,6 +72,7 @@ class Setting(_Titled):
     choices: tuple = ()
     help_en: str = ""
     help_zh: str = ""
+    check: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)

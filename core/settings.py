@@ -16,6 +16,13 @@ _FALSE = {"0", "false", "no", "off", "否", ""}
 
 def coerce(setting: Setting, value: Any) -> Any:
     """Turn *value* (typed, or text from a form or the CLI) into the setting's type, checked."""
+    converted = _convert(setting, value)
+    if setting.check is not None:
+        setting.check(converted)
+    return converted
+
+
+def _convert(setting: Setting, value: Any) -> Any:
     field = setting.key
     try:
         if setting.type == "bool":

@@ -14,10 +14,18 @@ what goes around it (see "Storage" in shared/architecture.md):
 * one commit is one operation, and carries its own audit entry in the same file (`_audit`),
   computed by the store from what changed, so nothing pay-relevant escapes the audit;
 * a write that would change anything dated inside a closed month of a project is refused here,
-  in one place, for the core and every plugin alike;
+  in one place, for the core and every plugin alike; ``periods.lock`` (shared by project
+  commits, exclusive for the commit that closes a month) keeps a close from slipping in
+  between that check and the write it allowed;
 * reads come from an in-memory cache of parsed files keyed by (inode, mtime_ns, size) and the
   generation number the file carries; files are re-stat'ed on every read, so a write by another
-  process is seen at once; per-shard indexes are built lazily and die with their generation;
+  process is seen at once; per-shard indexes are built lazily and die with their generation.
+  The generation is read back from the file's first bytes (the store always writes ``_meta``
+  first): an inode number is reused once ``.prev`` lets go of it, and on kernels with coarse
+  timestamps two same-size commits inside one tick would otherwise look alike;
+* the lock of a file is re-entrant within a thread (a migration on open inside a transaction
+  must not wait for the lock its own thread holds), and exclusive between threads and processes
+  (each acquisition is its own ``flock`` on its own descriptor);
 * a damaged file is refused by name, never read as empty; schema versions upgrade on open.
 
 Document ids are made by the application (ULIDs, or natural keys like a project slug given by
@@ -27,6 +35,7 @@ the caller), never TinyDB's counters, so two processes cannot hand out the same 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
 import secrets
@@ -34,7 +43,7 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -45,7 +54,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from .errors import CorruptFile, DiskFull, PeriodClosed, StorageError, StoreBusy, ValidationError
+from .errors import CorruptFile, DiskFull, PeriodClosed, StorageError, StoreBusy
 from .i18n import N_
 
 SCHEMA_VERSION = 1
@@ -55,8 +64,17 @@ MIGRATIONS: list[Callable[[dict], None]] = []
 AUDIT_TABLE = "_audit"
 AUDIT_FULL_DOCS = 20  # an insert of more documents is audited by count and id range
 CORE = "core"
+PERIODS_TABLE = "periods"  # in core: {project, month, state}; "closed" locks the month
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*$")
+# ".<file>.json.<pid>.<hex>.tmp", and its ".prev" twin: the only temp files the store makes
+_TEMP = re.compile(r"^\.(?P<live>[^/]+\.json)\.\d+\.[0-9a-f]+\.tmp(\.prev)?$")
+_HEADER = re.compile(
+    rb'^\s*\{\s*"_meta"\s*:\s*\{\s*"schema"\s*:\s*\d+\s*,\s*"generation"\s*:\s*(\d+)')
+HEADER_BYTES = 96
+# filelock retries a held lock by polling; 50 ms (its default) lets one busy writer take the
+# lock again and again while another waits, so poll more often: a retry is one flock call
+LOCK_POLL = 0.01
 _MONTH_KEY = re.compile(r"/(\d{4}-\d{2})$")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -72,7 +90,11 @@ def new_id() -> str:
 
 
 def now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime()) + f".{time.time_ns() // 1_000_000 % 1000:03d}"
+    """Local time to the millisecond, from one reading of the clock (two could straddle a
+    second and go backwards)."""
+    ns = time.time_ns()
+    seconds = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(ns // 1_000_000_000))
+    return f"{seconds}.{ns // 1_000_000 % 1000:03d}"
 
 
 class FileOps:
@@ -212,8 +234,8 @@ class Transaction:
         self.note: dict | None = None
 
     def table(self, name: str) -> StoreTable:
-        if name == AUDIT_TABLE:
-            raise ValueError("the audit table is written by the store only")
+        if name.startswith("_"):  # _meta and _audit are the store's own
+            raise ValueError(f"table {name!r} is written by the store only")
         return self._db.table(name, cache_size=0)
 
     def docs(self, name: str) -> dict[str, dict]:
@@ -264,6 +286,7 @@ class Store:
         self._cache: OrderedDict[str, Shard] = OrderedDict()
         self._cache_bytes = 0
         self._mutex = threading.RLock()
+        self._held = threading.local()
 
     # ---------------------------------------------------------------- keys and paths
 
@@ -281,11 +304,12 @@ class Store:
         return self.root / f"{key}.json"
 
     def keys(self, prefix: str = "") -> list[str]:
-        """The keys of the files that exist under *prefix* (a folder-like key), sorted."""
+        """The keys of the files that exist under *prefix* (a folder-like key, or the key of
+        one file, which is its own prefix), sorted."""
         base = self.root / prefix if prefix else self.root
-        if not base.exists():
-            return []
-        found = []
+        found = [prefix] if prefix and self.path(prefix).exists() else []
+        if not base.is_dir():
+            return found
         for path in base.rglob("*.json"):
             rel = path.relative_to(self.root).as_posix()[: -len(".json")]
             if _KEY.match(rel):
@@ -298,17 +322,25 @@ class Store:
         """The file *key* as it is on disk now (an empty shard if it does not exist)."""
         path = self.path(key)
         try:
-            st = os.stat(path)
+            with open(path, "rb", buffering=0) as fh:
+                st = os.fstat(fh.fileno())
+                stat_key = (st.st_ino, st.st_mtime_ns, st.st_size)
+                with self._mutex:
+                    cached = self._cache.get(key)
+                if cached is not None and cached.stat == stat_key and cached.generation \
+                        == _header_generation(os.pread(fh.fileno(), HEADER_BYTES, 0)):
+                    with self._mutex:
+                        if self._cache.get(key) is cached:
+                            self._cache.move_to_end(key)
+                    return cached
+                raw = fh.readall()
         except FileNotFoundError:
             self._refuse_if_lost(key, path)
             return Shard(key=key, tables={})
-        stat_key = (st.st_ino, st.st_mtime_ns, st.st_size)
-        with self._mutex:
-            cached = self._cache.get(key)
-            if cached is not None and cached.stat == stat_key:
-                self._cache.move_to_end(key)
-                return cached
-        shard = self._load(key, path)
+        except OSError as exc:
+            raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
+                               reason=exc.strerror or str(exc)) from exc
+        shard = self._parse(key, path, raw, stat_key)
         self._remember(shard)
         return shard
 
@@ -320,19 +352,10 @@ class Store:
         if prev.exists():
             raise CorruptFile(str(path), N_("the file is missing but its .prev copy exists"))
 
-    def _load(self, key: str, path: Path) -> Shard:
-        try:
-            with open(path, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                raw = fh.read()
-        except OSError as exc:
-            raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
-                               reason=exc.strerror or str(exc)) from exc
-        stat_key = (st.st_ino, st.st_mtime_ns, st.st_size)
+    def _parse(self, key: str, path: Path, raw: bytes, stat_key: tuple) -> Shard:
         data = parse_file(path, raw)
         meta = data.pop("_meta")
-        schema = meta["schema"]
-        if schema < SCHEMA_VERSION:
+        if meta["schema"] < SCHEMA_VERSION:
             return self._migrate(key, path)
         return Shard(key=key, tables=data, generation=meta["generation"], stat=stat_key,
                      size=len(raw))
@@ -340,18 +363,22 @@ class Store:
     def _migrate(self, key: str, path: Path) -> Shard:
         """Upgrade an old file under its lock, keeping the old one as .prev."""
         with self._locked(key, path):
-            raw = path.read_bytes()
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
+                                   reason=exc.strerror or str(exc)) from exc
             data = parse_file(path, raw)
             meta = data.pop("_meta")
             if meta["schema"] < SCHEMA_VERSION:
-                for step in MIGRATIONS[meta["schema"] - 1:]:
+                for step in MIGRATIONS[meta["schema"] - 1:SCHEMA_VERSION - 1]:
                     step(data)
                 shard = Shard(key=key, tables={}, generation=meta["generation"])
                 return self._write(shard, data, {
                     "id": new_id(), "at": now_iso(), "actor": "system", "action": "migrate",
                     "file": key, "changes": [{"from_schema": meta["schema"],
                                               "to_schema": SCHEMA_VERSION}]})
-        return self._load(key, path)
+            return self.read(key)  # another process upgraded it while this one waited
 
     def _remember(self, shard: Shard) -> None:
         with self._mutex:
@@ -375,15 +402,24 @@ class Store:
 
     @contextmanager
     def _locked(self, key: str, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Hold ``<file>.lock``; re-entrant in this thread, exclusive everywhere else."""
+        held = self._held.__dict__.setdefault("keys", set())
+        if key in held:
+            yield
+            return
         lock = FileLock(str(path) + ".lock", timeout=self.lock_timeout)
         try:
-            lock.acquire()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire(poll_interval=LOCK_POLL)
         except Timeout:
-            raise StoreBusy(key) from None
+            raise StoreBusy(str(path)) from None
+        except OSError as exc:
+            raise _write_error(path, exc) from exc
+        held.add(key)
         try:
             yield
         finally:
+            held.discard(key)
             lock.release()
 
     @contextmanager
@@ -404,12 +440,50 @@ class Store:
             changes = self._changes(shard, tx.tables)
             if not changes:
                 return
-            self._check_periods(key, changes)
             entry = {"id": new_id(), "at": now_iso(), "actor": actor, "action": action,
                      "file": key, "changes": [_summarise(c) for c in changes]}
             if tx.note:
                 entry["note"] = tx.note
-            self._write(shard, tx.tables, entry)
+            with self._periods_guard(key, changes):
+                self._check_periods(key, changes)
+                self._write(shard, tx.tables, entry)
+
+    def _periods_guard(self, key: str, changes: list[dict]):
+        """The periods lock a commit needs: shared for project data (so the closed months it
+        was checked against cannot change before it lands), exclusive for a commit that changes
+        the periods table, none for the rest."""
+        if key.startswith("projects/"):
+            return self._periods_lock(exclusive=False)
+        if key == CORE and any(c["table"] == PERIODS_TABLE for c in changes):
+            return self._periods_lock(exclusive=True)
+        return nullcontext()
+
+    @contextmanager
+    def _periods_lock(self, exclusive: bool):
+        """``<data>/periods.lock``: closing a month waits for project commits already checked
+        against the open month, and project commits wait for a close being written.
+
+        A shared lock is what this needs and filelock offers none short of its SQLite-backed
+        read-write lock, so this is a plain ``flock``: the kernel drops it when the process dies.
+        """
+        path = self.root / "periods.lock"
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _write_error(path, exc) from exc
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreBusy(str(path)) from None
+                    time.sleep(LOCK_POLL)
+            yield
+        finally:
+            os.close(fd)  # and with it the flock
 
     def _changes(self, shard: Shard, working: dict) -> list[dict]:
         changes = []
@@ -451,24 +525,33 @@ class Store:
                     raise PeriodClosed(project, month)
 
     def closed_months(self, project: str) -> set[str]:
-        return {p["month"] for p in self.read(CORE).index("periods", "project").get(project, ())
+        return {p["month"] for p in self.read(CORE).index(PERIODS_TABLE, "project").get(project, ())
                 if p.get("state") == "closed"}
 
     def _write(self, shard: Shard, tables: dict, entry: dict) -> Shard:
-        """Serialise, check the disk, write a temp file, fsync, keep .prev, replace, fsync dir."""
+        """Serialise, check the disk, write a temp file, fsync, keep .prev, replace, fsync dir.
+
+        Called with the file's lock held. On any failure the file is left as it was (a failed
+        folder sync puts the previous file back) and no temp file survives.
+        """
         path = self.path(shard.key)
-        audit = dict(tables.get(AUDIT_TABLE, {}))
-        audit[entry["id"]] = entry
         generation = shard.generation + 1
+        audit = dict(tables.get(AUDIT_TABLE, {}))
+        audit[entry["id"]] = {**entry, "generation": generation}
         body = {"_meta": {"schema": SCHEMA_VERSION, "generation": generation, "file": shard.key}}
         body.update(tables)
         body[AUDIT_TABLE] = audit
         payload = orjson.dumps(body)
         folder = path.parent
-        free = self.fs.free_bytes(folder)
+        try:
+            free = self.fs.free_bytes(folder)
+        except OSError as exc:
+            raise _write_error(path, exc) from exc
         if free < 2 * len(payload):
             raise DiskFull(str(path), free, 2 * len(payload))
-        tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        existed = path.exists()
+        tmp = _temp_name(path)
+        prev_tmp = tmp.with_name(tmp.name + ".prev")
         try:
             fd = self.fs.open_temp(tmp)
             try:
@@ -476,19 +559,18 @@ class Store:
                 self.fs.fsync(fd)
             finally:
                 self.fs.close(fd)
-            if path.exists():
-                prev_tmp = tmp.with_name(tmp.name + ".prev")
+            if existed:
                 self.fs.link(path, prev_tmp)
                 self.fs.replace(prev_tmp, path.with_name(path.name + ".prev"))
             self.fs.replace(tmp, path)
         except OSError as exc:
             _unlink_quietly(tmp)
-            _unlink_quietly(tmp.with_name(tmp.name + ".prev"))
+            _unlink_quietly(prev_tmp)
             raise _write_error(path, exc) from exc
         try:
             self.fs.fsync_dir(folder)
         except OSError as exc:
-            self._roll_back(path, shard)
+            self._roll_back(path, existed, exc)
             raise _write_error(path, exc) from exc
         st = os.stat(path)
         data = dict(tables)
@@ -498,24 +580,35 @@ class Store:
         self._remember(new)
         return new
 
-    def _roll_back(self, path: Path, shard: Shard) -> None:
-        """The folder could not be synced after the replace: put the previous file back."""
-        prev = path.with_name(path.name + ".prev")
-        if shard.stat is None:
-            _unlink_quietly(path)
-        elif prev.exists():
-            back = path.with_name(f".{path.name}.rollback.tmp")
-            os.link(prev, back)
-            os.replace(back, path)
-        with self._mutex:
-            self._cache.pop(shard.key, None)
+    def _roll_back(self, path: Path, existed: bool, cause: OSError) -> None:
+        """The folder could not be synced after the replace, so the commit is not durable and
+        must not be acknowledged: put the previous file (kept as .prev) back in its place."""
+        back = _temp_name(path)
+        try:
+            if existed:
+                os.link(path.with_name(path.name + ".prev"), back)
+                os.replace(back, path)
+            else:
+                os.unlink(path)
+        except OSError:
+            _unlink_quietly(back)
+            raise StorageError(N_("cannot write {path} ({reason}) and cannot put the previous "
+                                  "version back; run the check before using it"),
+                               path=str(path), reason=cause.strerror or str(cause)) from cause
+        try:
+            self.fs.fsync_dir(path.parent)
+        except OSError:
+            pass  # the caller reports the first failure; the old file is what readers see
 
     # ---------------------------------------------------------------- whole folder
 
     def audit_entries(self, prefix: str = "") -> Iterator[dict]:
-        """Every audit entry of the files under *prefix*, oldest first within a file."""
+        """Every audit entry of the files under *prefix*, oldest first within a file.
+
+        A commit appends its entry to the file's audit table, so the stored order is the
+        commit order (ids are not: two commits in one millisecond sort at random)."""
         for key in self.keys(prefix):
-            yield from sorted(self.read(key).table(AUDIT_TABLE).values(), key=_doc_id_of_entry)
+            yield from self.read(key).table(AUDIT_TABLE).values()
 
     def check(self, remove_temp: bool = True) -> list[dict]:
         """Validate every file (parse, shape, schema); delete left-over temp files.
@@ -525,12 +618,12 @@ class Store:
         if not self.root.exists():
             return []
         if remove_temp:
-            for tmp in self.root.rglob(".*.tmp*"):
-                _unlink_quietly(tmp)
+            self._remove_temp_files()
         report = []
         keys = self.keys()
         if keys and CORE not in keys:
-            raise CorruptFile(str(self.path(CORE)), N_("the file is missing while other data files exist"))
+            raise CorruptFile(str(self.path(CORE)),
+                              N_("the file is missing while other data files exist"))
         for prev in self.root.rglob("*.json.prev"):
             live = prev.with_name(prev.name[: -len(".prev")])
             if not live.exists():
@@ -541,6 +634,19 @@ class Store:
                            "documents": sum(len(t) for n, t in shard.tables.items()
                                             if n != AUDIT_TABLE)})
         return report
+
+    def _remove_temp_files(self) -> None:
+        """Delete temp files left by a killed writer, each under its file's lock, so the
+        temp file of a commit under way in another process is never taken from under it."""
+        for tmp in sorted(self.root.rglob(".*.tmp*")):
+            found = _TEMP.match(tmp.name)
+            if not found:
+                continue
+            live = tmp.with_name(found["live"])
+            key = live.relative_to(self.root).as_posix()[: -len(".json")]
+            if _KEY.match(key):
+                with self._locked(key, live):
+                    _unlink_quietly(tmp)
 
 
 def parse_file(path: Path, raw: bytes) -> dict:
@@ -555,7 +661,7 @@ def parse_file(path: Path, raw: bytes) -> dict:
         raise CorruptFile(str(path), N_("not a table file"))
     meta = data.get("_meta")
     if not isinstance(meta, dict) or not isinstance(meta.get("schema"), int) \
-            or not isinstance(meta.get("generation"), int):
+            or not isinstance(meta.get("generation"), int) or meta["schema"] < 1:
         raise CorruptFile(str(path), N_("no schema version"))
     if meta["schema"] > SCHEMA_VERSION:
         raise CorruptFile(str(path), N_("written by a newer version of Floorwalker"))
@@ -576,10 +682,6 @@ def doc_month(doc: Mapping) -> str | None:
     if isinstance(date, str) and len(date) >= 7:
         return date[:7]
     return None
-
-
-def _doc_id_of_entry(entry: dict) -> str:
-    return entry["id"]
 
 
 def _summarise(change: dict) -> dict:
@@ -603,6 +705,16 @@ def _summarise(change: dict) -> dict:
     return out
 
 
+def _header_generation(head: bytes) -> int | None:
+    """The generation in a file's first bytes, or None if they do not start with ``_meta``."""
+    found = _HEADER.match(head)
+    return int(found.group(1)) if found else None
+
+
+def _temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
 def _unlink_quietly(path: Path) -> None:
     try:
         os.unlink(path)
@@ -611,14 +723,9 @@ def _unlink_quietly(path: Path) -> None:
 
 
 def _write_error(path: Path, exc: OSError) -> StorageError:
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StorageError(N_("the disk is full: {path} was not written and is unchanged"),
                             path=str(path))
     return StorageError(N_("cannot write {path} ({reason}); the file is unchanged"),
                         path=str(path), reason=exc.strerror or str(exc))
 
-
-def require_month(value: str, field_name: str = N_("month")) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value or ""):
-        raise ValidationError(field_name, N_("expected a month as YYYY-MM, got {value!r}"), value=value)
-    return value

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import zoneinfo
+from functools import lru_cache
 
 from .errors import ValidationError
 from .i18n import N_
@@ -40,6 +43,33 @@ def slug(value, field: str = N_("slug")) -> str:
         raise ValidationError(field, N_("use 2–40 lowercase letters, digits or '-', got {value!r}"),
                               value=text)
     return text
+
+
+def timezone(value, field: str = N_("time zone")) -> str:
+    """An IANA time zone name such as Asia/Shanghai (checked only where the system has the
+    time-zone database: without it every name would be refused)."""
+    text = str(value or "").strip()
+    known = _time_zones()
+    if not text or (known and text not in known):
+        raise ValidationError(field, N_("expected a time zone such as Asia/Shanghai, got {value!r}"),
+                              value=text)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _time_zones() -> frozenset:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def number(value, field: str) -> float:
+    """A finite number (a KPI target, say), from a number or text."""
+    try:
+        result = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        result = math.nan
+    if isinstance(value, bool) or not math.isfinite(result):
+        raise ValidationError(field, N_("expected a number, got {value!r}"), value=value)
+    return result
 
 
 def required(value, field: str) -> str:

@@ -1,0 +1,265 @@
+"""Build a company's year of data through the public API, then time what people wait for.
+
+    .venv/bin/python bench/run.py [--size full|small] [--keep DIR] [--json FILE] [--profile]
+
+Prints a table of medians beside their targets (see bench/README.md for the figures of record).
+`--keep DIR` builds into DIR (new or empty) and leaves it there; `--json` writes the figures for
+programs (the smoke test); `--profile` prints where the time goes for every missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import orjson
+
+from floorwalker.core.floorwalker import open_floorwalker
+from floorwalker.core.importing import import_score_events
+from floorwalker.core.store import Store
+
+import dataset
+from figures import Figure, from_samples, profile_top, table, timed
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"write": 3.0, "import": 1000.0, "agent_month": 1.0, "sheet": 10.0,
+           "cold_start": 2000.0, "memory": 200.0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(dataset.SIZES), default="full")
+    parser.add_argument("--keep", metavar="DIR", help="build the data here and keep it")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--profile", action="store_true", help="profile every missed target")
+    args = parser.parse_args(argv)
+    if args.keep:
+        folder = Path(args.keep).resolve()
+        if folder.exists() and any(folder.iterdir()):
+            parser.error(f"{folder} is not empty")
+        folder.mkdir(parents=True, exist_ok=True)
+        return bench(folder, args)
+    with tempfile.TemporaryDirectory(prefix="floorwalker-bench-") as tmp:
+        return bench(Path(tmp) / "data", args)
+
+
+def bench(folder: Path, args) -> int:
+    size = dataset.SIZES[args.size]
+    print(f"building the {args.size} dataset in {folder}")
+    started = time.perf_counter()
+    company = dataset.build(str(folder), size)
+    build_s = time.perf_counter() - started
+    files = list(folder.rglob("*.json"))
+    data_mb = sum(f.stat().st_size for f in files) / 1e6
+    print(f"built in {build_s:.1f} s: {len(files)} files, {data_mb:.1f} MB\n")
+
+    fw = open_floorwalker(folder)
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="floorwalker-bench-csv-") as scratch:
+        figures, profiles = measure(fw, company, folder, Path(scratch))
+        load = f"load average {load_before:.1f} before the timings, {os.getloadavg()[0]:.1f} after"
+        print(table(figures))
+        summary = {"size": args.size, "build_seconds": build_s, "files": len(files),
+                   "data_mb": data_mb, "machine": f"{machine(folder)}; {load}",
+                   "command": " ".join([Path(sys.executable).name, *sys.argv]),
+                   "figures": [f.as_dict() for f in figures]}
+        print(f"\nmachine: {summary['machine']}")
+        if args.profile:
+            for f in figures:
+                if f.met is False and f.name in profiles:
+                    print(f"\n--- where the time goes: {f.name}\n{profiles[f.name]()}")
+    if args.json:
+        Path(args.json).write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
+    return 0
+
+
+def measure(fw, company: dataset.Company, folder: Path, scratch: Path
+            ) -> tuple[list[Figure], dict]:
+    """Every figure, and for each missed one a way to profile one more run of it."""
+    pairs = (write_figures(fw, company, folder) + read_figures(fw, company)
+             + process_figures(company, folder) + [import_figure(fw, company, scratch)])
+    return [f for f, _ in pairs], {f.name: profile for f, profile in pairs if profile}
+
+
+def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figure, Callable]]:
+    """One durable write through the ledger, one through a raw transaction, and the disk's floor."""
+    runs = company.size.write_runs
+    project, month = company.hand_recorded
+    agents = company.agents[project]
+    rng = random.Random(7)
+
+    def record(i=0):
+        fw.ledger.record(project, agents[i % len(agents)], "loud", month + "-05", dataset.ACTOR,
+                         reason="bench")
+
+    attendance = Store.period_key(project, "attendance", company.months[-1])
+    attendance_kb = fw.store.read(attendance).size / 1024
+
+    def insert(i=0):
+        doc = dataset.attendance_record(agents[0], "team-1", company.months[-1] + "-01", rng)
+        with fw.store.transaction(attendance, dataset.ACTOR, "attendance.correct") as tx:
+            tx.insert(dataset.RECORDS, doc)
+
+    events = Store.period_key(project, "score_events", month)
+    events_kb = fw.store.read(events).size / 1024
+    ledger = timed("single write: fw.ledger.record", record, runs, TARGETS["write"],
+                   note=f"one score event into a {events_kb:.0f} KB month file recorded event by "
+                        "event (so each event is also in its audit entry)")
+    raw = timed("single write: raw tx.insert", insert, runs, TARGETS["write"],
+                note=f"one attendance record into a {attendance_kb:.0f} KB shard")
+    floors = []
+    for key, write in ((events, "fw.ledger.record"), (attendance, "tx.insert")):
+        payload = fw.store.path(key).read_bytes()
+        floors.append(timed(f"disk floor under {write}",
+                            lambda i: write_durably(folder / f".bench-disk-floor.{i}.tmp", payload),
+                            runs, note=f"write + fsync + fsync dir of the file's "
+                                       f"{len(payload) / 1024:.0f} KB with plain os calls and no "
+                                       "store: what no code change can beat"))
+    return [(ledger, lambda: profile_top(lambda: [record(i) for i in range(20)])),
+            (raw, lambda: profile_top(lambda: [insert(i) for i in range(20)]))] + [(f, None) for f in floors]
+
+
+def read_figures(fw, company: dataset.Company) -> list[tuple[Figure, Callable]]:
+    """One agent's month and one project's score sheet, in a warm process."""
+    project, month = company.projects[-1], company.months[-1]
+    agents = company.agents[project]
+    attendance = Store.period_key(project, "attendance", month)
+
+    def agent_month(i=0):
+        number = agents[i % len(agents)]
+        events = fw.ledger.agent_events(project, month, number)
+        records = fw.store.read(attendance).index(dataset.RECORDS, "agent").get(number, [])
+        return events, records
+
+    def sheet(i=0):
+        return fw.ledger.sheet(project, month)
+
+    agent_month()  # warm: the shards parsed, the indexes built
+    rows = sheet()
+    return [
+        (timed("agent month (events + attendance), warm", agent_month, company.size.read_runs,
+               TARGETS["agent_month"]),
+         lambda: profile_top(lambda: [agent_month(i) for i in range(100)])),
+        (timed("project month score sheet, warm", sheet, company.size.write_runs, TARGETS["sheet"],
+               note=f"{len(rows)} agents, {len(fw.ledger.events(project, month))} events"),
+         lambda: profile_top(sheet)),
+    ]
+
+
+def process_figures(company: dataset.Company, folder: Path) -> list[tuple[Figure, Callable]]:
+    """`Store.check()`, a new process's start and first query, and peak memory."""
+    runs = company.size.slow_runs
+    project, month = company.projects[-1], company.months[-1]
+    check = timed("Store.check() of every file (in process)", lambda i: Store(folder).check(), runs,
+                  note="warm page cache; part of the cold start")
+    cold = [_child("cold", str(folder), project, month) for _ in range(runs)]
+    start = from_samples("cold start: new process, open + sheet", [c["wall_ms"] for c in cold],
+                         "ms", TARGETS["cold_start"],
+                         note=f"timed from outside; median inside: import {_median(cold, 'import_ms'):.0f} "
+                              f"ms, open_floorwalker {_median(cold, 'open_ms'):.0f} ms, sheet "
+                              f"{_median(cold, 'query_ms'):.1f} ms")
+    start_memory = from_samples("peak memory: cold-start process", [c["peak_mb"] for c in cold],
+                                "MB", TARGETS["memory"])
+    everything = _child("everything", str(folder))
+    all_memory = Figure("peak memory: process reading everything", everything["peak_mb"], "MB",
+                        TARGETS["memory"],
+                        note=f"every sheet and record index of {len(company.projects)} projects x "
+                             f"{len(company.months)} months, read in {everything['read_ms']:.0f} ms")
+    return [(check, None),
+            (start, lambda: _child("cold", str(folder), project, month, "--profile")),
+            (start_memory, None),
+            (all_memory, lambda: _child("everything", str(folder), "--profile"))]
+
+
+def import_figure(fw, company: dataset.Company, scratch: Path) -> tuple[Figure, Callable | None]:
+    """Import the CSV into an open month of a different project each run (same starting size);
+    the profile imports into one more project, when there is one."""
+    rng = random.Random(11)
+    month = company.open_months[-1]
+    runs = min(company.size.slow_runs, len(company.projects))
+    paths = []
+    for project in company.projects[:runs + 1]:
+        path = scratch / f"scores-{project}.csv"
+        dataset.write_score_csv(path, dataset.score_rows(company, project, month,
+                                                         company.size.import_rows, rng))
+        paths.append((project, path))
+    before = [len(fw.ledger.events(p, month)) for p, _ in paths]
+
+    def run(i):
+        import_score_events(fw, paths[i][0], paths[i][1], dataset.ACTOR)
+
+    figure = timed(f"import {company.size.import_rows:,} CSV rows", run, runs, TARGETS["import"],
+                   note="floorwalker.core.importing.import_score_events (parse, check every row, "
+                        f"one commit) into {month}, one project per run")
+    added = [len(fw.ledger.events(p, month)) - n for (p, _), n in zip(paths, before)]
+    if added[:runs] != [company.size.import_rows] * runs:
+        raise SystemExit(f"the import wrote {added} events, expected {company.size.import_rows} each")
+    return figure, (lambda: profile_top(lambda: run(runs))) if len(paths) > runs else None
+
+
+def write_durably(path: Path, payload: bytes) -> None:
+    """The least a durable write of *payload* costs: write, fsync it, fsync its folder."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, payload)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    path.unlink()
+
+
+def _child(*args: str) -> dict | str:
+    """Run bench/child.py in a new interpreter; its JSON plus the wall time seen from here."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(HERE / "child.py"), *args], capture_output=True,
+                          text=True, cwd=HERE)
+    wall_ms = (time.perf_counter() - start) * 1000
+    if done.returncode:
+        raise SystemExit(f"child.py {' '.join(args)} failed:\n{done.stderr}")
+    if "--profile" in args:
+        return done.stderr
+    return {**orjson.loads(done.stdout), "wall_ms": wall_ms}
+
+
+def _median(rows: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rows)
+
+
+def machine(folder: Path) -> str:
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    disk = shutil.disk_usage(folder)
+    return (f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+            f"{mem_gb:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()} "
+            f"{platform.release()}, disk {disk.total / 1e9:.0f} GB ({_fs_type(folder)}), "
+            f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
+
+
+def _fs_type(folder: Path) -> str:
+    """The file system the data folder is on, from /proc/mounts (Linux), else unknown."""
+    try:
+        mounts = [line.split() for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "unknown"
+    best = max((m for m in mounts if str(folder).startswith(m[1])), key=lambda m: len(m[1]),
+               default=None)
+    return f"{best[2]} on {best[0]}" if best else "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

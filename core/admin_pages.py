@@ -1,0 +1,262 @@
+"""Administration: users, projects (with plugin toggles and settings forms), the audit log.
+
+Forms post back to themselves: a `ValidationError` is shown beside the field it names and the
+form keeps what was typed. Editing a project needs the project in the admin's own scope, like
+every project page (the route's path names ``{project}``).
+"""
+
+from __future__ import annotations
+
+import orjson
+from starlette.responses import Response
+
+from .auth import SESSIONS, in_scope
+from .errors import FloorwalkerError, NotFound, ValidationError
+from .i18n import LOCALES, N_
+from .projects import CHANNELS, STATUSES
+from .settings import coerce
+from .users import ALL_PROJECTS, ROLES
+from .web import Page, page
+
+# ValidationError.field (an English msgid) -> the form field it belongs beside
+FIELD_OF = {"language": "locale", "employee number": "agent", "project": "slug", "plugin": "plugins"}
+AUDIT_LIMIT = 300
+HIDDEN_KEYS = {"password_hash", "secret", "csrf"}
+
+
+def values(form: dict, key: str) -> list[str]:
+    found = form.get(key, [])
+    return [v for v in (found if isinstance(found, list) else [found]) if v != ""]
+
+
+def field_error(p: Page, err: FloorwalkerError) -> dict:
+    """The error keyed by the form field it belongs beside (``_form`` when it names none)."""
+    if isinstance(err, ValidationError):
+        return {FIELD_OF.get(str(err.field), str(err.field)): problem(p, err)}
+    return {"_form": err.message(p.locale)}
+
+
+def problem(p: Page, err: ValidationError) -> str:
+    """The problem alone: beside its field, the field's name would only repeat the label."""
+    return err.params["problem"].render(p.locale)
+
+
+def overview(p: Page) -> Response:
+    return p.render("admin/index.html", users=len(p.fw.users.all()), projects=len(p.fw.projects.all()))
+
+
+# ---------------------------------------------------------------- users
+
+
+def users(p: Page) -> Response:
+    return p.render("admin/users.html", users=p.fw.users.all())
+
+
+def user_form(p: Page, user: dict | None = None, typed: dict | None = None, errors: dict | None = None,
+              status: int = 200) -> Response:
+    typed = typed if typed is not None else {
+        "username": "", "name": "", "roles": [], "projects": [], "locale": p.fw.default_locale(),
+        "agent": "", **(user or {})}
+    return p.render("admin/user_form.html", http_status=status, edited=user, typed=typed,
+                    errors=errors or {}, roles=ROLES, locales=LOCALES,
+                    projects=[ALL_PROJECTS] + [x["slug"] for x in p.fw.projects.all()])
+
+
+def _typed_user(p: Page) -> dict:
+    return {"username": str(p.form.get("username", "")).strip(), "name": str(p.form.get("name", "")).strip(),
+            "roles": values(p.form, "roles"), "projects": values(p.form, "projects"),
+            "locale": str(p.form.get("locale", "")), "agent": str(p.form.get("agent", "")).strip()}
+
+
+def new_user(p: Page) -> Response:
+    return user_form(p)
+
+
+def create_user(p: Page) -> Response:
+    typed = _typed_user(p)
+    try:
+        p.fw.users.add(typed["username"], str(p.form.get("password", "")), typed["roles"],
+                       p.user["username"], name=typed["name"], projects=typed["projects"],
+                       locale=typed["locale"] or None, agent=typed["agent"] or None)
+    except FloorwalkerError as err:
+        return user_form(p, typed=typed, errors=field_error(p, err), status=err.http_status)
+    return p.redirect("/admin/users")
+
+
+def edit_user(p: Page) -> Response:
+    return user_form(p, user=p.fw.users.get(p.params["username"]))
+
+
+def update_user(p: Page) -> Response:
+    user = p.fw.users.get(p.params["username"])
+    typed = {**_typed_user(p), "username": user["username"]}
+    try:
+        p.fw.users.update(user["username"], p.user["username"], roles=typed["roles"],
+                          projects=typed["projects"], locale=typed["locale"],
+                          agent=typed["agent"] or None, name=typed["name"])
+    except FloorwalkerError as err:
+        return user_form(p, user=user, typed=typed, errors=field_error(p, err), status=err.http_status)
+    return p.redirect("/admin/users")
+
+
+def toggle_user(p: Page) -> Response:
+    """Disable (ending every session at once) or enable a user."""
+    user = p.fw.users.get(p.params["username"])
+    disable = not user["disabled"]
+    p.fw.users.set_disabled(user["username"], disable, p.user["username"])
+    if disable:
+        p.shell.sessions.end_all(user["username"], p.user["username"])
+    return p.redirect("/admin/users")
+
+
+# ---------------------------------------------------------------- projects
+
+
+def projects(p: Page) -> Response:
+    return p.render("admin/projects.html", projects=p.fw.projects.all(),
+                    editable={x["slug"] for x in p.fw.projects.all() if in_scope(p.user, x["slug"])})
+
+
+def project_form(p: Page, typed: dict, errors: dict | None = None, status: int = 200) -> Response:
+    return p.render("admin/project_form.html", http_status=status, typed=typed, errors=errors or {},
+                    statuses=STATUSES, channels=CHANNELS, plugins=p.fw.plugin_names(),
+                    schemas=sorted(p.fw.settings_schemas))
+
+
+def new_project(p: Page) -> Response:
+    return project_form(p, {"slug": "", "client": "", "name": "", "channels": ["voice"],
+                            "timezone": "Asia/Shanghai", "plugins": p.fw.plugin_names(), "new": True})
+
+
+def _typed_project(p: Page) -> dict:
+    return {"slug": str(p.form.get("slug", "")).strip(), "client": str(p.form.get("client", "")).strip(),
+            "name": str(p.form.get("name", "")).strip(), "channels": values(p.form, "channels"),
+            "timezone": str(p.form.get("timezone", "")).strip() or "Asia/Shanghai",
+            "status": str(p.form.get("status", "active")), "plugins": values(p.form, "plugins")}
+
+
+def create_project(p: Page) -> Response:
+    typed = {**_typed_project(p), "new": True}
+    try:
+        p.fw.projects.create(typed["slug"], typed["client"], p.user["username"], name=typed["name"] or None,
+                             channels=typed["channels"] or ["voice"], timezone=typed["timezone"],
+                             plugins=typed["plugins"])
+    except FloorwalkerError as err:
+        return project_form(p, typed, field_error(p, err), status=err.http_status)
+    return p.redirect("/admin/projects")
+
+
+def edit_project(p: Page) -> Response:
+    return project_form(p, {**p.project, "new": False})
+
+
+def update_project(p: Page) -> Response:
+    typed = {**p.project, **_typed_project(p), "slug": p.project["slug"], "new": False}
+    slug, actor = p.project["slug"], p.user["username"]
+    try:
+        for key in ("client", "name", "status", "timezone", "channels"):
+            if typed[key] != p.project.get(key):
+                p.fw.projects.set(slug, key, typed[key], actor)
+        for plugin in p.fw.plugin_names():
+            if plugin in typed["plugins"] and plugin not in p.project["plugins"]:
+                p.fw.projects.enable(slug, plugin, actor)
+            elif plugin not in typed["plugins"] and plugin in p.project["plugins"]:
+                p.fw.projects.disable(slug, plugin, actor)
+    except FloorwalkerError as err:
+        return project_form(p, typed, field_error(p, err), status=err.http_status)
+    return p.redirect("/admin/projects")
+
+
+def settings_form(p: Page, typed: dict | None = None, errors: dict | None = None, status: int = 200,
+                  saved: bool = False) -> Response:
+    plugin = p.params["plugin"]
+    schema = p.fw.settings_schemas.get(plugin)
+    if schema is None:
+        raise NotFound(N_("there is nothing at this address"))
+    current = p.fw.projects.settings(p.project, plugin)
+    if typed is None:
+        typed = {k: _as_text(schema[k], v) for k, v in current.items()}
+    return p.render("admin/settings_form.html", http_status=status, plugin=plugin, schema=schema,
+                    typed=typed, errors=errors or {}, saved=saved)
+
+
+def _as_text(setting, value) -> str:
+    if setting.type == "json":
+        return orjson.dumps(value).decode()
+    if setting.type == "bool":
+        return "true" if value else ""
+    return "" if value is None else str(value)
+
+
+def save_settings(p: Page) -> Response:
+    """Check each field on its own so every wrong one shows its error; save only when all pass."""
+    plugin = p.params["plugin"]
+    schema = p.fw.settings_schemas.get(plugin) or {}
+    typed = {key: str(p.form.get(key, "")) for key in schema}
+    errors, changes = {}, {}
+    for key, setting in schema.items():
+        try:
+            changes[key] = coerce(setting, typed[key])
+        except ValidationError as err:
+            errors[key] = problem(p, err)
+    if not errors:
+        try:
+            p.project = p.fw.projects.configure(p.project["slug"], plugin, changes, p.user["username"])
+        except FloorwalkerError as err:
+            errors = field_error(p, err)
+    if errors:
+        return settings_form(p, typed, errors, status=422)
+    return settings_form(p, saved=True)
+
+
+# ---------------------------------------------------------------- audit
+
+
+def audit(p: Page) -> Response:
+    """The audit log, newest first, filtered by project, table, user and day."""
+    q = p.request.query_params
+    project, table, actor, day = (q.get(k, "").strip() for k in ("project", "table", "user", "date"))
+    prefix = f"projects/{project}" if project else ""
+    found = []
+    for entry in p.fw.store.audit_entries(prefix):
+        if entry["file"] == SESSIONS and table != SESSIONS:
+            continue
+        tables = [c["table"] for c in entry["changes"]]
+        if (table and table not in tables) or (actor and entry["actor"] != actor):
+            continue
+        if day and not entry["at"].startswith(day):
+            continue
+        found.append({**entry, "changes": [_redacted(c) for c in entry["changes"]]})
+    found.sort(key=lambda e: e["at"], reverse=True)
+    return p.render("admin/audit.html", entries=found[:AUDIT_LIMIT], total=len(found),
+                    filters={"project": project, "table": table, "user": actor, "date": day},
+                    projects=[x["slug"] for x in p.fw.projects.all()])
+
+
+def _redacted(value):
+    if isinstance(value, dict):
+        return {k: ("•••" if k in HIDDEN_KEYS else _redacted(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
+
+
+def routes():
+    post = ("POST",)
+    return [
+        page("/admin/", overview, "admin.users"),
+        page("/admin/users", users, "admin.users"),
+        page("/admin/users/new", new_user, "admin.users"),
+        page("/admin/users/new", create_user, "admin.users", methods=post),
+        page("/admin/users/{username}", edit_user, "admin.users"),
+        page("/admin/users/{username}", update_user, "admin.users", methods=post),
+        page("/admin/users/{username}/toggle", toggle_user, "admin.users", methods=post),
+        page("/admin/projects", projects, "admin.projects"),
+        page("/admin/projects/new", new_project, "admin.projects"),
+        page("/admin/projects/new", create_project, "admin.projects", methods=post),
+        page("/admin/projects/{project}", edit_project, "admin.project"),
+        page("/admin/projects/{project}", update_project, "admin.project", methods=post),
+        page("/admin/projects/{project}/settings/{plugin}", settings_form, "admin.project"),
+        page("/admin/projects/{project}/settings/{plugin}", save_settings, "admin.project", methods=post),
+        page("/admin/audit", audit, "admin.audit"),
+    ]

@@ -1,0 +1,70 @@
+"""ASGI middleware of the web shell: security headers and the request body limit.
+
+Sessions, CSRF and the locale are not middleware: they need the store (sync, so run in the
+threadpool) and the parsed form, so the route wrapper in `web.py` handles them per request.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     b"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Add the security headers to every HTTP response (pages, static files, errors)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    h for h in SECURITY_HEADERS if h[0] not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(Exception):
+    """The request body passed the limit while it was being read."""
+
+
+class BodyLimit:
+    """Refuse request bodies over *limit* bytes: by Content-Length at once (413 page from
+    *too_large(scope)*), or while streaming by raising `BodyTooLarge` to the reader."""
+
+    def __init__(self, app, limit: int, too_large: Callable):
+        self.app, self.limit, self.too_large = app, limit, too_large
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            response = self.too_large(scope)
+            return await response(scope, receive, send)
+        seen = 0
+
+        async def counting_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge()
+            return message
+
+        await self.app(scope, counting_receive, send)

@@ -1,0 +1,338 @@
+"""The core's pages: sign-in and account, the projects, a dashboard, the roster, an agent's
+month, the score sheet with its exports, and the months to close. Admin pages: `admin_pages`.
+
+Each route names its action (see `auth.ACTIONS`); a handler is a sync function that receives a
+`web.Page`. Exports quote any text cell that starts with = + - @ (or tab / carriage return) with
+a leading apostrophe, so a name like ``=HYPERLINK(...)`` stays text in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from urllib.parse import quote
+
+from openpyxl import Workbook
+from starlette.responses import Response
+
+from . import admin_pages, validate
+from .auth import COOKIE, can, in_scope
+from .errors import FloorwalkerError, NotFound, ValidationError
+from .i18n import LOCALES, N_, translate
+from .ledger import build_sheet
+from .people import TIER_TITLES
+from .web import LANG_COOKIE, Page, page, set_session_cookie
+
+# ---------------------------------------------------------------- sign-in and account
+
+
+def login_form(p: Page) -> Response:
+    if p.user is not None:
+        return p.redirect("/")
+    return p.render("login.html", next=safe_next(p.request.query_params.get("next")), username="",
+                    error=None)
+
+
+def login_submit(p: Page) -> Response:
+    username = str(p.form.get("username", "")).strip().lower()
+    next_url = safe_next(p.form.get("next"))
+    address = p.request.client.host if p.request.client else "?"
+    try:
+        p.shell.throttle.check(username, address)
+    except FloorwalkerError as err:
+        return p.render("login.html", http_status=err.http_status, next=next_url, username=username,
+                        error=err.message(p.locale))
+    user = p.fw.users.authenticate(username, str(p.form.get("password", "")))
+    if user is None:  # the same answer for an unknown user, a wrong password, a disabled account
+        p.shell.throttle.failed(username, address)
+        return p.render("login.html", http_status=400, next=next_url, username=username,
+                        error=p._(N_("wrong user name or password")))
+    p.shell.throttle.succeeded(username)
+    response = p.redirect(next_url)
+    set_session_cookie(response, p.shell.sessions.start(user), p.request)
+    return response
+
+
+def safe_next(value) -> str:
+    """Only a path on this site (never //host or a full URL) may be the place to go back to."""
+    value = str(value or "/")
+    return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
+
+
+def logout(p: Page) -> Response:
+    p.shell.sessions.end(p.session)
+    response = p.redirect("/login")
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def account(p: Page, errors: dict | None = None, done: bool = False, status: int = 200) -> Response:
+    return p.render("account.html", http_status=status, errors=errors or {}, done=done, locales=LOCALES)
+
+
+def change_password(p: Page) -> Response:
+    """Change one's own password: the current one is required; other sessions end."""
+    current, new, again = (str(p.form.get(k, "")) for k in ("current", "new", "again"))
+    if p.fw.users.authenticate(p.user["username"], current) is None:
+        return account(p, {"current": p._(N_("the current password is wrong"))}, status=422)
+    if new != again:
+        return account(p, {"again": p._(N_("the two new passwords differ"))}, status=422)
+    try:
+        p.fw.users.set_password(p.user["username"], new, p.user["username"])
+    except ValidationError as err:
+        return account(p, {"new": err.params["problem"].render(p.locale)}, status=422)
+    p.shell.sessions.end_all(p.user["username"], p.user["username"])
+    cookie = p.shell.sessions.start(p.user)
+    p.session = p.shell.sessions.load(cookie)[0]
+    response = account(p, done=True)
+    set_session_cookie(response, cookie, p.request)
+    return response
+
+
+def choose_language(p: Page) -> Response:
+    """Store the language for the signed-in user (or in a cookie on the sign-in page)."""
+    locale = str(p.form.get("locale", ""))
+    if locale not in LOCALES:
+        raise ValidationError(N_("language"), N_("must be one of {choices}"), choices=", ".join(LOCALES))
+    response = p.redirect(safe_next(p.form.get("next")))
+    if p.user is None:
+        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax")
+    else:
+        p.fw.users.update(p.user["username"], p.user["username"], locale=locale)
+    return response
+
+
+# ---------------------------------------------------------------- projects and the dashboard
+
+
+# Score bands of the dashboard's distribution: [low, high) with the last band up to full marks.
+SCORE_BANDS = (("<60", 0, 60), ("60–69", 60, 70), ("70–79", 70, 80), ("80–89", 80, 90),
+               ("90–99", 90, 100), ("100+", 100, 10_000))
+
+
+def this_month() -> str:
+    return dt.date.today().isoformat()[:7]
+
+
+def key_numbers(p: Page, project: dict, month: str) -> dict:
+    """Agents, average score and events of the month, with the plugins' KPIs."""
+    totals = [row["total"] for row in p.fw.ledger.sheet(project["slug"], month)]
+    kpis = p.fw.project_hook(project, "project_kpis")(floorwalker=p.fw, project=project, period=month)
+    return {"agents": len(totals), "average": sum(totals) / len(totals) if totals else None,
+            "events": len(p.fw.ledger.events(project["slug"], month)),
+            "kpis": [k for group in kpis for k in group], "totals": totals}
+
+
+def home(p: Page) -> Response:
+    month = this_month()
+    cards = []
+    for project in p.fw.projects.all():
+        slug = project["slug"]
+        if in_scope(p.user, slug):
+            own = p.user.get("agent")
+            cards.append({"project": project, "numbers": key_numbers(p, project, month),
+                          "dashboard": can(p.user, "project.dashboard", slug),
+                          "own_page": own and can(p.user, "agent.view", slug, {"number": own})})
+    return p.render("home.html", cards=cards, month=month)
+
+
+def dashboard(p: Page) -> Response:
+    month = validate.month(p.request.query_params.get("month") or this_month())
+    numbers = key_numbers(p, p.project, month)
+    bands = [{"label": label, "count": sum(low <= t < high for t in numbers["totals"])}
+             for label, low, high in SCORE_BANDS]
+    found = p.fw.project_hook(p.project, "dashboard_widgets")(
+        floorwalker=p.fw, project=p.project, period=month, user=p.user)
+    widgets = sorted((w for group in found for w in group), key=lambda w: w.order)
+    return p.render("dashboard.html", month=month, numbers=numbers, bands=bands,
+                    peak=max([b["count"] for b in bands] + [1]), widgets=widgets)
+
+
+# ---------------------------------------------------------------- agents
+
+
+AGENT_STATUSES = {"active": N_("Active"), "left": N_("Left")}
+
+
+def roster(p: Page) -> Response:
+    slug = p.project["slug"]
+    query = p.request.query_params
+    team, status, search = query.get("team", ""), query.get("status", ""), query.get("q", "").strip()
+    teams = p.fw.teams.of(slug)
+    names = {t["slug"]: t["name"] for t in teams}
+    rows = []
+    for agent, assignment in p.fw.agents.in_project(slug, "0000-01-01", "9999-12-31"):
+        if (team and assignment["team"] != team) or (status and agent["status"] != status):
+            continue
+        if search and search.lower() not in f"{agent['name']} {agent['number']}".lower():
+            continue
+        tier = TIER_TITLES.get(agent["tier"], (agent["tier"],) * 2)
+        rows.append({**agent, "team": assignment["team"], "team_name": names.get(assignment["team"], ""),
+                     "tier_title": tier[1] if p.locale == "zh_CN" else tier[0]})
+    return p.render("agents.html", rows=rows, teams=teams, team=team, status=status,
+                    statuses=AGENT_STATUSES, q=search, month=this_month())
+
+
+def agent_month(p: Page) -> Response:
+    """The agent's month: the score with each event, its rule, who recorded it and why."""
+    slug, number = p.project["slug"], p.params["number"]
+    agent = _find(p, number)
+    if agent is None or not any(a["project"] == slug for a in p.fw.agents.assignments(agent["number"])):
+        raise NotFound(N_("no agent with employee number {number!r}"), number=number)
+    p.authorize("agent.view", {**agent, "project": slug})
+    month = validate.month(p.request.query_params.get("month") or this_month())
+    settings = p.fw.projects.settings(p.project, "core")
+    row = build_sheet(p.fw.ledger.agent_events(slug, month, agent["number"]), settings, p.fw.rules)
+    for event in row["events"]:
+        rule = p.fw.rules.get(event["rule"])
+        event["title"] = rule[1].title(p.locale) if rule else event["rule"]
+    found = p.fw.project_hook(p.project, "agent_sections")(
+        floorwalker=p.fw, project=p.project, agent=agent, period=month, user=p.user)
+    sections = sorted((s for group in found for s in group), key=lambda s: s.order)
+    months = validate.months_between(min(agent["hired"][:7], month), max(this_month(), month))
+    return p.render("agent.html", agent=agent, month=month, row=row, sections=sections,
+                    months=list(reversed(months)))
+
+
+def _find(p: Page, number: str) -> dict | None:
+    try:
+        return p.fw.agents.get(number)
+    except NotFound:
+        return None
+
+
+# ---------------------------------------------------------------- the score sheet
+
+
+# (key, title, getter) of the core's columns, in order.
+CORE_COLUMNS = (
+    ("number", N_("Employee no."), lambda r: r["number"]),
+    ("name", N_("Name"), lambda r: r["name"]),
+    ("team", N_("Team"), lambda r: r["team_name"] or r["team"] or ""),
+    ("base", N_("Base"), lambda r: r["base"]),
+    ("bonus", N_("Bonus"), lambda r: r["bonus"]),
+    ("light", N_("Light"), lambda r: r["deductions"]["light"]),
+    ("medium", N_("Medium"), lambda r: r["deductions"]["medium"]),
+    ("severe", N_("Severe"), lambda r: r["deductions"]["severe"]),
+    ("judgement", N_("Judgement"), lambda r: r["judgement"]),
+    ("adjustment", N_("Adjustment"), lambda r: r["adjustment"]),
+    ("escalation", N_("Escalation"), lambda r: r["escalation"]),
+    ("total", N_("Total"), lambda r: r["total"]),
+)
+_NOT_PLUGIN = {"number", "name", "team", "team_name", "base", "bonus", "deductions", "judgement",
+               "adjustment", "escalation", "violations", "raw_total", "total", "flags", "events",
+               "hired", "status"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_table(fw, project: dict, month: str, locale: str, sort: str) -> tuple[list[dict], list[list]]:
+    """Column headings and rows of cells, sorted by *sort* (``-total`` for descending)."""
+    rows = fw.ledger.sheet(project["slug"], month)
+    extra = sorted({k for row in rows for k in row} - _NOT_PLUGIN)
+    columns = [{"key": key, "title": translate(title, locale)} for key, title, _ in CORE_COLUMNS]
+    columns += [{"key": key, "title": key} for key in extra]
+    table = [[get(row) for _, _, get in CORE_COLUMNS] + [row.get(k) for k in extra] for row in rows]
+    keys = [c["key"] for c in columns]
+    field = sort.lstrip("-")
+    if field in keys:
+        i = keys.index(field)
+        table.sort(key=lambda cells: (cells[i] is None, cells[i] if cells[i] is not None else 0),
+                   reverse=sort.startswith("-"))
+    return columns, table
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def sheet_csv(columns: list[dict], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(c["title"]) for c in columns])
+    writer.writerows([[safe_cell(v) for v in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def sheet_xlsx(columns: list[dict], rows: list[list], month: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = month
+    sheet.append([safe_cell(c["title"]) for c in columns])
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def sheet_page(p: Page) -> Response:
+    month = validate.month(p.params["month"])
+    sort = p.request.query_params.get("sort", "number")
+    columns, rows = sheet_table(p.fw, p.project, month, p.locale, sort)
+    months = [m["month"] for m in reversed(p.fw.periods.list(p.project["slug"]))]
+    return p.render("scores.html", month=month, columns=columns, rows=rows, sort=sort,
+                    can_export=p.can("scores.export"), months=months,
+                    state=p.fw.periods.state(p.project["slug"], month))
+
+
+def export_sheet(p: Page) -> Response:
+    month = validate.month(p.params["month"])
+    fmt = p.params["fmt"]
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound(N_("there is nothing at this address"))
+    columns, rows = sheet_table(p.fw, p.project, month, p.locale,
+                                p.request.query_params.get("sort", "number"))
+    if fmt == "csv":
+        body, media = sheet_csv(columns, rows), "text/csv; charset=utf-8"
+    else:
+        body = sheet_xlsx(columns, rows, month)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = quote(f"{p.project['slug']}-scores-{month}.{fmt}")
+    return Response(body, media_type=media,
+                    headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
+# ---------------------------------------------------------------- periods
+
+
+def periods(p: Page, error: str | None = None, status: int = 200) -> Response:
+    slug = p.project["slug"]
+    months = []
+    for doc in reversed(p.fw.periods.list(slug)):
+        past_open = doc["state"] != "closed" and doc["month"] < this_month()
+        months.append({**doc, "closable": past_open,
+                       "blockers": p.fw.periods.blockers(slug, doc["month"]) if past_open else []})
+    return p.render("periods.html", http_status=status, months=months, error=error,
+                    can_close=p.can("periods.close"))
+
+
+def close_period(p: Page) -> Response:
+    month = validate.month(p.params["month"])
+    try:
+        p.fw.periods.close(p.project["slug"], month, p.user["username"], user=p.user)
+    except FloorwalkerError as err:
+        return periods(p, error=err.message(p.locale), status=err.http_status)
+    return p.redirect(f"/p/{p.project['slug']}/periods")
+
+
+def routes():
+    return [
+        page("/login", login_form, "public"),
+        page("/login", login_submit, "public", methods=("POST",)),
+        page("/language", choose_language, "public", methods=("POST",)),
+        page("/logout", logout, "signed_in", methods=("POST",)),
+        page("/account", account, "signed_in"),
+        page("/account/password", change_password, "signed_in", methods=("POST",)),
+        page("/", home, "signed_in"),
+        page("/p/{project}/", dashboard, "project.dashboard"),
+        page("/p/{project}/agents", roster, "agents.list"),
+        page("/p/{project}/agents/{number}", agent_month, "agent.view"),
+        page("/p/{project}/scores/{month}", sheet_page, "scores.view"),
+        page("/p/{project}/scores/{month}/export.{fmt}", export_sheet, "scores.export"),
+        page("/p/{project}/periods", periods, "periods.view"),
+        page("/p/{project}/periods/{month}/close", close_period, "periods.close", methods=("POST",)),
+        *admin_pages.routes(),
+    ]

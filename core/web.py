@@ -1,0 +1,263 @@
+"""The web shell: `create_app(fw)` builds the Starlette app.
+
+Every route — the core's and each plugin's — is declared with the action `authorize()` checks
+(`page()`), and goes through one wrapper (`_serve`): it reads the form (async, under the body
+limit), then in the threadpool — store calls must not block the event loop — loads the session,
+picks the language, checks the project in the path is in the user's scope (404 otherwise, and
+404 where a plugin's route is not enabled for the project), authorises the action, checks the
+CSRF token of a POST, calls the handler with a `Page`, and turns a `FloorwalkerError` into a
+page in the reader's language with the error's HTTP status.
+
+A handler — the core's or a plugin's `Route.endpoint` — is a plain sync function
+``handler(page) -> Response``. The `Page` gives it ``fw``, ``project``, ``user``, ``locale``,
+``params`` (path), ``form`` (a POST's fields, a list where a field repeats), ``request``, and
+``render(template, http_status=200, **context)``, ``redirect(url)``, ``authorize(action, obj)``
+(an object of another project, or another agent's record for an agent login, answers 404) and
+``agent_name(agent, n)`` (masked for a client login unless the project shows names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets as _secrets
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .auth import COOKIE, ROLE_TITLES, SESSION_HOURS, LoginThrottle, Sessions, agent_label, authorize, can, in_scope
+from .errors import FloorwalkerError, NotFound, PermissionDenied
+from .i18n import N_, normalize_locale, translate
+from .middleware import BodyLimit, BodyTooLarge, SecurityHeaders
+from .records import NavItem
+from .templating import THEMES_DIR, Templates
+
+BODY_LIMIT = 10 * 1024 * 1024
+LANG_COOKIE = "fw_lang"  # the language picked before signing in
+
+
+@dataclass
+class Shell:
+    """What every request needs, built once per app."""
+
+    fw: object
+    templates: Templates
+    sessions: Sessions
+    throttle: LoginThrottle
+    config: dict = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    """One request as a handler sees it."""
+
+    request: Request
+    shell: Shell
+    user: dict | None
+    session: dict | None
+    locale: str
+    params: dict
+    form: dict
+    project: dict | None = None
+    action: str = "public"
+
+    @property
+    def fw(self):
+        return self.shell.fw
+
+    def _(self, message: str, **params) -> str:
+        return translate(message, self.locale, **params)
+
+    def can(self, action: str, obj: dict | None = None) -> bool:
+        return can(self.user, action, self.project["slug"] if self.project else None, obj)
+
+    def authorize(self, action: str, obj: dict | None = None) -> None:
+        authorize(self.user, action, self.project["slug"] if self.project else None, obj)
+
+    def render(self, template: str, http_status: int = 200, **context) -> HTMLResponse:
+        base = {"page": self, "user": self.user, "project": self.project, "locale": self.locale,
+                "csrf_token": self.session["csrf"] if self.session else "",
+                "path": self.request.url.path, "nav": self.nav(), "theme": self.shell.templates.theme,
+                "t": lambda record: record.title(self.locale), "role_titles": ROLE_TITLES}
+        html = self.shell.templates.render(template, self.locale, {**base, **context})
+        return HTMLResponse(html, status_code=http_status)
+
+    def agent_name(self, agent: dict, index: int) -> str:
+        """The agent's name, or "Agent #n" for a client login where the project hides names
+        (core setting ``show_agent_names_to_client``). Plugins' report pages use this."""
+        show = self.fw.projects.settings(self.project, "core")["show_agent_names_to_client"]
+        return agent_label(self.user, agent, show, self.locale, index)
+
+    def redirect(self, url: str) -> RedirectResponse:
+        return RedirectResponse(url, status_code=303)
+
+    def nav(self) -> list[dict]:
+        """The project's navigation: the core's entries the user may use, then the plugins'."""
+        if self.project is None or self.user is None:
+            return []
+        slug = self.project["slug"]
+        core = [("project.dashboard", "", N_("Dashboard")), ("agents.list", "agents", N_("Agents")),
+                ("scores.view", f"scores/{_this_month()}", N_("Scores")),
+                ("periods.view", "periods", N_("Periods"))]
+        links = [(self._(title), url) for action, url, title in core if self.can(action)]
+        own = self.user.get("agent")
+        if own and not self.can("agents.list") and self.can("agent.view", {"number": own}):
+            links.append((self._(N_("My month")), f"agents/{own}"))
+        found = self.fw.project_hook(self.project, "nav_items")(
+            floorwalker=self.fw, project=self.project, user=self.user)
+        extra = sorted((i for group in found for i in group if isinstance(i, NavItem)),
+                       key=lambda i: i.order)
+        links += [(i.title(self.locale), i.url) for i in extra]
+        path = self.request.url.path
+        return [{"title": title, "url": f"/p/{slug}/{url}",
+                 "on": path == f"/p/{slug}/{url}" or (url != "" and path.startswith(
+                     f"/p/{slug}/{url.split('/')[0]}/"))} for title, url in links]
+
+
+def _this_month() -> str:
+    return dt.date.today().isoformat()[:7]
+
+
+def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: str | None = None) -> Route:
+    """A route whose every request is authorised for *action* before *handler* runs."""
+
+    async def endpoint(request: Request) -> Response:
+        form: dict = {}
+        if request.method == "POST":
+            try:
+                data = await request.form(max_part_size=BODY_LIMIT)
+            except BodyTooLarge:
+                return await run_in_threadpool(_too_large_page, request)
+            form = {key: (data.getlist(key) if len(data.getlist(key)) > 1 else data[key])
+                    for key in data.keys()}
+        return await run_in_threadpool(_serve, request, handler, action, form, plugin)
+
+    route = Route(path, endpoint, methods=list(methods), name=f"{action}:{path}:{','.join(methods)}")
+    route.action = action
+    return route
+
+
+def _open(request: Request) -> Page:
+    shell: Shell = request.app.state.shell
+    loaded = shell.sessions.load(request.cookies.get(COOKIE))
+    session, user = loaded if loaded else (None, None)
+    chosen = user["locale"] if user else request.cookies.get(LANG_COOKIE) or shell.fw.default_locale()
+    locale = normalize_locale(chosen)
+    return Page(request=request, shell=shell, user=user, session=session, locale=locale,
+                params=dict(request.path_params), form={})
+
+
+def _serve(request: Request, handler: Callable, action: str, form: dict, plugin: str | None) -> Response:
+    p = _open(request)
+    p.form, p.action = form, action
+    try:
+        if action != "public" and p.user is None:
+            return p.redirect("/login?next=" + quote(request.url.path))
+        slug = p.params.get("project")
+        if slug is not None:  # scope first: a project the user may not see does not exist
+            if not in_scope(p.user, slug):
+                raise NotFound(N_("no project {slug!r}"), slug=slug)
+            p.project = p.fw.projects.get(slug)
+            if plugin is not None and plugin not in p.project["plugins"]:
+                raise NotFound(N_("no project {slug!r}"), slug=slug)
+        authorize(p.user, action, slug)
+        if request.method == "POST" and p.session is not None:
+            if not _secrets.compare_digest(str(form.get("csrf_token", "")), p.session["csrf"]):
+                raise PermissionDenied(N_("this form has expired; reload the page and try again"))
+        return handler(p)
+    except FloorwalkerError as err:
+        return error_page(p, err.http_status, err.message(p.locale))
+
+
+def error_page(p: Page, status: int, message: str) -> HTMLResponse:
+    titles = {403: N_("Not allowed"), 404: N_("Not found"), 413: N_("Too large"),
+              429: N_("Too many attempts"), 503: N_("Busy")}
+    title = p._(titles.get(status, N_("Something went wrong")))
+    return p.render("error.html", http_status=status, title=title, message=message, status_code=status)
+
+
+def _too_large_page(request: Request) -> Response:
+    p = _open(request)
+    return error_page(p, 413, p._(N_("the upload is larger than {mb} MB"), mb=BODY_LIMIT // 2**20))
+
+
+async def _not_found(request: Request, exc: HTTPException) -> Response:
+    def render():
+        p = _open(request)
+        if exc.status_code == 405:
+            return error_page(p, 405, p._(N_("this address does not take that method")))
+        return error_page(p, 404, p._(N_("there is nothing at this address")))
+    return await run_in_threadpool(render)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """A page in the reader's language; the traceback goes to the server's log."""
+    def render():
+        try:
+            p = _open(request)
+            return error_page(p, 500, p._(N_("an unexpected error happened; it was written to the log")))
+        except Exception:  # the store itself may be what failed
+            return HTMLResponse("<!doctype html><title>500</title><p>Internal Server Error</p>", status_code=500)
+    return await run_in_threadpool(render)
+
+
+def plugin_routes(fw) -> list[Route]:
+    """Each plugin's routes under /p/{project}/{plugin}/, answering only where enabled."""
+    routes = []
+    for impl in fw.pm.hook.register_routes.get_hookimpls():
+        for r in impl.function() or ():
+            path = f"/p/{{project}}/{impl.plugin_name}/{r.path.lstrip('/')}"
+            routes.append(page(path, r.endpoint, r.action, r.methods, plugin=impl.plugin_name))
+    return routes
+
+
+def static_app(theme: str) -> StaticFiles:
+    folders = [THEMES_DIR / name / "static" for name in dict.fromkeys([theme, "default"])]
+    app = StaticFiles(directory=folders[-1])
+    app.all_directories = [f for f in folders if f.is_dir()]
+    return app
+
+
+def create_app(fw, *, secret: str | None = None, config: dict | None = None) -> Starlette:
+    """The Starlette app of the install *fw* (a `Floorwalker`); the theme comes from the install
+    settings; *secret* signs session cookies (default: a key kept in the sessions file)."""
+    from . import pages
+
+    config = dict(config or {})
+    theme = config.get("theme") or fw.install_settings().get("theme", "default")
+    templates = Templates(fw.store.root, theme, fw.pm)
+    shell = Shell(fw=fw, templates=templates, sessions=Sessions(fw, secret),
+                  throttle=LoginThrottle(), config=config)
+    limit = int(config.get("body_limit", BODY_LIMIT))
+    routes = [*pages.routes(), *plugin_routes(fw),
+              Mount("/static", app=static_app(templates.theme), name="static")]
+
+    def too_large(scope):
+        return HTMLResponse(_plain_413(fw.default_locale(), limit), status_code=413)
+
+    app = Starlette(routes=routes,
+                    middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=limit, too_large=too_large)],
+                    exception_handlers={404: _not_found, 405: _not_found, 500: _server_error})
+    app.state.shell = shell
+    app.state.secure_cookie = bool(config.get("secure_cookie", False))
+    return app
+
+
+def _plain_413(locale: str, limit: int) -> str:
+    """The 413 page sent before the body is read (no session yet: the install's language)."""
+    message = translate(N_("the upload is larger than {mb} MB"), locale, mb=limit // 2**20)
+    return (f'<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="/static/style.css">'
+            f'<title>413</title><main class="narrow"><h1>413</h1><p class="error">{message}</p></main>')
+
+
+def set_session_cookie(response: Response, value: str, request: Request) -> None:
+    response.set_cookie(COOKIE, value, max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax",
+                        secure=request.app.state.secure_cookie, path="/")

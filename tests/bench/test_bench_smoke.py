@@ -1,0 +1,56 @@
+"""The benchmark still runs: at its small size it builds its company and prints every figure.
+
+Timings are not asserted (they belong to the machine); what is asserted is that the script
+produces each figure the README records, with its target beside it, and that the data it
+builds has the shape it claims (every project, month and table in its own file).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+RUN = Path(__file__).resolve().parents[2] / "bench" / "run.py"
+
+FIGURES = {
+    # name prefix: has a target
+    "single write: fw.ledger.record": True,
+    "single write: raw tx.insert": True,
+    "disk floor under fw.ledger.record": False,
+    "disk floor under tx.insert": False,
+    "agent month": True,
+    "project month score sheet": True,
+    "Store.check()": False,
+    "cold start": True,
+    "peak memory: cold-start process": True,
+    "peak memory: process reading everything": True,
+    "import ": True,
+}
+
+
+def test_small_run_prints_every_figure_beside_its_target(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "figures.json"
+    done = subprocess.run([sys.executable, str(RUN), "--size", "small", "--keep", str(data),
+                           "--json", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+    summary = json.loads(out.read_text())
+    figures = summary["figures"]
+    for prefix, has_target in FIGURES.items():
+        found = [f for f in figures if f["name"].startswith(prefix)]
+        assert len(found) == 1, f"figure {prefix!r} missing or doubled"
+        figure = found[0]
+        assert figure["value"] > 0
+        assert (figure["target"] is not None) == has_target
+        assert figure["name"] in done.stdout  # printed in the table too
+    assert len(figures) == len(FIGURES)
+    assert "import_score_events" in next(f["note"] for f in figures if f["name"].startswith("import "))
+    assert summary["machine"] and summary["command"]
+
+    projects = sorted(p.name for p in (data / "projects").iterdir())
+    assert projects == ["client-01", "client-02", "client-03"]
+    for table in ("attendance", "traffic", "score_events"):
+        months = sorted(p.stem for p in (data / "projects" / "client-01" / table).glob("*.json"))
+        assert len(months) == 3, table

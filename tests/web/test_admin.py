@@ -1,0 +1,105 @@
+"""Administration: users, projects, plugin settings forms and the audit log."""
+
+import re
+
+
+def error_beside(html: str, field: str) -> str:
+    found = re.search(rf'<p class="error" id="e-{field}">(.*?)</p>', html)
+    return found.group(1) if found else ""
+
+
+def test_creating_a_user_with_a_bad_name_shows_the_error_beside_it_and_keeps_the_form(fresh, sign_in, csrf):
+    fw, app = fresh
+    admin = sign_in(app, "admin1")
+    r = admin.post("/admin/users/new", data={
+        "username": "Bad Name!", "password": "long-enough-1", "name": "张三", "roles": ["qa"],
+        "projects": ["alpha"], "locale": "zh_CN", "csrf_token": csrf(admin)})
+    assert r.status_code == 422
+    assert "lowercase" in error_beside(r.text, "username")
+    assert 'value="Bad Name!"' in r.text and 'value="张三"' in r.text
+    assert re.search(r'value="qa"\s+checked', r.text)
+    assert fw.users.find("bad name!") is None
+
+
+def test_an_admin_creates_edits_and_disables_a_user(fresh, sign_in, csrf):
+    fw, app = fresh
+    admin = sign_in(app, "admin1")
+    r = admin.post("/admin/users/new", data={
+        "username": "zhang3", "password": "long-enough-1", "name": "张三", "roles": ["qa", "team_leader"],
+        "projects": ["alpha"], "locale": "zh_CN", "csrf_token": csrf(admin)})
+    assert r.status_code == 303
+    assert fw.users.get("zhang3")["roles"] == ["qa", "team_leader"]
+    r = admin.post("/admin/users/zhang3", data={"name": "张三丰", "roles": ["client"], "projects": ["alpha", "beta"],
+                                               "locale": "en", "csrf_token": csrf(admin)})
+    assert r.status_code == 422 and "exactly one project" in error_beside(r.text, "projects")
+    r = admin.post("/admin/users/zhang3", data={"name": "张三丰", "roles": ["supervisor"], "projects": ["alpha"],
+                                               "locale": "en", "csrf_token": csrf(admin)})
+    assert r.status_code == 303 and fw.users.get("zhang3")["roles"] == ["supervisor"]
+    zhang = sign_in(app, None)
+    zhang.post("/login", data={"username": "zhang3", "password": "long-enough-1"})
+    assert zhang.get("/account").status_code == 200
+    admin.post("/admin/users/zhang3/toggle", data={"csrf_token": csrf(admin)})
+    assert fw.users.get("zhang3")["disabled"] is True
+    assert zhang.get("/account").status_code == 303
+
+
+def test_the_settings_form_shows_each_bad_value_beside_its_field_and_saves_nothing(fresh, sign_in, csrf):
+    fw, app = fresh
+    admin = sign_in(app, "admin1")
+    form = admin.get("/admin/projects/alpha/settings/core").text
+    assert 'name="base_score" value="80"' in form and "Base score of the month" in form
+    r = admin.post("/admin/projects/alpha/settings/core", data={
+        "base_score": "eighty", "cap": "110", "escalation_medium": "2", "escalation_light": "0",
+        "escalation_points": "-20", "rule_points": "{}", "csrf_token": csrf(admin)})
+    assert r.status_code == 422
+    assert "whole number" in error_beside(r.text, "base_score")
+    assert "at least 1" in error_beside(r.text, "escalation_light")
+    assert error_beside(r.text, "cap") == ""
+    assert 'value="eighty"' in r.text  # what was typed stays
+    assert fw.projects.settings("alpha", "core")["escalation_light"] == 4
+
+
+def test_saving_good_settings_changes_the_scores(fresh, sign_in, csrf):
+    fw, app = fresh
+    admin = sign_in(app, "admin1")
+    r = admin.post("/admin/projects/alpha/settings/core", data={
+        "base_score": "90", "cap": "110", "escalation_medium": "2", "escalation_light": "4",
+        "escalation_points": "-20", "rule_points": '{"loud": -3}', "show_agent_names_to_client": "true",
+        "csrf_token": csrf(admin)})
+    assert r.status_code == 200 and "Saved." in r.text
+    settings = fw.projects.settings("alpha", "core")
+    assert settings["base_score"] == 90 and settings["rule_points"] == {"loud": -3}
+    assert settings["show_agent_names_to_client"] is True
+
+
+def test_an_admin_creates_a_project_and_edits_it(fresh, sign_in, csrf):
+    fw, app = fresh
+    admin = sign_in(app, "root")
+    bad = admin.post("/admin/projects/new", data={"slug": "X", "client": "Gamma", "csrf_token": csrf(admin)})
+    assert bad.status_code == 422 and "2–40" in error_beside(bad.text, "slug") and 'value="X"' in bad.text
+    r = admin.post("/admin/projects/new", data={"slug": "gamma", "client": "Gamma Air", "channels": ["voice", "chat"],
+                                               "csrf_token": csrf(admin)})
+    assert r.status_code == 303 and fw.projects.get("gamma")["channels"] == ["voice", "chat"]
+    r = admin.post("/admin/projects/gamma", data={"client": "Gamma Airlines", "name": "Gamma", "status": "paused",
+                                                 "timezone": "Asia/Shanghai", "channels": ["chat"],
+                                                 "csrf_token": csrf(admin)})
+    assert r.status_code == 303
+    project = fw.projects.get("gamma")
+    assert (project["client"], project["status"], project["channels"]) == ("Gamma Airlines", "paused", ["chat"])
+
+
+def test_an_admin_edits_only_projects_in_their_scope(clients):
+    assert clients("admin1").get("/admin/projects/beta").status_code == 404
+    assert clients("root").get("/admin/projects/beta").status_code == 200
+
+
+def test_the_audit_log_filters_by_project_user_and_table(clients):
+    admin = clients("root")
+    everything = admin.get("/admin/audit").text
+    assert "user.add" in everything and "project.create" in everything
+    alpha = admin.get("/admin/audit?project=alpha").text
+    assert "score.record" in alpha and "score.reverse" in alpha and "project.create" not in alpha
+    assert "score.record" not in admin.get("/admin/audit?project=alpha&user=nobody").text
+    users = admin.get("/admin/audit?table=users").text
+    assert "user.add" in users and "team.create" not in users
+    assert "password_hash" in users and "$argon2" not in users  # hashes are never shown

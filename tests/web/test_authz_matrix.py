@@ -1,0 +1,107 @@
+"""Every route × every role × own project / another project: the status each one gets.
+
+The matrix lists the expected status per role, in the order of COLUMNS (the roles, then a
+signed-out visitor). For a route under a project, a user asking for a project they do not have
+gets 404 — the same answer as for a project that does not exist — whatever the role. A route of
+the app missing from the matrix fails `test_every_route_is_in_the_matrix`, so no route skips
+this review. POSTs send a valid CSRF token and a harmless body (empty or wrong: the answer shows
+the request got past authorisation and changed nothing), except ``toggle``, which flips a spare
+user (twice per role, so it ends as it began).
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from starlette.routing import Route
+
+MONTH = dt.date.today().isoformat()[:7]
+COLUMNS = ("admin", "director", "supervisor", "team_leader", "qa", "agent", "client", "anon")
+
+#                                                   adm dir sup tl  qa  agt cli anon
+MATRIX = {
+    ("GET", "/login"):                              "303 303 303 303 303 303 303 200",
+    ("POST", "/login"):                             "400 400 400 400 400 400 400 400",
+    ("POST", "/language"):                          "422 422 422 422 422 422 422 422",
+    ("POST", "/logout"):                            "303 303 303 303 303 303 303 303",
+    ("GET", "/account"):                            "200 200 200 200 200 200 200 303",
+    ("POST", "/account/password"):                  "422 422 422 422 422 422 422 303",
+    ("GET", "/"):                                   "200 200 200 200 200 200 200 303",
+    ("GET", "/p/{project}/"):                       "200 200 200 200 200 403 200 303",
+    ("GET", "/p/{project}/agents"):                 "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/agents/{number}"):        "200 200 200 200 200 200 403 303",
+    ("GET", "/p/{project}/scores/{month}"):         "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/scores/{month}/export.{fmt}"): "200 200 200 403 403 403 403 303",
+    ("GET", "/p/{project}/periods"):                "200 200 200 200 403 403 403 303",
+    ("POST", "/p/{project}/periods/{month}/close"): "409 409 403 403 403 403 403 303",
+    ("GET", "/admin/"):                             "200 403 403 403 403 403 403 303",
+    ("GET", "/admin/users"):                        "200 403 403 403 403 403 403 303",
+    ("GET", "/admin/users/new"):                    "200 403 403 403 403 403 403 303",
+    ("POST", "/admin/users/new"):                   "422 403 403 403 403 403 403 303",
+    ("GET", "/admin/users/{username}"):             "200 403 403 403 403 403 403 303",
+    ("POST", "/admin/users/{username}"):            "422 403 403 403 403 403 403 303",
+    ("POST", "/admin/users/{username}/toggle"):     "303 403 403 403 403 403 403 303",
+    ("GET", "/admin/projects"):                     "200 403 403 403 403 403 403 303",
+    ("GET", "/admin/projects/new"):                 "200 403 403 403 403 403 403 303",
+    ("POST", "/admin/projects/new"):                "422 403 403 403 403 403 403 303",
+    ("GET", "/admin/projects/{project}"):           "200 403 403 403 403 403 403 303",
+    ("POST", "/admin/projects/{project}"):          "422 403 403 403 403 403 403 303",
+    ("GET", "/admin/projects/{project}/settings/{plugin}"):  "200 403 403 403 403 403 403 303",
+    ("POST", "/admin/projects/{project}/settings/{plugin}"): "422 403 403 403 403 403 403 303",
+    ("GET", "/admin/audit"):                        "200 403 403 403 403 403 403 303",
+}
+# the value of each path parameter: (in the user's own project, in another project)
+PARAMS = {"project": ("alpha", "beta"), "number": ("1001", "2001"), "month": (MONTH, MONTH),
+          "fmt": ("csv", "csv"), "username": ("victim", "victim"), "plugin": ("core", "core")}
+# POST bodies that get past authorisation but change nothing
+BODIES = {"/language": {"locale": "", "next": "/"}}
+
+
+def app_routes(app):
+    for route in app.routes:
+        if isinstance(route, Route):
+            for method in sorted(route.methods - {"HEAD"}):
+                yield method, route.path
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = sorted(set(app_routes(app)) - MATRIX.keys())
+    assert missing == [], f"routes without an entry in the authorisation matrix: {missing}"
+    gone = sorted(MATRIX.keys() - set(app_routes(app)))
+    assert gone == [], f"matrix entries for routes that no longer exist: {gone}"
+
+
+def test_every_route_declares_its_action(app):
+    assert all(getattr(r, "action", None) for r in app.routes if isinstance(r, Route))
+
+
+CASES = [(method, path, column, where)
+         for (method, path) in MATRIX for column in COLUMNS for where in ("own", "other")
+         if where == "own" or "{" in path]
+
+
+@pytest.mark.parametrize("method, path, column, where", CASES)
+def test_status(app, clients, sign_in, method, path, column, where):
+    own = where == "own"
+    url = re.sub(r"\{(\w+)\}", lambda m: PARAMS[m.group(1)][0 if own else 1], path)
+    if column == "anon":
+        client = sign_in(app, None)
+    elif path == "/logout":
+        client = sign_in(app, f"{column}1")  # signing out must not end the shared session
+    else:
+        client = clients(f"{column}1")
+    if method == "GET":
+        response = client.get(url)
+    else:
+        body = {"csrf_token": _csrf(client) if column != "anon" else "", **BODIES.get(path, {})}
+        if path == "/login":  # an unknown account: each column its own, so the throttle stays out
+            body.update(username=f"nobody-{column}-{where}", password="wrong")
+        response = client.post(url, data=body)
+    expected = int(MATRIX[method, path].split()[COLUMNS.index(column)])
+    if not own and "{project}" in path and column != "anon":
+        expected = 404
+    assert response.status_code == expected, response.text[:400]
+
+
+def _csrf(client):
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account").text).group(1)

@@ -1,0 +1,56 @@
+"""Languages of the web shell: every message has its Chinese, and pages follow the reader."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from floorwalker.core.i18n import catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [("core/web.py", "python"), ("core/auth.py", "python"), ("core/pages.py", "python"),
+           ("core/admin_pages.py", "python"),
+           ("themes/**.html", "jinja2")]
+
+
+def web_msgids() -> set[str]:
+    found = extract_from_dir(ROOT, method_map=SOURCES, keywords={"N_": None, "_": None},
+                             options_map={"themes/**.html": {"extensions": "jinja2.ext.i18n"}})
+    return {msg[0] if isinstance(msg, tuple) else msg for _, _, msg, _, _ in found}
+
+
+def test_every_message_of_the_web_shell_has_a_chinese_translation():
+    zh = catalog("zh_CN")
+    ids = web_msgids()
+    assert len(ids) > 100  # the extraction really read the templates
+    assert sorted(m for m in ids if not (zh.get(m) and zh.get(m).string)) == []
+
+
+def test_a_chinese_reader_gets_chinese_pages_and_an_english_reader_english(app, clients):
+    zh = clients("root").get("/p/alpha/agents")  # root reads Chinese
+    en = clients("supervisor1").get("/p/alpha/agents")
+    assert "工号" in zh.text and "班组" in zh.text and 'lang="zh-CN"' in zh.text
+    assert "Employee no." in en.text and "工号" not in en.text
+
+
+def test_the_language_switch_is_stored_for_the_user(fresh, sign_in, csrf):
+    fw, app = fresh
+    client = sign_in(app, "qa1")
+    r = client.post("/language", data={"locale": "zh_CN", "next": "/p/alpha/agents",
+                                       "csrf_token": csrf(client)})
+    assert r.status_code == 303 and r.headers["location"] == "/p/alpha/agents"
+    assert fw.users.get("qa1")["locale"] == "zh_CN"
+    assert "筛选" in client.get("/p/alpha/agents").text
+
+
+def test_the_sign_in_page_can_switch_language_before_signing_in(app, sign_in):
+    client = sign_in(app, None)
+    client.post("/language", data={"locale": "en", "next": "/login"})
+    assert "User name" in client.get("/login").text
+    client.post("/language", data={"locale": "zh_CN", "next": "/login"})
+    assert "用户名" in client.get("/login").text
+
+
+def test_errors_are_shown_in_the_readers_language(clients):
+    assert "此地址没有内容" in clients("root").get("/no/such/page").text
+    r = clients("supervisor1").get("/p/alpha/scores/2025-13")
+    assert r.status_code == 422 and "YYYY-MM" in r.text

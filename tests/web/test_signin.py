@@ -1,0 +1,127 @@
+"""Sign-in, sessions, CSRF, throttling and the security headers."""
+
+import re
+
+import pytest
+
+from floorwalker.core.auth import COOKIE, LoginThrottle, TooManyAttempts
+
+PASSWORD = "correct-horse-7"
+
+
+def test_a_signed_out_visitor_is_sent_to_sign_in_and_back(app, sign_in):
+    client = sign_in(app, None)
+    r = client.get("/p/alpha/agents")
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/p/alpha/agents"
+    r = client.post("/login", data={"username": "supervisor1", "password": PASSWORD,
+                                    "next": "/p/alpha/agents"})
+    assert r.status_code == 303 and r.headers["location"] == "/p/alpha/agents"
+
+
+def test_sign_in_never_sends_the_user_to_another_site(app, sign_in):
+    client = sign_in(app, None)
+    r = client.post("/login", data={"username": "qa1", "password": PASSWORD, "next": "//evil.example/"})
+    assert r.headers["location"] == "/"
+
+
+def test_the_session_cookie_is_httponly_and_samesite_and_holds_no_user_data(app, sign_in):
+    client = sign_in(app, None)
+    r = client.post("/login", data={"username": "qa1", "password": PASSWORD})
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "qa1" not in cookie
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(app, sign_in):
+    client = sign_in(app, None)
+    unknown = client.post("/login", data={"username": "nobody", "password": PASSWORD})
+    wrong = client.post("/login", data={"username": "qa1", "password": "nope-nope"})
+    assert unknown.status_code == wrong.status_code == 400
+    message = lambda r: re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1)  # noqa: E731
+    assert message(unknown) == message(wrong) == "用户名或密码错误"  # the install speaks Chinese
+    assert 'value="qa1"' in wrong.text  # the form keeps the name typed
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(app, sign_in):
+    for i in range(5):
+        sign_in(app, None).post("/login", data={"username": "director1", "password": "bad-password"})
+    r = sign_in(app, None).post("/login", data={"username": "director1", "password": PASSWORD})
+    assert r.status_code == 429 and COOKIE not in r.headers.get("set-cookie", "")
+    app.state.shell.throttle.succeeded("director1")  # the shared company stays usable
+
+
+def test_the_throttle_counts_per_address_and_forgets_after_the_window():
+    now = [0.0]
+    throttle = LoginThrottle(limit=3, window=60, clock=lambda: now[0])
+    for name in ("a", "b", "c"):
+        throttle.failed(name, "1.2.3.4")
+    with pytest.raises(TooManyAttempts):
+        throttle.check("d", "1.2.3.4")  # a new name from the same address
+    throttle.check("d", "5.6.7.8")
+    now[0] = 61
+    throttle.check("d", "1.2.3.4")
+
+
+def test_logout_ends_the_session_on_the_server(app, sign_in, csrf):
+    client = sign_in(app, "qa1")
+    cookie = client.cookies.get(COOKIE)
+    client.post("/logout", data={"csrf_token": csrf(client)})
+    replay = sign_in(app, None)
+    replay.cookies.set(COOKIE, cookie)
+    assert replay.get("/account").status_code == 303
+
+
+def test_disabling_a_user_ends_their_sessions_at_once(fresh, sign_in):
+    fw, app = fresh
+    client = sign_in(app, "qa1")
+    assert client.get("/account").status_code == 200
+    fw.users.set_disabled("qa1", True, "root")  # as `floorwalker user disable` does
+    assert client.get("/account").status_code == 303
+
+
+def test_a_post_without_the_csrf_token_changes_nothing(fresh, sign_in):
+    fw, app = fresh
+    client = sign_in(app, "admin1")
+    r = client.post("/admin/users/victim/toggle", data={"csrf_token": "forged"})
+    assert r.status_code == 403 and "expired" in r.text
+    assert fw.users.get("victim")["disabled"] is False
+
+
+def test_users_change_their_own_password_with_the_current_one(fresh, sign_in, csrf):
+    fw, app = fresh
+    client = sign_in(app, "qa1")
+    other = sign_in(app, "qa1")
+    wrong = client.post("/account/password", data={"current": "guess-guess", "new": "new-password-1",
+                                                   "again": "new-password-1", "csrf_token": csrf(client)})
+    assert wrong.status_code == 422 and "current password is wrong" in wrong.text
+    short = client.post("/account/password", data={"current": PASSWORD, "new": "short", "again": "short",
+                                                   "csrf_token": csrf(client)})
+    assert short.status_code == 422 and "8" in short.text
+    ok = client.post("/account/password", data={"current": PASSWORD, "new": "new-password-1",
+                                                "again": "new-password-1", "csrf_token": csrf(client)})
+    assert ok.status_code == 200 and fw.users.authenticate("qa1", "new-password-1")
+    assert client.get("/account").status_code == 200  # this browser stays signed in
+    assert other.get("/account").status_code == 303  # the other session ended
+
+
+def test_every_response_carries_the_security_headers(app, clients):
+    for r in (clients("qa1").get("/"), clients("qa1").get("/static/style.css"),
+              clients("qa1").get("/nowhere")):
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "same-origin"
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_pages_have_no_inline_script_or_style(clients):
+    html = clients("admin1").get("/p/alpha/").text
+    assert "<script" not in html and "style=" not in html
+
+
+def test_a_body_over_the_limit_gets_413_and_is_not_read(app, clients, csrf):
+    client = clients("admin1")
+    big = b"x" * (10 * 1024 * 1024 + 1)
+    r = client.post("/admin/users/new", content=big,
+                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413
