@@ -12,11 +12,12 @@ settings (`build_sheet`): base + active events + the escalation rule, capped at 
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import replace
 from typing import Iterable
 
 from . import validate
-from .errors import Conflict, NotFound, ValidationError
+from .errors import Conflict, NotFound, PeriodClosed, ValidationError
 from .i18n import N_
 from .records import ScoreRule
 from .store import new_id, now_iso
@@ -106,15 +107,25 @@ class Ledger:
         return event
 
     def write(self, events: Iterable[dict], actor: str, action: str) -> int:
-        """Append prepared events: one commit per month file (imports, derivations, the demo)."""
-        by_file: dict[str, list[dict]] = {}
+        """Append prepared events: one commit per month file (imports, derivations, the demo).
+
+        Every month file is locked and its batch staged before any of them commits, so a
+        batch that a closed month refuses writes nothing anywhere; only an I/O failure between
+        two commits can leave the earlier months written (each commit is itself atomic).
+        """
+        by_month: dict[tuple[str, str], list[dict]] = {}
         for event in events:
-            key = self.fw.store.period_key(event["project"], EVENTS, event["period"])
-            by_file.setdefault(key, []).append(event)
-        for key, batch in by_file.items():
-            with self.fw.store.transaction(key, actor, action) as tx:
+            by_month.setdefault((event["project"], event["period"]), []).append(event)
+        closed = {project: self.fw.store.closed_months(project) for project, _ in by_month}
+        for project, month in by_month:
+            if month in closed[project]:
+                raise PeriodClosed(project, month)
+        with ExitStack() as stack:
+            for (project, month), batch in sorted(by_month.items()):
+                key = self.fw.store.period_key(project, EVENTS, month)
+                tx = stack.enter_context(self.fw.store.transaction(key, actor, action))
                 tx.insert_many(TABLE, batch)
-        return sum(map(len, by_file.values()))
+        return sum(map(len, by_month.values()))
 
     def reverse(self, event_id: str, reason: str, actor: str, project: str | None = None) -> dict:
         """Cancel an event with a reversal that points at it; the original stays."""

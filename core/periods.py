@@ -44,14 +44,14 @@ class Periods:
         return {p["month"]: p for p in self.fw.store.read(CORE).index("periods", "project").get(project, [])}
 
     def list(self, project: str, first: str | None = None) -> list[dict]:
-        """Every month from the project's first data (or *first*) to the current month."""
+        """Every month from the project's first data (or *first*) to the current month: the
+        project's creation, its first month of score events, or its first closed month."""
         project_doc = self.fw.projects.get(project)
         today = dt.date.today().isoformat()[:7]
-        start = first or project_doc["created_at"][:7]
-        agents = self.fw.agents.in_project(project, "0000-01-01", "9999-12-31")
-        hired = [a["start"][:7] for _, a in agents]
-        start = min([start, *hired]) if hired else start
         closed = self.closed(project)
+        event_months = [key.rsplit("/", 1)[1]
+                        for key in self.fw.store.keys(f"projects/{project}/score_events")]
+        start = first or min([project_doc["created_at"][:7], *event_months, *closed])
         return [closed.get(m, {"project": project, "month": m, "state": "open"})
                 for m in validate.months_between(start, today)]
 
