@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 import click
+import orjson
 
 from .core import validate
 from .core.errors import Conflict, FloorwalkerError, ValidationError
@@ -31,7 +32,7 @@ from .core.plugins import available_entry_points, make_plugin_manager
 from .core.store import Store
 from .core.tables import FORMATS, render
 
-DEMO_ACCOUNTS = "demo-accounts"
+DEMO_ACCOUNTS = "demo-accounts"  # a plain export beside the data (core.store.EXPORTS)
 DEMO_STEPS = 6  # the steps `build_demo` reports
 
 
@@ -182,9 +183,9 @@ def demo(s: Session, seed, no_serve, force, host, port):
     s.say(N_("Building the demo company (seed {seed}) in {folder} …"), seed=seed, folder=str(s.data))
     with s.steps(DEMO_STEPS) as step:
         accounts = build_demo(s.fw, seed=seed, actor="demo", progress=step)
-    with s.fw.store.transaction(DEMO_ACCOUNTS, "demo", "demo.accounts") as tx:
-        tx.insert_many("accounts", [{"id": a["username"], **a} for a in accounts])
-    s.say(N_("Demo logins (also in {path}):"), path=str(s.fw.store.path(DEMO_ACCOUNTS)))
+    accounts_file = s.data / f"{DEMO_ACCOUNTS}.json"
+    accounts_file.write_bytes(orjson.dumps(accounts, option=orjson.OPT_INDENT_2))
+    s.say(N_("Demo logins (also in {path}):"), path=str(accounts_file))
     s.show(accounts, [("username", N_("username")), ("password", N_("password")),
                       ("role", N_("role")), ("project", N_("project"))], "table")
     if not no_serve:

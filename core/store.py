@@ -64,6 +64,10 @@ MIGRATIONS: list[Callable[[dict], None]] = []
 AUDIT_TABLE = "_audit"
 AUDIT_FULL_DOCS = 20  # an insert of more documents is audited by count and id range
 CORE = "core"
+SECRET_FIELDS = frozenset({"password_hash", "token_hash"})
+REDACTED = "[redacted]"
+# files in the data folder that are plain exports, not shards (never read, checked or backed up)
+EXPORTS = frozenset({"demo-accounts"})
 PERIODS_TABLE = "periods"  # in core: {project, month, state}; "closed" locks the month
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*$")
@@ -312,7 +316,7 @@ class Store:
             return found
         for path in base.rglob("*.json"):
             rel = path.relative_to(self.root).as_posix()[: -len(".json")]
-            if _KEY.match(rel):
+            if _KEY.match(rel) and rel not in EXPORTS:
                 found.append(rel)
         return sorted(found)
 
@@ -629,10 +633,18 @@ class Store:
             if not live.exists():
                 raise CorruptFile(str(live), N_("the file is missing but its .prev copy exists"))
         for key in keys:
-            shard = self.read(key)
-            report.append({"file": key, "generation": shard.generation, "bytes": shard.size,
-                           "documents": sum(len(t) for n, t in shard.tables.items()
-                                            if n != AUDIT_TABLE)})
+            # parse and drop: validating every file must not fill the read cache with files
+            # no query asked for (cold-start memory)
+            path = self.path(key)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
+                                   reason=exc.strerror or str(exc)) from exc
+            data = parse_file(path, raw)
+            meta = data.pop("_meta")
+            report.append({"file": key, "generation": meta["generation"], "bytes": len(raw),
+                           "documents": sum(len(t) for n, t in data.items() if n != AUDIT_TABLE)})
         return report
 
     def _remove_temp_files(self) -> None:
@@ -684,9 +696,15 @@ def doc_month(doc: Mapping) -> str | None:
     return None
 
 
+def _redacted(doc: Mapping) -> dict:
+    """*doc* with secrets (password and session-token hashes) masked for the audit log."""
+    return {k: (REDACTED if k in SECRET_FIELDS and v is not None else v) for k, v in doc.items()}
+
+
 def _summarise(change: dict) -> dict:
-    """The audit record of one table's change: whole documents, or a count for big inserts."""
-    inserted = change["inserted"]
+    """The audit record of one table's change: whole documents, or a count for big inserts.
+    Secrets are masked: the audit says a password changed, never what it became."""
+    inserted = [_redacted(doc) for doc in change["inserted"]]
     out: dict[str, Any] = {"table": change["table"]}
     if inserted:
         if len(inserted) <= AUDIT_FULL_DOCS:
@@ -695,12 +713,14 @@ def _summarise(change: dict) -> dict:
             out["inserted_count"] = len(inserted)
             out["inserted_ids"] = [inserted[0]["id"], inserted[-1]["id"]]
     if change["removed"]:
-        out["removed"] = change["removed"]
+        out["removed"] = [_redacted(doc) for doc in change["removed"]]
     if change["updated"]:
         out["updated"] = [
             {"id": doc_id,
-             "before": {k: old.get(k) for k in old.keys() | new.keys() if old.get(k) != new.get(k)},
-             "after": {k: new.get(k) for k in old.keys() | new.keys() if old.get(k) != new.get(k)}}
+             "before": _redacted({k: old.get(k) for k in old.keys() | new.keys()
+                                  if old.get(k) != new.get(k)}),
+             "after": _redacted({k: new.get(k) for k in old.keys() | new.keys()
+                                 if old.get(k) != new.get(k)})}
             for doc_id, old, new in change["updated"]]
     return out
 

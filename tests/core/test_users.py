@@ -1,5 +1,6 @@
 """Users: argon2id hashes, sign-in, roles and the scope each role needs."""
 
+import orjson
 import pytest
 from argon2 import PasswordHasher
 
@@ -115,3 +116,14 @@ def test_an_update_is_checked_like_a_new_user(fw):
         fw.users.update("viewer", "admin", projects=["acme", "shop"])
     assert err.value.field == "projects"
     assert fw.users.update("viewer", "admin", locale="en")["locale"] == "en"
+
+
+def test_the_audit_log_records_password_changes_but_never_the_hash(fw):
+    fw.users.set_password("boss", "another-password-1", "boss")
+    entries = list(fw.store.audit_entries("core"))
+    raw = (fw.store.root / "core.json").read_bytes()
+    assert b"$argon2" not in b"".join(orjson.dumps(e) for e in entries)
+    changed = [u for e in entries if e["action"] == "user.passwd"
+               for c in e["changes"] for u in c.get("updated", [])]
+    assert changed and changed[0]["after"] == {"password_hash": "[redacted]"}
+    assert raw.count(b"$argon2") == len(fw.users.all())  # only the live hashes themselves
