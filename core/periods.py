@@ -45,13 +45,15 @@ class Periods:
 
     def list(self, project: str, first: str | None = None) -> list[dict]:
         """Every month from the project's first data (or *first*) to the current month: the
-        project's creation, its first month of score events, or its first closed month."""
+        project's creation, its first month of score events, its first closed month, and
+        always last month (the one a manager closes at the start of this one)."""
         project_doc = self.fw.projects.get(project)
         today = dt.date.today().isoformat()[:7]
+        last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).isoformat()[:7]
         closed = self.closed(project)
         event_months = [key.rsplit("/", 1)[1]
                         for key in self.fw.store.keys(f"projects/{project}/score_events")]
-        start = first or min([project_doc["created_at"][:7], *event_months, *closed])
+        start = first or min([project_doc["created_at"][:7], last_month, *event_months, *closed])
         return [closed.get(m, {"project": project, "month": m, "state": "open"})
                 for m in validate.months_between(start, today)]
 

@@ -52,7 +52,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from .errors import CorruptFile, DiskFull, PeriodClosed, StorageError, StoreBusy
 from .i18n import N_
@@ -236,11 +236,20 @@ class Transaction:
         self._storage = _WorkingStorage(dict(shard.tables))
         self._db = _TxDB(storage=lambda: self._storage)
         self.note: dict | None = None
+        # tables changed only by appends, with what was appended: their commit needs no diff
+        self.appended: dict[str, list[dict]] = {}
+        self._through_tinydb: set[str] = set()
 
     def table(self, name: str) -> StoreTable:
         if name.startswith("_"):  # _meta and _audit are the store's own
             raise ValueError(f"table {name!r} is written by the store only")
+        self._through_tinydb.add(name)
+        self.appended.pop(name, None)
         return self._db.table(name, cache_size=0)
+
+    def appended_only(self, name: str) -> list[dict] | None:
+        """What was appended to *name*, if appends were its only change; else None."""
+        return None if name in self._through_tinydb else self.appended.get(name)
 
     def docs(self, name: str) -> dict[str, dict]:
         """The working documents of *name* by id, as they will be committed."""
@@ -258,13 +267,27 @@ class Transaction:
         return self.insert_many(name, [doc])[0]
 
     def insert_many(self, name: str, docs: Iterable[Mapping]) -> list[dict]:
-        """Insert many documents in one TinyDB write (never a loop of `insert`)."""
+        """Insert many documents in one write (never a loop of `insert`).
+
+        Appends are the hot path (score events, imports), so they skip TinyDB's table rebuild
+        (it converts every id twice per call) and are merged into the working copy directly, in
+        TinyDB's own layout; the commit then audits the appended documents without diffing
+        the whole table. Anything else goes through TinyDB's Table API (`table()`).
+        """
+        if name.startswith("_"):
+            raise ValueError(f"table {name!r} is written by the store only")
         stored = [dict(doc) if doc.get("id") else {"id": new_id(), **doc} for doc in docs]
         existing = self.docs(name)
         for doc in stored:
             if doc["id"] in existing:
                 raise ValueError(f"document {doc['id']!r} already exists in {name}")
-        self.table(name).insert_multiple(Document(doc, doc_id=doc["id"]) for doc in stored)
+        merged = dict(existing)
+        merged.update((doc["id"], doc) for doc in stored)
+        if len(merged) != len(existing) + len(stored):
+            raise ValueError(f"the same id appears twice in one insert into {name}")
+        self._storage.tables[name] = merged
+        if name not in self._through_tinydb:
+            self.appended.setdefault(name, []).extend(stored)
         return stored
 
     def update(self, name: str, doc_id: str, fields: Mapping) -> dict:
@@ -367,11 +390,7 @@ class Store:
     def _migrate(self, key: str, path: Path) -> Shard:
         """Upgrade an old file under its lock, keeping the old one as .prev."""
         with self._locked(key, path):
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
-                                   reason=exc.strerror or str(exc)) from exc
+            raw = _read_bytes(path)
             data = parse_file(path, raw)
             meta = data.pop("_meta")
             if meta["schema"] < SCHEMA_VERSION:
@@ -441,7 +460,7 @@ class Store:
             shard = self.read(key)
             tx = Transaction(shard)
             yield tx
-            changes = self._changes(shard, tx.tables)
+            changes = self._changes(shard, tx)
             if not changes:
                 return
             entry = {"id": new_id(), "at": now_iso(), "actor": actor, "action": action,
@@ -489,11 +508,15 @@ class Store:
         finally:
             os.close(fd)  # and with it the flock
 
-    def _changes(self, shard: Shard, working: dict) -> list[dict]:
+    def _changes(self, shard: Shard, tx: Transaction) -> list[dict]:
         changes = []
-        for name, docs in working.items():
+        for name, docs in tx.tables.items():
             before = shard.tables.get(name)
             if docs is before:
+                continue
+            appended = tx.appended_only(name)
+            if appended is not None:
+                changes.append({"table": name, "inserted": appended, "removed": [], "updated": []})
                 continue
             before = before or {}
             inserted = [docs[i] for i in sorted(docs.keys() - before.keys())]
@@ -636,11 +659,7 @@ class Store:
             # parse and drop: validating every file must not fill the read cache with files
             # no query asked for (cold-start memory)
             path = self.path(key)
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
-                                   reason=exc.strerror or str(exc)) from exc
+            raw = _read_bytes(path)
             data = parse_file(path, raw)
             meta = data.pop("_meta")
             report.append({"file": key, "generation": meta["generation"], "bytes": len(raw),
@@ -694,6 +713,14 @@ def doc_month(doc: Mapping) -> str | None:
     if isinstance(date, str) and len(date) >= 7:
         return date[:7]
     return None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
+                           reason=exc.strerror or str(exc)) from exc
 
 
 def _redacted(doc: Mapping) -> dict:

@@ -222,16 +222,18 @@ def test_scores_without_project_is_a_usage_error(run, fw):
 
 
 def test_period_close_locks_the_month(run, fw, snapshot, error_line):
-    periods = json.loads(run("period", "list", "--project", "acme", "--format", "json").output)
-    assert periods[0] == {"project": "acme", "month": "2025-01", "state": "open"}
+    listed = lambda: json.loads(run("period", "list", "--project", "acme", "--format", "json").output)  # noqa: E731
+    this_month = dt.date.today().isoformat()[:7]
+    last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).isoformat()[:7]
+    assert [p["month"] for p in listed()] == [last_month, this_month]  # no data yet
     assert run("period", "close", "--project", "acme", "2025-02").exit_code == 0
     assert fw.periods.state("acme", "2025-02") == "closed"
+    assert [p["state"] for p in listed()[:2]] == ["closed", "open"]  # from the first closed month
     before = snapshot()
     line = error_line(run("scores", "record", "--project", "acme", "--agent", "1001", "--rule", "loud",
                           "--date", "2025-02-10", "--reason", "late"))
     assert "2025-02 of project acme is closed" in line
     assert "already closed" in error_line(run("period", "close", "--project", "acme", "2025-02"))
-    this_month = dt.date.today().isoformat()[:7]
     assert "not ended" in error_line(run("period", "close", "--project", "acme", this_month))
     assert snapshot() == before
 
