@@ -205,7 +205,14 @@ def register_routes():
 
     :returns: a list of `Route`, each naming the `action` that `authorize()` checks.
 
-    Called once when the app is built; routes answer only where the project enables the plugin.
+    Called once when the app is built; routes answer only where the project enables the plugin
+    and the user may see the project. An endpoint is a plain function ``endpoint(page) ->
+    Response``; the `Page` carries ``fw``, ``project``, ``user``, ``locale``, ``form``,
+    ``render(template, **context)``, ``redirect(url)``, ``authorize(action, obj)`` and
+    ``agent_name(agent, n)``. The action is ``<plugin>.<verb>``; the verb decides the roles:
+    ``view`` and ``edit`` (staff), ``manage`` (admin, director, supervisor), ``report`` (staff
+    and the client login), ``own`` (staff and agents — the endpoint must call
+    ``page.authorize(action, record)`` so an agent reaches only its own records).
     Example: ``[Route("/floor", floor_view, action="attendance.view")]``
     """
 

@@ -62,7 +62,7 @@ SCHEMA_VERSION = 1
 MIGRATIONS: list[Callable[[dict], None]] = []
 
 AUDIT_TABLE = "_audit"
-AUDIT_FULL_DOCS = 20  # an insert of more documents is audited by count and id range
+AUDIT_LISTED_IDS = 20  # an insert of more documents is audited by count and id range
 CORE = "core"
 SECRET_FIELDS = frozenset({"password_hash", "token_hash"})
 REDACTED = "[redacted]"
@@ -729,16 +729,22 @@ def _redacted(doc: Mapping) -> dict:
 
 
 def _summarise(change: dict) -> dict:
-    """The audit record of one table's change: whole documents, or a count for big inserts.
-    Secrets are masked: the audit says a password changed, never what it became."""
-    inserted = [_redacted(doc) for doc in change["inserted"]]
+    """The audit record of one table's change.
+
+    An insert is recorded by its ids: the document itself is in the same file, and every later
+    change to it is audited with its before and after (a removal with the whole document), so
+    any past state can be rebuilt backwards from the file — while repeating each new document
+    in its audit entry would double every file and every write. Updates keep the changed
+    fields before and after; secrets are masked (the audit says a password changed, never
+    what it became)."""
+    inserted = [doc["id"] for doc in change["inserted"]]
     out: dict[str, Any] = {"table": change["table"]}
     if inserted:
-        if len(inserted) <= AUDIT_FULL_DOCS:
+        if len(inserted) <= AUDIT_LISTED_IDS:
             out["inserted"] = inserted
         else:
             out["inserted_count"] = len(inserted)
-            out["inserted_ids"] = [inserted[0]["id"], inserted[-1]["id"]]
+            out["inserted_ids"] = [inserted[0], inserted[-1]]
     if change["removed"]:
         out["removed"] = [_redacted(doc) for doc in change["removed"]]
     if change["updated"]:
