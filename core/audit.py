@@ -28,7 +28,7 @@ def summarise(change: dict) -> dict:
     in its audit entry would double every file and every write. Updates keep the changed
     fields before and after; secrets are masked (the audit says a password changed, never
     what it became)."""
-    inserted = [doc["id"] for doc in change["inserted"]]
+    inserted = change["inserted_ids"]  # the table's keys: TinyDB's own inserts carry no "id"
     out: dict[str, Any] = {"table": change["table"]}
     if inserted:
         if len(inserted) <= AUDIT_LISTED_IDS:

@@ -55,6 +55,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], bool]] = {
     "admin.projects": (("admin",), False),
     "admin.project": (("admin",), True),
     "admin.audit": (("admin",), False),
+    "admin.settings": (("admin",), False),
 }
 # A plugin route's action is "<plugin>.<verb>"; the verb decides who may use it.
 PLUGIN_VERBS: dict[str, tuple[str, ...]] = {
@@ -154,7 +155,8 @@ class Sessions:
 
     def __init__(self, fw, secret: str | None = None):
         self.fw = fw
-        self.signer = URLSafeTimedSerializer(secret or self._stored_secret(), salt="fw-session")
+        self.secret = secret or self._stored_secret()
+        self.signer = URLSafeTimedSerializer(self.secret, salt="fw-session")
 
     def _stored_secret(self) -> str:
         found = self.fw.store.table(SESSIONS, "keys").get("cookie")
@@ -208,6 +210,39 @@ class Sessions:
             for sid in mine:
                 tx.remove("sessions", sid)
         return len(mine)
+
+
+class FormTokens:
+    """The CSRF token of a visitor not signed in yet (the sign-in form, its language switch).
+
+    There is no session to keep it in, so it is a double submit: a random token in a signed,
+    HttpOnly, SameSite=Lax cookie and the same token in a hidden field. Another site can make a
+    browser send the cookie but can neither read it nor forge its signature, so it cannot put
+    the matching token in its form (login CSRF: signing a victim into the attacker's account).
+    """
+
+    COOKIE = "fw_csrf"
+
+    def __init__(self, secret: str):
+        self.signer = URLSafeTimedSerializer(secret, salt="fw-form-token")
+
+    def new(self) -> tuple[str, str]:
+        """A fresh (token, signed cookie value)."""
+        token = secrets.token_urlsafe(24)
+        return token, self.signer.dumps(token)
+
+    def read(self, cookie: str | None) -> str | None:
+        """The token a cookie carries, or None when missing, forged or older than a session."""
+        if not cookie:
+            return None
+        try:
+            return self.signer.loads(cookie, max_age=SESSION_HOURS * 3600)
+        except BadSignature:
+            return None
+
+    def valid(self, cookie: str | None, submitted) -> bool:
+        token = self.read(cookie)
+        return token is not None and secrets.compare_digest(str(submitted or "").encode(), token.encode())
 
 
 # ---------------------------------------------------------------- throttle

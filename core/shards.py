@@ -79,6 +79,19 @@ class _WorkingStorage(Storage):
         pass
 
 
+def _copying(method):
+    """Wrap a TinyDB method that changes documents in place so it works on copies."""
+    def wrapper(self, *args, **kwargs):
+        self._copy_docs = True
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._copy_docs = False
+
+    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
+    return wrapper
+
+
 class StoreTable(Table):
     """A TinyDB table with string ids made by the application and copy-on-write documents.
 
@@ -103,26 +116,9 @@ class StoreTable(Table):
 
         return super()._update_table(copying)
 
-    def update(self, *args, **kwargs):
-        self._copy_docs = True
-        try:
-            return super().update(*args, **kwargs)
-        finally:
-            self._copy_docs = False
-
-    def update_multiple(self, *args, **kwargs):
-        self._copy_docs = True
-        try:
-            return super().update_multiple(*args, **kwargs)
-        finally:
-            self._copy_docs = False
-
-    def upsert(self, *args, **kwargs):
-        self._copy_docs = True
-        try:
-            return super().upsert(*args, **kwargs)
-        finally:
-            self._copy_docs = False
+    update = _copying(Table.update)
+    update_multiple = _copying(Table.update_multiple)
+    upsert = _copying(Table.upsert)
 
 
 class _TxDB(TinyDB):

@@ -326,18 +326,21 @@ class Store:
                 continue
             appended = tx.appended_only(name)
             if appended is not None:
-                changes.append({"table": name, "inserted": appended, "removed": [], "updated": []})
+                changes.append({"table": name, "inserted": appended,
+                                "inserted_ids": [doc["id"] for doc in appended],
+                                "removed": [], "updated": []})
                 continue
             before = before or {}
-            inserted = [docs[i] for i in sorted(docs.keys() - before.keys())]
-            removed = [before[i] for i in before.keys() - docs.keys()]
+            inserted_ids = sorted(docs.keys() - before.keys())
+            inserted = [docs[i] for i in inserted_ids]
+            removed = [{"id": i, **before[i]} for i in before.keys() - docs.keys()]
             updated = []
             for doc_id, doc in docs.items():
                 old = before.get(doc_id)
                 if old is not None and old is not doc and old != doc:
                     updated.append((doc_id, old, doc))
             if inserted or removed or updated:
-                changes.append({"table": name, "inserted": inserted,
+                changes.append({"table": name, "inserted": inserted, "inserted_ids": inserted_ids,
                                 "removed": removed, "updated": updated})
         return changes
 

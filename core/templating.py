@@ -1,27 +1,42 @@
-"""Jinja2 for the web shell: theme lookup, one environment per language, shared filters.
+"""Jinja2 for the web shell: theme lookup, one environment per theme and language, shared filters.
 
 Lookup order, first match wins: the company's overrides (``<data>/themes/<theme>/templates``),
 the active theme, the default theme, then each plugin's own ``templates/`` folder. The default
 theme is also reachable as ``"default:<name>"`` so another theme can extend the template it
-replaces. There is one `Environment` per language, each with its catalog installed through
-`jinja2.ext.i18n` (newstyle gettext): a shared environment would need its gettext swapped per
-request, which is not safe across the threadpool serving sync endpoints.
+replaces. The active theme is chosen per request (an admin may switch it while the app runs),
+so environments are built on first use for each (theme, language) pair. Each has its catalog
+installed through `jinja2.ext.i18n` (newstyle gettext): a shared environment would need its
+gettext swapped per request, which is not safe across the threadpool serving sync endpoints.
+
+Numbers, money and dates go through Babel filters bound to the environment's language, so a
+template writes ``{{ value|number }}``, ``{{ share|percent }}``, ``{{ pay|money }}`` or
+``{{ day|date }}`` and the reader sees their own conventions (2026年11月3日 / Nov 3, 2026).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from pathlib import Path
 
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from .i18n import LOCALES, translations
 
 THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "default"
+CURRENCY = "CNY"
+EMPTY = "–"
 
 
-def theme_names() -> list[str]:
-    return sorted(p.name for p in THEMES_DIR.iterdir() if (p / "templates").is_dir())
+def theme_names(data_root: Path | None = None) -> list[str]:
+    """Installed themes: folders of ``themes/`` with ``templates/``, and the company's own
+    themes under ``<data>/themes`` when *data_root* is given."""
+    roots = [THEMES_DIR] + ([Path(data_root) / "themes"] if data_root is not None else [])
+    return sorted({p.name for root in roots if root.is_dir() for p in root.iterdir()
+                   if (p / "templates").is_dir()})
 
 
 def plugin_template_dirs(pm) -> list[Path]:
@@ -46,30 +61,80 @@ def make_loader(data_root: Path, theme: str, pm) -> ChoiceLoader:
 
 
 class Templates:
-    """Renders a template in a language; `theme` is fixed when the app is built."""
+    """Renders a template in a language and a theme (*theme* when none is named)."""
 
     def __init__(self, data_root: Path, theme: str, pm, globals_: dict | None = None):
-        if theme not in theme_names():
-            theme = DEFAULT_THEME
-        self.theme = theme
-        loader = make_loader(Path(data_root), theme, pm)
-        self.envs: dict[str, Environment] = {}
-        for locale in LOCALES:
-            env = Environment(loader=loader, autoescape=select_autoescape(default=True),
-                              extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
-            env.install_gettext_translations(translations(locale), newstyle=True)
-            env.globals.update(globals_ or {})
-            env.globals["locale"] = locale
-            env.filters["number"] = _number
-            self.envs[locale] = env
+        self.data_root, self.pm, self.globals = Path(data_root), pm, dict(globals_ or {})
+        self.theme = self.resolve(theme)
+        self.envs: dict[tuple[str, str], Environment] = {}
+        self._lock = threading.Lock()
 
-    def render(self, name: str, locale: str, context: dict) -> str:
-        return self.envs[locale].get_template(name).render(context)
+    def resolve(self, theme: str | None) -> str:
+        """*theme* when it is installed, else the default theme."""
+        return theme if theme in theme_names(self.data_root) else DEFAULT_THEME
+
+    def env(self, locale: str, theme: str | None = None) -> Environment:
+        key = (self.resolve(theme or self.theme), locale)
+        with self._lock:
+            if key not in self.envs:
+                self.envs[key] = self._build(*key)
+            return self.envs[key]
+
+    def _build(self, theme: str, locale: str) -> Environment:
+        env = Environment(loader=make_loader(self.data_root, theme, self.pm),
+                          autoescape=select_autoescape(default=True),
+                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+        env.install_gettext_translations(translations(locale), newstyle=True)
+        env.globals.update(self.globals)
+        env.globals["locale"] = locale
+        env.filters.update(filters(locale))
+        return env
+
+    def render(self, name: str, locale: str, context: dict, theme: str | None = None) -> str:
+        return self.env(locale, theme).get_template(name).render(context)
 
 
-def _number(value, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return f"{value:,}"
+def filters(locale: str) -> dict:
+    """The locale-bound formatting filters of one environment."""
+    if locale not in LOCALES:
+        raise ValueError(f"no such language: {locale}")
+
+    def number(value, digits: int = 1) -> str:
+        """An int as is, a float with *digits* decimals, grouped the reader's way."""
+        if value is None or value == "":
+            return EMPTY
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, float):
+            pattern = "#,##0." + "0" * digits if digits else "#,##0"
+            return format_decimal(value, format=pattern, locale=locale)
+        if isinstance(value, int):
+            return format_decimal(value, locale=locale)
+        return str(value)
+
+    def points(value) -> str:
+        """Score points with their sign: +5, -3, 0."""
+        return EMPTY if value is None else format_decimal(value, format="+#,##0;-#,##0", locale=locale)
+
+    def percent(value, digits: int = 0) -> str:
+        """A share (0.125) as a percentage (12.5%)."""
+        if value is None:
+            return EMPTY
+        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+        return format_percent(value, format=pattern, locale=locale)
+
+    def money(value, currency: str = CURRENCY) -> str:
+        return EMPTY if value is None else format_currency(value, currency, locale=locale)
+
+    def date(value, style: str = "medium") -> str:
+        """A date (or an ISO date / timestamp string) in the reader's way."""
+        if not value:
+            return EMPTY
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value[:10])
+            except ValueError:
+                return value
+        return format_date(value, style, locale=locale)
+
+    return {"number": number, "points": points, "percent": percent, "money": money, "date": date}

@@ -5,7 +5,8 @@ Every route — the core's and each plugin's — is declared with the action `au
 limit), then in the threadpool — store calls must not block the event loop — loads the session,
 picks the language, checks the project in the path is in the user's scope (404 otherwise, and
 404 where a plugin's route is not enabled for the project), authorises the action, checks the
-CSRF token of a POST, calls the handler with a `Page`, and turns a `FloorwalkerError` into a
+CSRF token of a POST (the session's; before sign-in, the one of the signed `FormTokens` cookie
+that every page rendered for a signed-out visitor sets), calls the handler with a `Page`, and turns a `FloorwalkerError` into a
 page in the reader's language with the error's HTTP status.
 
 A handler — the core's or a plugin's `Route.endpoint` — is a plain sync function
@@ -33,12 +34,13 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .auth import COOKIE, ROLE_TITLES, SESSION_HOURS, LoginThrottle, Sessions, agent_label, authorize, can, in_scope
+from .auth import (COOKIE, ROLE_TITLES, SESSION_HOURS, FormTokens, LoginThrottle, Sessions, agent_label,
+                   authorize, can, in_scope)
 from .errors import FloorwalkerError, NotFound, PermissionDenied
 from .i18n import N_, normalize_locale, translate
 from .middleware import BodyLimit, BodyTooLarge, SecurityHeaders
 from .records import NavItem
-from .templating import THEMES_DIR, Templates
+from .templating import DEFAULT_THEME, THEMES_DIR, Templates
 
 BODY_LIMIT = 10 * 1024 * 1024
 LANG_COOKIE = "fw_lang"  # the language picked before signing in
@@ -52,7 +54,14 @@ class Shell:
     templates: Templates
     sessions: Sessions
     throttle: LoginThrottle
+    tokens: FormTokens
     config: dict = field(default_factory=dict)
+
+    def theme(self) -> str:
+        """The active theme, read per request so an admin's switch needs no restart: the install
+        setting, else the app's config, else the default (an uninstalled name falls back too)."""
+        chosen = self.fw.install_settings().get("theme") or self.config.get("theme") or DEFAULT_THEME
+        return self.templates.resolve(chosen)
 
 
 @dataclass
@@ -68,6 +77,9 @@ class Page:
     form: dict
     project: dict | None = None
     action: str = "public"
+    theme: str = DEFAULT_THEME
+    form_token: str = ""  # the CSRF token of a visitor without a session (`FormTokens`)
+    new_token_cookie: str | None = None  # set with the next page when the visitor had none
 
     @property
     def fw(self):
@@ -82,13 +94,22 @@ class Page:
     def authorize(self, action: str, obj: dict | None = None) -> None:
         authorize(self.user, action, self.project["slug"] if self.project else None, obj)
 
+    @property
+    def csrf_token(self) -> str:
+        return self.session["csrf"] if self.session else self.form_token
+
     def render(self, template: str, http_status: int = 200, **context) -> HTMLResponse:
         base = {"page": self, "user": self.user, "project": self.project, "locale": self.locale,
-                "csrf_token": self.session["csrf"] if self.session else "",
-                "path": self.request.url.path, "nav": self.nav(), "theme": self.shell.templates.theme,
-                "t": lambda record: record.title(self.locale), "role_titles": ROLE_TITLES}
-        html = self.shell.templates.render(template, self.locale, {**base, **context})
-        return HTMLResponse(html, status_code=http_status)
+                "csrf_token": self.csrf_token, "path": self.request.url.path, "nav": self.nav(),
+                "theme": self.theme, "t": lambda record: record.title(self.locale),
+                "role_titles": ROLE_TITLES}
+        html = self.shell.templates.render(template, self.locale, {**base, **context}, self.theme)
+        response = HTMLResponse(html, status_code=http_status)
+        if self.new_token_cookie:
+            response.set_cookie(FormTokens.COOKIE, self.new_token_cookie, max_age=SESSION_HOURS * 3600,
+                                httponly=True, samesite="lax", secure=self.request.app.state.secure_cookie,
+                                path="/")
+        return response
 
     def agent_name(self, agent: dict, index: int) -> str:
         """The agent's name, or "Agent #n" for a client login where the project hides names
@@ -151,8 +172,14 @@ def _open(request: Request) -> Page:
     session, user = loaded if loaded else (None, None)
     chosen = user["locale"] if user else request.cookies.get(LANG_COOKIE) or shell.fw.default_locale()
     locale = normalize_locale(chosen)
-    return Page(request=request, shell=shell, user=user, session=session, locale=locale,
-                params=dict(request.path_params), form={})
+    p = Page(request=request, shell=shell, user=user, session=session, locale=locale,
+             params=dict(request.path_params), form={}, theme=shell.theme())
+    if session is None:
+        token = shell.tokens.read(request.cookies.get(FormTokens.COOKIE))
+        if token is None:
+            token, p.new_token_cookie = shell.tokens.new()
+        p.form_token = token
+    return p
 
 
 def _serve(request: Request, handler: Callable, action: str, form: dict, plugin: str | None) -> Response:
@@ -169,12 +196,18 @@ def _serve(request: Request, handler: Callable, action: str, form: dict, plugin:
             if plugin is not None and plugin not in p.project["plugins"]:
                 raise NotFound(N_("no project {slug!r}"), slug=slug)
         authorize(p.user, action, slug)
-        if request.method == "POST" and p.session is not None:
-            if not _secrets.compare_digest(str(form.get("csrf_token", "")), p.session["csrf"]):
-                raise PermissionDenied(N_("this form has expired; reload the page and try again"))
+        if request.method == "POST" and not _csrf_ok(p, form.get("csrf_token")):
+            raise PermissionDenied(N_("this form has expired; reload the page and try again"))
         return handler(p)
     except FloorwalkerError as err:
         return error_page(p, err.http_status, err.message(p.locale))
+
+
+def _csrf_ok(p: Page, submitted) -> bool:
+    """A POST carries the session's token, or — signed out — the token of its `FormTokens` cookie."""
+    if p.session is not None:
+        return _secrets.compare_digest(str(submitted or "").encode(), p.session["csrf"].encode())
+    return p.shell.tokens.valid(p.request.cookies.get(FormTokens.COOKIE), submitted)
 
 
 def error_page(p: Page, status: int, message: str) -> HTMLResponse:
@@ -219,26 +252,45 @@ def plugin_routes(fw) -> list[Route]:
     return routes
 
 
-def static_app(theme: str) -> StaticFiles:
-    folders = [THEMES_DIR / name / "static" for name in dict.fromkeys([theme, "default"])]
+def static_app(theme: str, data_root=None) -> StaticFiles:
+    """The theme's files (the company's own first), then the default theme's."""
+    folders = [THEMES_DIR / DEFAULT_THEME / "static"]
+    if data_root is not None:
+        folders.insert(0, data_root / "themes" / theme / "static")
+    if theme != DEFAULT_THEME:
+        folders.insert(-1, THEMES_DIR / theme / "static")
     app = StaticFiles(directory=folders[-1])
     app.all_directories = [f for f in folders if f.is_dir()]
     return app
 
 
+class ThemeStatic:
+    """``/static``: the files of the theme active at this request, one `StaticFiles` per theme."""
+
+    def __init__(self, shell: Shell):
+        self.shell = shell
+        self.apps: dict[str, StaticFiles] = {}
+
+    async def __call__(self, scope, receive, send):
+        theme = await run_in_threadpool(self.shell.theme)
+        if theme not in self.apps:
+            self.apps[theme] = static_app(theme, self.shell.fw.store.root)
+        await self.apps[theme](scope, receive, send)
+
+
 def create_app(fw, *, secret: str | None = None, config: dict | None = None) -> Starlette:
     """The Starlette app of the install *fw* (a `Floorwalker`); the theme comes from the install
-    settings; *secret* signs session cookies (default: a key kept in the sessions file)."""
+    settings at each request (``config["theme"]`` when none is set); *secret* signs session and
+    form-token cookies (default: a key kept in the sessions file)."""
     from . import pages
 
     config = dict(config or {})
-    theme = config.get("theme") or fw.install_settings().get("theme", "default")
-    templates = Templates(fw.store.root, theme, fw.pm)
-    shell = Shell(fw=fw, templates=templates, sessions=Sessions(fw, secret),
-                  throttle=LoginThrottle(), config=config)
+    templates = Templates(fw.store.root, config.get("theme") or DEFAULT_THEME, fw.pm)
+    sessions = Sessions(fw, secret)
+    shell = Shell(fw=fw, templates=templates, sessions=sessions, throttle=LoginThrottle(),
+                  tokens=FormTokens(sessions.secret), config=config)
     limit = int(config.get("body_limit", BODY_LIMIT))
-    routes = [*pages.routes(), *plugin_routes(fw),
-              Mount("/static", app=static_app(templates.theme), name="static")]
+    routes = [*pages.routes(), *plugin_routes(fw), Mount("/static", app=ThemeStatic(shell), name="static")]
 
     def too_large(scope):
         return HTMLResponse(_plain_413(fw.default_locale(), limit), status_code=413)

@@ -610,3 +610,20 @@ def test_the_audit_and_meta_tables_are_the_stores_own(tmp_path):
         with store.transaction(KEY, "", "anonymous") as tx:
             tx.insert("docs", {"id": "x"})
     assert not store.path(KEY).exists()
+
+
+def test_documents_written_through_tinydbs_own_table_api_are_audited_by_their_keys(tmp_path):
+    from tinydb import Query
+
+    store = Store(tmp_path)
+    with store.transaction("core", "li", "seed") as tx:
+        tx.insert("docs", {"id": "a", "shift": "day"})
+    with store.transaction("core", "wang", "tinydb") as tx:
+        tx.table("docs").upsert({"shift": "night"}, Query().id == "a")
+        tx.table("docs").insert({"shift": "late"})  # no "id": TinyDB's table gives it a key
+        tx.table("docs").remove(Query().shift == "night")
+    docs = store.table("core", "docs")
+    (new_key,) = docs
+    change = list(store.audit_entries("core"))[-1]["changes"][0]
+    assert change["inserted"] == [new_key]
+    assert change["removed"] == [{"id": "a", "shift": "day"}]  # the whole document, as it was
