@@ -1,4 +1,5 @@
-"""Administration: users, projects (with plugin toggles and settings forms), the audit log.
+"""Administration: users, projects (with plugin toggles and settings forms), the install's
+settings (the active theme and the default language), the audit log.
 
 Forms post back to themselves: a `ValidationError` is shown beside the field it names and the
 form keeps what was typed. Editing a project needs the project in the admin's own scope, like
@@ -15,6 +16,7 @@ from .errors import FloorwalkerError, NotFound, ValidationError
 from .i18n import LOCALES, N_
 from .projects import CHANNELS, STATUSES
 from .settings import coerce
+from .templating import theme_names
 from .users import ALL_PROJECTS, ROLES
 from .web import Page, page
 
@@ -22,6 +24,7 @@ from .web import Page, page
 FIELD_OF = {"language": "locale", "employee number": "agent", "project": "slug", "plugin": "plugins"}
 AUDIT_LIMIT = 300
 HIDDEN_KEYS = {"password_hash", "secret", "csrf"}
+LANGUAGE_NAMES = {"zh_CN": "中文（简体）", "en": "English"}  # each in its own language
 
 
 def values(form: dict, key: str) -> list[str]:
@@ -209,6 +212,35 @@ def save_settings(p: Page) -> Response:
     return settings_form(p, saved=True)
 
 
+# ---------------------------------------------------------------- the install
+
+
+def install_form(p: Page, typed: dict | None = None, errors: dict | None = None, status: int = 200,
+                 saved: bool = False) -> Response:
+    typed = typed or {"theme": p.shell.theme(), "default_locale": p.fw.default_locale()}
+    return p.render("admin/install.html", http_status=status, typed=typed, errors=errors or {},
+                    saved=saved, theme_options=[(t, t) for t in theme_names(p.fw.store.root)],
+                    locale_options=[(code, LANGUAGE_NAMES.get(code, code)) for code in LOCALES])
+
+
+def save_install(p: Page) -> Response:
+    """Store the theme and the default language; the next page already uses them."""
+    typed = {key: str(p.form.get(key, "")) for key in ("theme", "default_locale")}
+    errors = {}
+    themes = theme_names(p.fw.store.root)
+    if typed["theme"] not in themes:
+        errors["theme"] = ValidationError(N_("theme"), N_("must be one of {choices}"),
+                                          choices=", ".join(themes))
+    if typed["default_locale"] not in LOCALES:
+        errors["default_locale"] = ValidationError(N_("language"), N_("must be one of {choices}"),
+                                                   choices=", ".join(LOCALES))
+    if errors:
+        return install_form(p, typed, {k: problem(p, e) for k, e in errors.items()}, status=422)
+    p.fw.set_install(p.user["username"], **typed)
+    p.theme = p.shell.theme()
+    return install_form(p, saved=True)
+
+
 # ---------------------------------------------------------------- audit
 
 
@@ -258,5 +290,7 @@ def routes():
         page("/admin/projects/{project}", update_project, "admin.project", methods=post),
         page("/admin/projects/{project}/settings/{plugin}", settings_form, "admin.project"),
         page("/admin/projects/{project}/settings/{plugin}", save_settings, "admin.project", methods=post),
+        page("/admin/settings", install_form, "admin.settings"),
+        page("/admin/settings", save_install, "admin.settings", methods=post),
         page("/admin/audit", audit, "admin.audit"),
     ]

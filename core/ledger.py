@@ -19,7 +19,7 @@ from typing import Iterable
 from . import validate
 from .errors import Conflict, NotFound, PeriodClosed, ValidationError
 from .i18n import N_
-from .records import ScoreRule
+from .records import ScoreRule, SheetColumn
 from .store import new_id, now_iso
 
 EVENTS = "score_events"
@@ -147,6 +147,11 @@ class Ledger:
     def sheet(self, project: str, month: str) -> list[dict]:
         """The month's score sheet of *project*: a row per agent assigned during the month,
         with plugin columns (grade, pay float …) merged in."""
+        return self.sheet_and_columns(project, month)[0]
+
+    def sheet_and_columns(self, project: str, month: str) -> tuple[list[dict], list[SheetColumn]]:
+        """The sheet's rows and the plugins' `SheetColumn`s merged into them: a page heads each
+        plugin column with its title in the reader's language, not its key."""
         project_doc = self.fw.projects.get(project)
         month = validate.month(month)
         settings = self.fw.projects.settings(project_doc, "core")
@@ -160,13 +165,18 @@ class Ledger:
                         "team": assignment["team"], "team_name": teams.get(assignment["team"], ""),
                         "hired": agent["hired"], "status": agent["status"]})
             rows.append(row)
-        columns = self.fw.project_hook(project_doc, "sheet_columns")(
-            floorwalker=self.fw, project=project_doc, period=month, rows=rows)
-        for group in columns:
-            for column in group:
-                for row in rows:
-                    row[column.key] = column.values.get(row["number"])
-        return rows
+        columns = self.sheet_columns(project, month, rows)
+        for column in columns:
+            for row in rows:
+                row[column.key] = column.values.get(row["number"])
+        return rows, columns
+
+    def sheet_columns(self, project: str, month: str, rows: list[dict]) -> list[SheetColumn]:
+        """The columns the project's enabled plugins add to the sheet of *rows*, in hook order."""
+        project_doc = self.fw.projects.get(project)
+        found = self.fw.project_hook(project_doc, "sheet_columns")(
+            floorwalker=self.fw, project=project_doc, period=validate.month(month), rows=rows)
+        return [column for group in found for column in group or ()]
 
 
 def effective_rule(rule: ScoreRule, settings: dict) -> ScoreRule:

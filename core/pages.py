@@ -228,10 +228,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def sheet_table(fw, project: dict, month: str, locale: str, sort: str) -> tuple[list[dict], list[list]]:
     """Column headings and rows of cells, sorted by *sort* (``-total`` for descending)."""
-    rows = fw.ledger.sheet(project["slug"], month)
+    rows, plugin_columns = fw.ledger.sheet_and_columns(project["slug"], month)
+    titles = {c.key: c.title(locale) for c in plugin_columns}
     extra = sorted({k for row in rows for k in row} - _NOT_PLUGIN)
     columns = [{"key": key, "title": translate(title, locale)} for key, title, _ in CORE_COLUMNS]
-    columns += [{"key": key, "title": key} for key in extra]
+    columns += [{"key": key, "title": titles.get(key, key)} for key in extra]
     table = [[get(row) for _, _, get in CORE_COLUMNS] + [row.get(k) for k in extra] for row in rows]
     keys = [c["key"] for c in columns]
     field = sort.lstrip("-")

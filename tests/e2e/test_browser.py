@@ -115,3 +115,22 @@ def test_the_pages_fit_a_tablet(demo, open_page, shoot):
     body_width = page.evaluate("document.documentElement.scrollWidth")
     assert body_width <= 820  # wide tables scroll inside their frame, not the page
     shoot(page, "scores-tablet-zh")
+
+
+def test_the_sign_in_page_switches_language_and_refuses_a_tampered_form(demo, open_page, shoot):
+    base, accounts, fw = demo
+    page = open_page()
+    page.goto(f"{base}/login")
+    switch_language(page, "English")  # a signed-out POST: it carries the form token
+    assert page.locator("label[for=f-username]").inner_text() == "User name"
+    account = account_of(accounts, "qa")
+    page.fill("#f-username", account["username"])
+    page.fill("#f-password", account["password"])
+    page.evaluate("document.querySelector('form.login input[name=csrf_token], "
+                  "section.login input[name=csrf_token]').value = 'forged'")
+    page.click("button.primary")
+    page.wait_for_load_state()
+    assert "this form has expired" in page.content() and "/login" in page.url
+    shoot(page, "login-refused-en")
+    sign_in(page, base, account)  # a fresh form signs in
+    assert page.goto(f"{base}/account").status == 200

@@ -83,9 +83,16 @@ def signed_in(app, username: str | None) -> TestClient:
     signed in as *username* (None: signed out)."""
     client = TestClient(app, follow_redirects=False, client=(f"10.0.0.{next(_addresses)}", 4000))
     if username:
-        r = client.post("/login", data={"username": username, "password": PASSWORD})
+        r = log_in(client, username, PASSWORD)
         assert r.status_code == 303, r.text
     return client
+
+
+def log_in(client: TestClient, username: str, password: str, **fields):
+    """Post the sign-in form as a browser does: with the CSRF token the form carries."""
+    token = csrf_of(client, "/login")
+    return client.post("/login", data={"csrf_token": token, "username": username,
+                                       "password": password, **fields})
 
 
 def csrf_of(client: TestClient, url: str = "/account") -> str:
@@ -108,6 +115,12 @@ def clients(app):
 def sign_in():
     """``sign_in(app, username)``: a fresh client signed in as *username* (None: signed out)."""
     return signed_in
+
+
+@pytest.fixture(scope="session")
+def login():
+    """``login(client, username, password, **fields)``: post the sign-in form with its token."""
+    return log_in
 
 
 @pytest.fixture(scope="session")

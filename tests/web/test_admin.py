@@ -21,7 +21,7 @@ def test_creating_a_user_with_a_bad_name_shows_the_error_beside_it_and_keeps_the
     assert fw.users.find("bad name!") is None
 
 
-def test_an_admin_creates_edits_and_disables_a_user(fresh, sign_in, csrf):
+def test_an_admin_creates_edits_and_disables_a_user(fresh, sign_in, csrf, login):
     fw, app = fresh
     admin = sign_in(app, "admin1")
     r = admin.post("/admin/users/new", data={
@@ -36,7 +36,7 @@ def test_an_admin_creates_edits_and_disables_a_user(fresh, sign_in, csrf):
                                                "locale": "en", "csrf_token": csrf(admin)})
     assert r.status_code == 303 and fw.users.get("zhang3")["roles"] == ["supervisor"]
     zhang = sign_in(app, None)
-    zhang.post("/login", data={"username": "zhang3", "password": "long-enough-1"})
+    login(zhang, "zhang3", "long-enough-1")
     assert zhang.get("/account").status_code == 200
     admin.post("/admin/users/zhang3/toggle", data={"csrf_token": csrf(admin)})
     assert fw.users.get("zhang3")["disabled"] is True

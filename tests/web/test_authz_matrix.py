@@ -5,7 +5,8 @@ signed-out visitor). For a route under a project, a user asking for a project th
 gets 404 — the same answer as for a project that does not exist — whatever the role. A route of
 the app missing from the matrix fails `test_every_route_is_in_the_matrix`, so no route skips
 this review. POSTs send a valid CSRF token and a harmless body (empty or wrong: the answer shows
-the request got past authorisation and changed nothing), except ``toggle``, which flips a spare
+the request got past authorisation and changed nothing; a signed-out visitor sends the token of
+the sign-in form), except ``toggle``, which flips a spare
 user (twice per role, so it ends as it began).
 """
 
@@ -49,6 +50,8 @@ MATRIX = {
     ("GET", "/admin/projects/{project}/settings/{plugin}"):  "200 403 403 403 403 403 403 303",
     ("POST", "/admin/projects/{project}/settings/{plugin}"): "422 403 403 403 403 403 403 303",
     ("GET", "/admin/audit"):                        "200 403 403 403 403 403 403 303",
+    ("GET", "/admin/settings"):                     "200 403 403 403 403 403 403 303",
+    ("POST", "/admin/settings"):                    "422 403 403 403 403 403 403 303",
 }
 # the value of each path parameter: (in the user's own project, in another project)
 PARAMS = {"project": ("alpha", "beta"), "number": ("1001", "2001"), "month": (MONTH, MONTH),
@@ -93,7 +96,7 @@ def test_status(app, clients, sign_in, method, path, column, where):
     if method == "GET":
         response = client.get(url)
     else:
-        body = {"csrf_token": _csrf(client) if column != "anon" else "", **BODIES.get(path, {})}
+        body = {"csrf_token": _csrf(client, "/login" if column == "anon" else "/account"), **BODIES.get(path, {})}
         if path == "/login":  # an unknown account: each column its own, so the throttle stays out
             body.update(username=f"nobody-{column}-{where}", password="wrong")
         response = client.post(url, data=body)
@@ -103,5 +106,5 @@ def test_status(app, clients, sign_in, method, path, column, where):
     assert response.status_code == expected, response.text[:400]
 
 
-def _csrf(client):
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account").text).group(1)
+def _csrf(client, url):
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text).group(1)

@@ -42,11 +42,11 @@ def test_the_language_switch_is_stored_for_the_user(fresh, sign_in, csrf):
     assert "筛选" in client.get("/p/alpha/agents").text
 
 
-def test_the_sign_in_page_can_switch_language_before_signing_in(app, sign_in):
+def test_the_sign_in_page_can_switch_language_before_signing_in(app, sign_in, csrf):
     client = sign_in(app, None)
-    client.post("/language", data={"locale": "en", "next": "/login"})
+    client.post("/language", data={"locale": "en", "next": "/login", "csrf_token": csrf(client, "/login")})
     assert "User name" in client.get("/login").text
-    client.post("/language", data={"locale": "zh_CN", "next": "/login"})
+    client.post("/language", data={"locale": "zh_CN", "next": "/login", "csrf_token": csrf(client, "/login")})
     assert "用户名" in client.get("/login").text
 
 

@@ -49,7 +49,8 @@ def test_the_roster_filters_by_team_status_and_search(clients):
 def test_the_agents_month_traces_every_point_to_its_rule_and_recorder(clients):
     html = clients("qa1").get(f"/p/alpha/agents/1002?month={MONTH}").text
     assert '<span class="big">78</span>' in html  # 80 − 2 (loud); the absence was reversed
-    loud = cells(html, MONTH)
+    first = dt.date.today().replace(day=1)
+    loud = cells(html, f"{first:%b} {first.day}, {first.year}")  # the event's date, the English way
     assert "Loud in the work area" in loud[1] and loud[2] == "-2" and loud[3] == "tl"
     assert "leave approved afterwards" in html and "reversed" in html and "reversal" in html
     zh = clients("root").get(f"/p/alpha/agents/1002?month={MONTH}").text
@@ -119,10 +120,10 @@ def test_periods_list_months_and_a_director_closes_a_past_month(fresh, sign_in, 
     assert "Close " not in supervisor.get("/p/alpha/periods").text
 
 
-def test_an_unexpected_error_shows_a_page_in_the_readers_language(fresh, monkeypatch):
+def test_an_unexpected_error_shows_a_page_in_the_readers_language(fresh, monkeypatch, login):
     fw, app = fresh
     client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
-    client.post("/login", data={"username": "root", "password": "correct-horse-7"})
+    login(client, "root", "correct-horse-7")
     monkeypatch.setattr(fw.ledger, "sheet", lambda *a, **k: 1 / 0)
     r = client.get("/p/alpha/")
     assert r.status_code == 500 and "发生意外错误" in r.text and "ZeroDivision" not in r.text

@@ -1,10 +1,11 @@
 """Plugins in the web shell: routes under /p/{project}/{plugin}/, nav entries, widgets."""
 
 import datetime as dt
+import re
 
 from starlette.responses import PlainTextResponse
 
-from floorwalker.core import KPI, AgentSection, Blocker, NavItem, Route, Widget, hookimpl
+from floorwalker.core import KPI, AgentSection, Blocker, NavItem, Route, SheetColumn, Widget, hookimpl
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.web import create_app
 
@@ -126,3 +127,31 @@ def test_an_admin_turns_a_plugin_off_for_a_project_and_its_pages_go(tmp_path, co
     assert r.status_code == 303 and "hello" not in fw.projects.get("alpha")["plugins"]
     assert admin.get("/p/alpha/hello/greeting").status_code == 404
     assert "Greetings" not in admin.get("/p/alpha/").text
+
+
+class Grades:
+    """A tiny plugin adding a column to the score sheet."""
+
+    @hookimpl
+    def sheet_columns(self, rows):
+        return [SheetColumn("grades", "grade", "Grade", "等级",
+                            {r["number"]: "A" if r["total"] > 80 else "B" for r in rows})]
+
+
+def test_a_plugin_sheet_column_is_headed_by_its_title_in_the_readers_language(tmp_path, company_factory,
+                                                                              sign_in):
+    pm = make_plugin_manager()
+    pm.register(Grades(), name="grades")
+    fw = company_factory(tmp_path, pm)
+    fw.projects.enable("alpha", "grades", "setup")
+    app = create_app(fw)
+    heading = r'<th class="num"><a [^>]*>{}'
+    zh = sign_in(app, "root").get(f"/p/alpha/scores/{MONTH}").text
+    en = sign_in(app, "supervisor1").get(f"/p/alpha/scores/{MONTH}").text
+    assert re.search(heading.format("等级"), zh) and re.search(heading.format("Grade"), en)
+    assert ">grade<" not in zh and ">grade<" not in en
+    csv = sign_in(app, "supervisor1").get(f"/p/alpha/scores/{MONTH}/export.csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0].endswith(",Grade")
+    rows, columns = fw.ledger.sheet_and_columns("alpha", MONTH)
+    assert [c.key for c in columns] == ["grade"] and {r["grade"] for r in rows} <= {"A", "B"}
+    assert fw.ledger.sheet("alpha", MONTH) == rows  # the CLI's list of row dicts, unchanged

@@ -9,43 +9,42 @@ from floorwalker.core.auth import COOKIE, LoginThrottle, TooManyAttempts
 PASSWORD = "correct-horse-7"
 
 
-def test_a_signed_out_visitor_is_sent_to_sign_in_and_back(app, sign_in):
+def test_a_signed_out_visitor_is_sent_to_sign_in_and_back(app, sign_in, login):
     client = sign_in(app, None)
     r = client.get("/p/alpha/agents")
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/p/alpha/agents"
-    r = client.post("/login", data={"username": "supervisor1", "password": PASSWORD,
-                                    "next": "/p/alpha/agents"})
+    r = login(client, "supervisor1", PASSWORD, next="/p/alpha/agents")
     assert r.status_code == 303 and r.headers["location"] == "/p/alpha/agents"
 
 
-def test_sign_in_never_sends_the_user_to_another_site(app, sign_in):
+def test_sign_in_never_sends_the_user_to_another_site(app, sign_in, login):
     client = sign_in(app, None)
-    r = client.post("/login", data={"username": "qa1", "password": PASSWORD, "next": "//evil.example/"})
+    r = login(client, "qa1", PASSWORD, next="//evil.example/")
     assert r.headers["location"] == "/"
 
 
-def test_the_session_cookie_is_httponly_and_samesite_and_holds_no_user_data(app, sign_in):
+def test_the_session_cookie_is_httponly_and_samesite_and_holds_no_user_data(app, sign_in, login):
     client = sign_in(app, None)
-    r = client.post("/login", data={"username": "qa1", "password": PASSWORD})
+    r = login(client, "qa1", PASSWORD)
     cookie = r.headers["set-cookie"]
     assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "qa1" not in cookie
 
 
-def test_unknown_user_and_wrong_password_get_the_same_answer(app, sign_in):
+def test_unknown_user_and_wrong_password_get_the_same_answer(app, sign_in, login):
     client = sign_in(app, None)
-    unknown = client.post("/login", data={"username": "nobody", "password": PASSWORD})
-    wrong = client.post("/login", data={"username": "qa1", "password": "nope-nope"})
+    unknown = login(client, "nobody", PASSWORD)
+    wrong = login(client, "qa1", "nope-nope")
     assert unknown.status_code == wrong.status_code == 400
     message = lambda r: re.search(r'<p class="error" role="alert">(.*?)</p>', r.text).group(1)  # noqa: E731
     assert message(unknown) == message(wrong) == "用户名或密码错误"  # the install speaks Chinese
     assert 'value="qa1"' in wrong.text  # the form keeps the name typed
 
 
-def test_five_failures_lock_the_account_even_with_the_right_password(app, sign_in):
+def test_five_failures_lock_the_account_even_with_the_right_password(app, sign_in, login):
     for i in range(5):
-        sign_in(app, None).post("/login", data={"username": "director1", "password": "bad-password"})
-    r = sign_in(app, None).post("/login", data={"username": "director1", "password": PASSWORD})
+        login(sign_in(app, None), "director1", "bad-password")
+    r = login(sign_in(app, None), "director1", PASSWORD)
     assert r.status_code == 429 and COOKIE not in r.headers.get("set-cookie", "")
     app.state.shell.throttle.succeeded("director1")  # the shared company stays usable
 
@@ -125,3 +124,58 @@ def test_a_body_over_the_limit_gets_413_and_is_not_read(app, clients, csrf):
     r = client.post("/admin/users/new", content=big,
                     headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 413
+
+
+def test_the_sign_in_form_carries_a_token_in_an_httponly_samesite_cookie(app, sign_in, csrf):
+    client = sign_in(app, None)
+    r = client.get("/login")
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith("fw_csrf=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    token = csrf(client, "/login")
+    assert token not in cookie  # the cookie holds it signed, the form plain
+    assert re.findall(r'name="csrf_token" value="([^"]+)"', r.text) == [token, token]  # sign-in and language
+    assert csrf(client, "/login") == token  # the same token for as long as the cookie lives
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_a_sign_in_without_the_forms_token_changes_nothing(app, sign_in, token):
+    client = sign_in(app, None)
+    client.get("/login")
+    data = {"username": "qa1", "password": PASSWORD, **({"csrf_token": token} if token is not None else {})}
+    r = client.post("/login", data=data)
+    assert r.status_code == 403 and "表单已过期，请刷新页面后重试" in r.text  # the install speaks Chinese
+    assert COOKIE not in r.headers.get("set-cookie", "") and client.get("/account").status_code == 303
+
+
+def test_another_visitors_token_does_not_sign_in(app, sign_in, csrf):
+    """Login CSRF: an attacker's own valid token is useless without the victim's cookie."""
+    attacker, victim = sign_in(app, None), sign_in(app, None)
+    victim.get("/login")
+    r = victim.post("/login", data={"username": "qa1", "password": PASSWORD,
+                                     "csrf_token": csrf(attacker, "/login")})
+    assert r.status_code == 403 and COOKIE not in r.headers.get("set-cookie", "")
+
+
+def test_a_token_cookie_signed_with_another_key_is_refused(app, sign_in):
+    from floorwalker.core.auth import FormTokens
+
+    token, cookie = FormTokens("another-install-secret").new()
+    client = sign_in(app, None)
+    client.cookies.set(FormTokens.COOKIE, cookie)
+    r = client.post("/login", data={"username": "qa1", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 403
+
+
+def test_the_refusal_is_in_the_language_picked_on_the_sign_in_page(app, sign_in, csrf):
+    client = sign_in(app, None)
+    client.post("/language", data={"locale": "en", "next": "/login", "csrf_token": csrf(client, "/login")})
+    r = client.post("/login", data={"username": "qa1", "password": PASSWORD})
+    assert r.status_code == 403 and "this form has expired; reload the page and try again" in r.text
+
+
+def test_switching_language_before_sign_in_needs_the_token(app, sign_in):
+    client = sign_in(app, None)
+    client.get("/login")
+    r = client.post("/language", data={"locale": "en", "next": "/login"})
+    assert r.status_code == 403 and "fw_lang" not in r.headers.get("set-cookie", "")
+    assert "用户名" in client.get("/login").text

@@ -1,6 +1,8 @@
 """Themes: the active theme from the install settings, a theme extending the default one, and
 the company's own overrides first."""
 
+import re
+
 from floorwalker.core.templating import theme_names
 from floorwalker.core.web import create_app
 
@@ -35,3 +37,43 @@ def test_the_companys_own_template_wins(fresh, sign_in):
         '{% extends "default:login.html" %}{% block title %}ACME sign-in{% endblock %}')
     html = sign_in(create_app(fw), None).get("/login").text
     assert "<title>ACME sign-in · Floorwalker</title>" in html and 'name="password"' in html
+
+
+def test_an_admin_switches_the_theme_and_the_running_app_follows(fresh, sign_in, csrf):
+    fw, app = fresh
+    visitor, admin = sign_in(app, None), sign_in(app, "admin1")
+    assert "dark.css" not in visitor.get("/login").text
+    assert visitor.get("/static/dark.css").status_code == 404
+    r = admin.post("/admin/settings", data={"theme": "dark", "default_locale": "zh_CN",
+                                            "csrf_token": csrf(admin)})
+    assert r.status_code == 200 and 'href="/static/dark.css"' in r.text  # the answer is already dark
+    assert fw.install_settings()["theme"] == "dark"
+    html = visitor.get("/login").text
+    assert 'href="/static/dark.css"' in html and 'class="theme-dark"' in html
+    assert visitor.get("/static/dark.css").status_code == 200
+    admin.post("/admin/settings", data={"theme": "default", "default_locale": "zh_CN",
+                                        "csrf_token": csrf(admin)})
+    assert "dark.css" not in visitor.get("/login").text
+
+
+def test_the_install_language_chosen_by_an_admin_greets_new_visitors(fresh, sign_in, csrf):
+    fw, app = fresh
+    admin = sign_in(app, "admin1")
+    assert "用户名" in sign_in(app, None).get("/login").text
+    admin.post("/admin/settings", data={"theme": "default", "default_locale": "en", "csrf_token": csrf(admin)})
+    assert fw.default_locale() == "en"
+    assert "User name" in sign_in(app, None).get("/login").text
+
+
+def test_the_settings_page_offers_installed_themes_and_refuses_others(fresh, sign_in, csrf):
+    fw, app = fresh
+    (fw.store.root / "themes" / "acme" / "templates").mkdir(parents=True)  # the company's own theme
+    admin = sign_in(app, "root")  # reads Chinese
+    form = admin.get("/admin/settings").text
+    assert {"default", "dark", "acme"} <= set(re.findall(r'<option value="([^"]+)"', form))
+    r = admin.post("/admin/settings", data={"theme": "../etc", "default_locale": "fr",
+                                            "csrf_token": csrf(admin)})
+    assert r.status_code == 422 and r.text.count('class="error"') == 2 and "必须是" in r.text
+    assert fw.install_settings().get("theme") is None and fw.default_locale() == "zh_CN"
+    admin.post("/admin/settings", data={"theme": "acme", "default_locale": "zh_CN", "csrf_token": csrf(admin)})
+    assert 'class="theme-acme"' in sign_in(app, None).get("/login").text
