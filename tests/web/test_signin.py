@@ -179,3 +179,13 @@ def test_switching_language_before_sign_in_needs_the_token(app, sign_in):
     r = client.post("/language", data={"locale": "en", "next": "/login"})
     assert r.status_code == 403 and "fw_lang" not in r.headers.get("set-cookie", "")
     assert "用户名" in client.get("/login").text
+
+
+def test_a_tampered_session_cookie_is_a_signed_out_visitor(app, sign_in):
+    client = sign_in(app, "qa1")
+    cookie = client.cookies.get(COOKIE)
+    for forged in (cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB"), "garbage", ""):
+        visitor = sign_in(app, None)
+        visitor.cookies.set(COOKIE, forged)
+        r = visitor.get("/account")
+        assert r.status_code == 303 and "/login" in r.headers["location"]

@@ -77,3 +77,15 @@ def test_the_settings_page_offers_installed_themes_and_refuses_others(fresh, sig
     assert fw.install_settings().get("theme") is None and fw.default_locale() == "zh_CN"
     admin.post("/admin/settings", data={"theme": "acme", "default_locale": "zh_CN", "csrf_token": csrf(admin)})
     assert 'class="theme-acme"' in sign_in(app, None).get("/login").text
+
+
+def test_paths_that_try_to_leave_the_theme_folder_are_refused(fresh, sign_in):
+    fw, _ = fresh
+    client = sign_in(create_app(fw), None)
+    (fw.store.root / "secret.txt").write_text("payroll")
+    for path in ("/static/../../core.json", "/static/..%2f..%2fcore.json",
+                 "/static/%2e%2e/%2e%2e/core/web.py", "/static/..%5c..%5ccore.json",
+                 "/static/../../../data/secret.txt"):
+        r = client.get(path)
+        assert r.status_code in (400, 404), path
+        assert "payroll" not in r.text and '"_meta"' not in r.text and "create_app" not in r.text
