@@ -286,24 +286,23 @@ def project_set(s: Session, slug, key, value):
     s.say(N_("Project {slug}: {key} set."), slug=slug, key=key)
 
 
-@project.command("enable")
-@click.argument("slug")
-@click.argument("plugin")
-@click.pass_obj
-def project_enable(s: Session, slug, plugin):
-    """Enable a plugin for a project."""
-    s.fw.projects.enable(slug, plugin, s.actor)
-    s.say(N_("Project {slug}: plugin {plugin} enabled."), slug=slug, plugin=plugin)
+def _plugin_toggle(name: str, help_text: str, done: str):
+    """`project enable` and `project disable`: the same command but for the verb."""
+    @project.command(name, help=help_text)
+    @click.argument("slug")
+    @click.argument("plugin")
+    @click.pass_obj
+    def toggle(s: Session, slug, plugin):
+        getattr(s.fw.projects, name)(slug, plugin, s.actor)
+        s.say(done, slug=slug, plugin=plugin)
+
+    return toggle
 
 
-@project.command("disable")
-@click.argument("slug")
-@click.argument("plugin")
-@click.pass_obj
-def project_disable(s: Session, slug, plugin):
-    """Disable a plugin for a project."""
-    s.fw.projects.disable(slug, plugin, s.actor)
-    s.say(N_("Project {slug}: plugin {plugin} disabled."), slug=slug, plugin=plugin)
+project_enable = _plugin_toggle("enable", "Enable a plugin for a project.",
+                                N_("Project {slug}: plugin {plugin} enabled."))
+project_disable = _plugin_toggle("disable", "Disable a plugin for a project.",
+                                 N_("Project {slug}: plugin {plugin} disabled."))
 
 
 @click.group()
