@@ -116,6 +116,8 @@ SEVERE = {
     "quarrel_with_customer": (2, ("与客户发生争执，投诉成立",)),
     "incident_late_over_30": (1, ("紧急工单超时40分钟未处理",)),
 }
+# Rules the attendance plugin writes from the roster and the punches, where a project enables it.
+PUNCH_CLOCK_RULES = ("late_or_early", "absent")
 BONUS = {
     "covered_shift": (4, ("周末人手不足主动顶班", "同事病假时主动加班顶岗")),
     "extra_task": (4, ("协助整理知识库常见问题", "协助带教新员工", "完成活动期间临时外呼任务")),
@@ -245,7 +247,6 @@ class _Floor:
         self.today, self.months = today, months
         self.project = fw.projects.get(plan.slug)
         self.supervisor = f"{plan.slug}.supervisor"
-        self.events: list[dict] = []
         self.agents = self._hire(names)
         self._move_and_let_go()
 
@@ -310,10 +311,8 @@ class _Floor:
                 events += self._month_of(agent, month)
         events += self._best_of_month(events)
         self.fw.ledger.write(events, self.actor, "score.demo")
-        self.events = events
         wrong = [e for e in events if e["kind"] in ("light", "medium")]
-        self.reversed = self.rng.sample(wrong, 2)
-        for event in self.reversed:
+        for event in self.rng.sample(wrong, 2):
             self.fw.ledger.reverse(event["id"], self.rng.choice(REVERSAL_REASONS), self.supervisor,
                                    project=self.plan.slug)
 
@@ -340,6 +339,8 @@ class _Floor:
         codes += [_pick(rng, MEDIUM)] if rng.random() < way.medium else []
         codes += [_pick(rng, SEVERE)] if rng.random() < way.severe else []
         codes += [_pick(rng, BONUS) for _ in range(rng.randint(*way.bonuses))]
+        if "attendance" in self.project["plugins"]:  # it derives these from the punches
+            codes = [code for code in codes if code not in PUNCH_CLOCK_RULES]
         events = [self._event(agent, code, rng.choice(days)) for code in codes if rng.random() < share]
         if agent.get("reason") == "dismissed" and month == agent["left"][:7]:
             caught = days[max(0, len(days) - 4)]  # a few days before the dismissal
@@ -397,8 +398,10 @@ class _Floor:
         """An adjustment in an open month for a lateness of the closed month found to be wrong:
         how a correction reaches a locked month."""
         closed = self.months[0]
-        late = [e for e in self.events if e["period"] == closed and e["rule"] == "late_or_early"
-                and e not in self.reversed]
+        events = self.fw.ledger.events(self.plan.slug, closed)
+        reversed_ids = {e["reverses"] for e in events if e["reverses"]}
+        late = [e for e in events if e["rule"] == "late_or_early" and not e["reverses"]
+                and e["id"] not in reversed_ids]
         worked = {a["number"]: a["worked"] for a in self.agents}
         for event in late:
             later = [day for day in worked[event["agent"]] if day[:7] > closed]

@@ -52,10 +52,32 @@ MATRIX = {
     ("GET", "/admin/audit"):                        "200 403 403 403 403 403 403 303",
     ("GET", "/admin/settings"):                     "200 403 403 403 403 403 403 303",
     ("POST", "/admin/settings"):                    "422 403 403 403 403 403 403 303",
+    # incentives: report (staff and the client), view (staff), edit (staff), manage (adm/dir/sup)
+    ("GET", "/p/{project}/incentives/"):            "303 303 303 303 303 403 303 303",
+    ("GET", "/p/{project}/incentives/backtest"):    "200 200 200 403 403 403 403 303",
+    ("GET", "/p/{project}/incentives/boards"):      "200 200 200 200 200 403 200 303",
+    ("GET", "/p/{project}/incentives/close"):       "200 200 200 403 403 403 403 303",
+    ("GET", "/p/{project}/incentives/pay.xlsx"):    "409 409 409 403 403 403 403 303",
+    ("GET", "/p/{project}/incentives/record"):      "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/incentives/reversals"):   "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/incentives/sheet"):       "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/incentives/tiers"):       "200 200 200 200 200 403 403 303",
+    ("POST", "/p/{project}/incentives/backtest"):   "422 422 422 403 403 403 403 303",
+    ("POST", "/p/{project}/incentives/backtest/discard"):"303 303 303 403 403 403 403 303",
+    ("POST", "/p/{project}/incentives/backtest/publish"):"404 404 404 403 403 403 403 303",
+    ("POST", "/p/{project}/incentives/close"):      "409 409 403 403 403 403 403 303",
+    ("POST", "/p/{project}/incentives/judgement"):  "422 422 422 422 422 403 403 303",
+    ("POST", "/p/{project}/incentives/record"):     "422 422 422 422 422 403 403 303",
+    ("POST", "/p/{project}/incentives/reversals"):  "422 422 422 422 422 403 403 303",
+    ("POST", "/p/{project}/incentives/reversals/{id}/approve"):"404 404 404 403 403 403 403 303",
+    ("POST", "/p/{project}/incentives/reversals/{id}/reject"):"404 404 404 403 403 403 403 303",
+    ("POST", "/p/{project}/incentives/tiers"):      "303 303 303 403 403 403 403 303",
+    ("POST", "/p/{project}/incentives/tiers/{id}/accept"):"404 404 404 403 403 403 403 303",
+    ("POST", "/p/{project}/incentives/tiers/{id}/dismiss"):"404 404 404 403 403 403 403 303",
 }
 # the value of each path parameter: (in the user's own project, in another project)
 PARAMS = {"project": ("alpha", "beta"), "number": ("1001", "2001"), "month": (MONTH, MONTH),
-          "fmt": ("csv", "csv"), "username": ("victim", "victim"), "plugin": ("core", "core")}
+          "fmt": ("csv", "csv"), "username": ("victim", "victim"), "plugin": ("core", "core"), "id": ("no-such-id", "no-such-id")}
 # POST bodies that get past authorisation but change nothing
 BODIES = {"/language": {"locale": "", "next": "/"}}
 
