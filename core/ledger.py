@@ -144,12 +144,14 @@ class Ledger:
 
     # ------------------------------------------------------------ the sheet
 
-    def sheet(self, project: str, month: str) -> list[dict]:
+    def sheet(self, project: str, month: str, columns: bool = True) -> list[dict]:
         """The month's score sheet of *project*: a row per agent assigned during the month,
-        with plugin columns (grade, pay float …) merged in."""
-        return self.sheet_and_columns(project, month)[0]
+        with plugin columns (grade, pay float …) merged in unless *columns* is false (a plugin
+        that reads earlier months' totals asks for the core's rows only)."""
+        return self.sheet_and_columns(project, month, columns)[0]
 
-    def sheet_and_columns(self, project: str, month: str) -> tuple[list[dict], list[SheetColumn]]:
+    def sheet_and_columns(self, project: str, month: str, columns: bool = True
+                          ) -> tuple[list[dict], list[SheetColumn]]:
         """The sheet's rows and the plugins' `SheetColumn`s merged into them: a page heads each
         plugin column with its title in the reader's language, not its key."""
         project_doc = self.fw.projects.get(project)
@@ -165,11 +167,11 @@ class Ledger:
                         "team": assignment["team"], "team_name": teams.get(assignment["team"], ""),
                         "hired": agent["hired"], "status": agent["status"]})
             rows.append(row)
-        columns = self.sheet_columns(project, month, rows)
-        for column in columns:
+        found = self.sheet_columns(project, month, rows) if columns else []
+        for column in found:
             for row in rows:
                 row[column.key] = column.values.get(row["number"])
-        return rows, columns
+        return rows, found
 
     def sheet_columns(self, project: str, month: str, rows: list[dict]) -> list[SheetColumn]:
         """The columns the project's enabled plugins add to the sheet of *rows*, in hook order."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
-from floorwalker.core import N_, ValidationError
+from floorwalker.core import FloorwalkerError, N_, ValidationError, translate
 
 from .calendar import HolidayCalendar
 
@@ -32,6 +32,12 @@ LEAVE_TITLES = MappingProxyType({
     "compensatory": N_("compensatory leave"),
 })
 WORKING_DAY_MINUTES = 480
+
+
+def leave_title(kind: str) -> str:
+    """The title of a leave type (a msgid for the shipped types; a project's own type is shown by
+    the name it was given in the settings)."""
+    return LEAVE_TITLES.get(kind, kind)
 SWAP = N_("shift swap")  # the field a swap's refusals name
 
 # Minutes of notice before the shift starts. Personal, urgent personal and sick come from the
@@ -103,10 +109,10 @@ def check_leave(request: LeaveRequest, shift_start: datetime, asked_at: datetime
                 agent: str, calendar: HolidayCalendar, rules: RequestRules,
                 night_shift: bool) -> list[ValidationError]:
     """Reasons to refuse `asker`'s request for `agent`'s leave from the shift at `shift_start`."""
-    if request.kind not in LEAVE_TYPES:
+    if request.kind not in rules.notice_minutes:
         return [ValidationError(N_("kind of leave"), N_("{kind} is not a kind of leave"),
                                 kind=request.kind)]
-    title = LEAVE_TITLES[request.kind]
+    title = leave_title(request.kind)
     reasons = []
     asked_before = _minutes(shift_start - asked_at)
     if asker != agent and request.kind != "sick":
@@ -233,3 +239,17 @@ def _shift_in_a_row(taken: ScheduleEntry, own: list[ScheduleEntry],
 def _minutes(span: timedelta) -> int:
     """Whole minutes, rounded down: 59 minutes 59 seconds is still short of an hour."""
     return int(span.total_seconds() // 60)
+
+
+class Refused(FloorwalkerError):
+    """A request the rules refuse, with every reason (each names its field)."""
+
+    http_status = 422
+
+    def __init__(self, reasons: list[ValidationError]):
+        self.reasons = reasons
+        super().__init__(N_("the request is refused: {reasons}"), reasons="")
+
+    def message(self, locale: str = "en") -> str:
+        return translate(self.msgid, locale,
+                         reasons="; ".join(r.message(locale) for r in self.reasons))
