@@ -214,7 +214,8 @@ def build_demo(fw, seed: int = 7, actor: str = "demo", today: dt.date | None = N
     say(N_("Adding the plugins' demo data"))
     for floor in floors:
         fw.project_hook(floor.project, "demo_data")(floorwalker=fw, project=floor.project,
-                                                     months=months, rng=rng, actor=actor)
+                                                     months=months, rng=rng, actor=actor,
+                                                     today=today)
 
     say(N_("Closing the oldest month"))
     for floor in floors:

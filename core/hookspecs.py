@@ -296,7 +296,7 @@ def register_importers():
 
 
 @hookspec
-def demo_data(floorwalker, project, months, rng, actor):
+def demo_data(floorwalker, project, months, rng, actor, today):
     """Add realistic demo records for *project* over *months*. Project-scoped.
 
     :param floorwalker: the facade.
@@ -304,6 +304,7 @@ def demo_data(floorwalker, project, months, rng, actor):
     :param months: the demo months, oldest first, as ``YYYY-MM``.
     :param rng: a seeded ``random.Random``: use only it, so a seed gives the same company.
     :param actor: the name to record as the writer.
+    :param today: the demo's today (a ``datetime.date``): nothing is dated after it.
     :returns: nothing.
 
     Called by ``floorwalker demo`` once per project that enables the plugin, before any month

@@ -22,7 +22,7 @@ from .records import ScoreRule, Setting
 ENTRY_POINT_GROUP = "floorwalker"
 CORE_PLUGIN = "core"
 # Built-in plugins, in the order their contributions are shown. Filled as plugins are built.
-DEFAULT_PLUGINS: tuple[str, ...] = ("incentives",)
+DEFAULT_PLUGINS: tuple[str, ...] = ("attendance", "incentives")
 
 
 class PluginLoadError(FloorwalkerError):

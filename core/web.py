@@ -43,6 +43,8 @@ from .records import NavItem
 from .templating import DEFAULT_THEME, THEMES_DIR, Templates
 
 BODY_LIMIT = 10 * 1024 * 1024
+# a roster grid posts a cell per agent and day: 200 agents x 31 days, with room to spare
+FORM_FIELDS = 20_000
 LANG_COOKIE = "fw_lang"  # the language picked before signing in
 
 
@@ -154,7 +156,7 @@ def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: st
         form: dict = {}
         if request.method == "POST":
             try:
-                data = await request.form(max_part_size=BODY_LIMIT)
+                data = await request.form(max_part_size=BODY_LIMIT, max_fields=FORM_FIELDS)
             except BodyTooLarge:
                 return await run_in_threadpool(_too_large_page, request)
             form = {key: (data.getlist(key) if len(data.getlist(key)) > 1 else data[key])

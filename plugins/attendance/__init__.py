@@ -172,9 +172,14 @@ def on_agent_moved(floorwalker, project, agent, assignment, previous, user):
 
 
 @hookimpl
-def demo_data(floorwalker, project, months, rng, actor):
+def demo_data(floorwalker, project, months, rng, actor, today):
+    """The floor stands at the project's clock when the demo is built for today, else (a demo
+    of another day, as tests build) at 18:00 of that day, so a seed gives the same floor."""
     from .demo import build
-    build(floorwalker, project, months, rng, actor)
+    now = local_now(project)
+    if today != now.date():
+        now = dt.datetime.combine(today, dt.time(18, 0))
+    build(floorwalker, project, months, rng, actor, now)
 
 
 def _today(project: dict) -> str:

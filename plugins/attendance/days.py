@@ -21,6 +21,7 @@ Counting, decided once for every figure here:
   only part of the shift is "absent".
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -171,14 +172,19 @@ def punches_in_window(shift: Shift, work_date: date, punches: list[datetime]) ->
     return sorted(p for p in map(on_the_minute, punches) if first <= p <= last)
 
 
-def due_span(start: datetime, end: datetime, leave: LeaveSpan | None) -> tuple[datetime, datetime]:
+def due_span(start: datetime, end: datetime,
+             leave: LeaveSpan | Iterable[LeaveSpan] | None) -> tuple[datetime, datetime]:
     """When the agent is due on the floor: the shift from *start* to *end*, shortened by approved
     *leave* that covers its start (the agent is due when the leave ends) or its end (free from
-    when it starts). Leave in the middle of the shift changes neither end."""
-    if leave is not None and leave.covers(start):
-        start = leave.end
-    if leave is not None and leave.covers(end):
-        end = leave.start
+    when it starts). Leave in the middle of the shift changes neither end. Several spans (the
+    morning off and the afternoon off, asked separately) apply in time order; when they leave
+    nothing due, the returned end is not after the start."""
+    spans = [leave] if isinstance(leave, LeaveSpan) else sorted(leave or (), key=lambda s: s.start)
+    for span in spans:
+        if span.covers(start):
+            start = span.end
+        if span.covers(end):
+            end = span.start
     return start, end
 
 
@@ -195,15 +201,16 @@ def check_in_and_out(punches: list[datetime], start: datetime,
 
 
 def derive_day(work_date: date, shift: Shift | None, punches: list[datetime],
-               leave: LeaveSpan | None, settings: DaySettings) -> AgentDay:
+               leave: LeaveSpan | Iterable[LeaveSpan] | None, settings: DaySettings) -> AgentDay:
     """Derive the agent-day from the scheduled *shift* (None: a rest day), the agent's *punches*
-    (any days; only those inside the shift's punch window count) and approved *leave*."""
+    (any days; only those inside the shift's punch window count) and approved *leave* (one span,
+    or every span that touches the shift)."""
     if shift is None:
         return AgentDay(work_date, "rest")
     shift_start, shift_end = shift.span(work_date)
-    if leave is not None and leave.covers(shift_start) and leave.covers(shift_end):
-        return AgentDay(work_date, "on_leave", shift.code)
     start, end = due_span(shift_start, shift_end, leave)
+    if end <= start:  # the leave covers the whole shift
+        return AgentDay(work_date, "on_leave", shift.code)
     check_in, check_out = check_in_and_out(punches_in_window(shift, work_date, punches), start, end)
     if check_in is None and check_out is None:
         return AgentDay(work_date, "absent", shift.code)

@@ -107,8 +107,11 @@ class ShiftSwap:
 
 def check_leave(request: LeaveRequest, shift_start: datetime, asked_at: datetime, asker: str,
                 agent: str, calendar: HolidayCalendar, rules: RequestRules,
-                night_shift: bool) -> list[ValidationError]:
-    """Reasons to refuse `asker`'s request for `agent`'s leave from the shift at `shift_start`."""
+                night_shift: bool, shift_day: date | None = None) -> list[ValidationError]:
+    """Reasons to refuse `asker`'s request for `agent`'s leave from the shift at `shift_start`.
+
+    `shift_day`: the date the shift starts, when the leave starts later than the shift (part of
+    a night shift after midnight is still asked before noon of the night's first day)."""
     if request.kind not in rules.notice_minutes:
         return [ValidationError(N_("kind of leave"), N_("{kind} is not a kind of leave"),
                                 kind=request.kind)]
@@ -126,7 +129,8 @@ def check_leave(request: LeaveRequest, shift_start: datetime, asked_at: datetime
             N_("asked at"), N_("{leave} must be asked at least {minutes} minutes before the shift "
                                "starts; it was asked {asked} minutes before"),
             leave=title, minutes=notice, asked=asked_before))
-    cutoff = datetime.combine(shift_start.date(), rules.night_shift_cutoff, shift_start.tzinfo)
+    cutoff = datetime.combine(shift_day or shift_start.date(), rules.night_shift_cutoff,
+                              shift_start.tzinfo)
     if night_shift and asked_at >= cutoff:
         reasons.append(ValidationError(
             N_("asked at"), N_("leave from a night shift must be asked before {cutoff} of the "

@@ -1,0 +1,109 @@
+"""The handover log (交接班记录): one per team and shift change, accepted or refused by the
+incoming side.
+
+The changes a team should log on a day follow from its roster: its shifts of the day in order of
+start, each handing over to the next, and the day's last shift to the next day's first when it
+runs past midnight. A change in the past with no log is missing, and shows as such; the leader
+may then record the deduction (`sheet.record_mark(kind="handover")`) for the outgoing agent.
+Logs live in the month file of the day of the change (table ``handovers``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, ValidationError, new_id,
+                              now_iso)
+
+from . import roster as rosters
+
+HANDOVERS = "handovers"
+
+
+def expected(fw, project: str, first: dt.date, last: dt.date) -> list[dict]:
+    """The shift changes each team should log from *first* to *last*."""
+    known = rosters.shifts(fw, project)
+    entries = rosters.roster_between(fw, project, first, last + dt.timedelta(days=1)).values()
+    by_team_day: dict[tuple[str, str], set[str]] = {}
+    for e in entries:
+        if e["shift"] in known:
+            by_team_day.setdefault((e["team"], e["date"]), set()).add(e["shift"])
+    changes = []
+    for (team, day), codes in sorted(by_team_day.items()):
+        if day > last.isoformat():
+            continue
+        ordered = sorted(codes, key=lambda c: (known[c].start, c))
+        for out, into in zip(ordered, ordered[1:]):
+            changes.append({"team": team, "date": day, "from_shift": out, "to_shift": into})
+        if known[ordered[-1]].crosses_midnight:
+            following = by_team_day.get((team, (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()))
+            if following:
+                first_next = min(following, key=lambda c: (known[c].start, c))
+                changes.append({"team": team, "date": day, "from_shift": ordered[-1], "to_shift": first_next})
+    return changes
+
+
+def logs(fw, project: str, month: str) -> list[dict]:
+    return sorted(fw.store.table(rosters.month_key(fw, project, month), HANDOVERS).values(),
+                  key=lambda h: (h["date"], h["team"], h["from_shift"]))
+
+
+def board(fw, project: str, first: dt.date, last: dt.date, now: dt.datetime) -> list[dict]:
+    """Each expected change with its log, or marked missing once the outgoing shift has ended."""
+    known = rosters.shifts(fw, project)
+    found = {}
+    for month in rosters.months_of(first, last):
+        for h in logs(fw, project, month):
+            found[(h["team"], h["date"], h["from_shift"], h["to_shift"])] = h
+    rows = []
+    for change in expected(fw, project, first, last):
+        log = found.get((change["team"], change["date"], change["from_shift"], change["to_shift"]))
+        ends = known[change["from_shift"]].span(dt.date.fromisoformat(change["date"]))[1]
+        rows.append({**change, "log": log, "missing": log is None and ends <= now})
+    return rows
+
+
+def write_log(fw, project: str, user: dict, team: str, day: str, from_shift: str, to_shift: str,
+              outgoing: str, incoming: str, equipment: str, cases: str = "", staffing: str = "") -> dict:
+    """The outgoing side fills the log: who hands over to whom, equipment, open cases, staffing."""
+    day = dt.date.fromisoformat(day).isoformat()
+    for field, value in ((N_("outgoing"), outgoing), (N_("incoming"), incoming),
+                         (N_("equipment"), equipment)):
+        if not (value or "").strip():
+            raise ValidationError(field, N_("is required"))
+    if not any(c["team"] == team and c["from_shift"] == from_shift and c["to_shift"] == to_shift
+               for c in expected(fw, project, dt.date.fromisoformat(day), dt.date.fromisoformat(day))):
+        raise ValidationError(N_("shift"), N_("team {team} has no change from {out} to {into} on {day}"),
+                              team=team, out=from_shift, into=to_shift, day=day)
+    doc = {"id": new_id(), "team": team, "date": day, "from_shift": from_shift, "to_shift": to_shift,
+           "outgoing": outgoing.strip(), "incoming": incoming.strip(), "equipment": equipment.strip(),
+           "cases": (cases or "").strip(), "staffing": (staffing or "").strip(), "status": "submitted",
+           "by": user["username"], "at": now_iso(), "answered_by": None, "refusal": ""}
+    with fw.store.transaction(rosters.month_key(fw, project, day[:7]), user["username"],
+                              "attendance.handover") as tx:
+        if any((h["team"], h["date"], h["from_shift"], h["to_shift"]) == (team, day, from_shift, to_shift)
+               and h["status"] != "refused" for h in tx.docs(HANDOVERS).values()):
+            raise Conflict(N_("this handover is already logged"))
+        return tx.insert(HANDOVERS, doc)
+
+
+def answer(fw, project: str, log_id: str, accept: bool, user: dict, refusal: str = "") -> dict:
+    """The incoming side accepts the log, or refuses it with a reason (the outgoing side logs
+    again)."""
+    for month in reversed(rosters.stored_months(fw, project)):
+        key = rosters.month_key(fw, project, month)
+        doc = fw.store.table(key, HANDOVERS).get(log_id)
+        if doc is not None:
+            break
+    else:
+        raise NotFound(N_("no handover log {id!r}"), id=log_id)
+    if doc["status"] != "submitted":
+        raise Conflict(N_("this handover is already {status}"), status=doc["status"])
+    if user["username"] == doc["by"]:
+        raise PermissionDenied(N_("the incoming side answers a handover, not whoever wrote it"))
+    refusal = (refusal or "").strip()
+    if not accept and not refusal:
+        raise ValidationError(N_("reason"), N_("say why the handover is refused"))
+    with fw.store.transaction(key, user["username"], "attendance.handover.answer") as tx:
+        return tx.update(HANDOVERS, log_id, {"status": "accepted" if accept else "refused",
+                                              "answered_by": user["username"], "refusal": refusal})

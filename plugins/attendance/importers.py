@@ -1,0 +1,196 @@
+"""File imports of the attendance plugin: the roster (排班表) and punch-clock exports (打卡记录).
+
+A roster file comes in one of two shapes, told apart by its header:
+
+* long — one row per agent-day: 工号/agent, 日期/date, 班次/shift;
+* grid — what team leaders keep in Excel: 工号/agent, then one column per date, headed
+  ``YYYY-MM-DD``, or headed by the day's number (``1`` … ``31``, or ``1日``) when the month is
+  given (``--month``). Columns such as 姓名/name or 班组/team are there for people and are skipped.
+
+A cell holds a shift code, or says rest: blank, ``休``, ``rest``, ``off`` or ``-``. Both shapes are
+all-or-nothing: every cell is checked first (a valid date in an open month, the agent in the
+project that day, a known shift code, no agent-day twice, no day set by an approved swap), the
+first bad one stops the import naming its row and column as the spreadsheet shows them, and
+only then is the roster written, by `roster.set_entries` (one commit per month file).
+
+Agents' assignments are read once per agent, not once per cell: a month's grid of 120 agents is
+3,600 cells, and `Agents.require_in_project` re-reads the core file on every call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from floorwalker.core import N_, Importer, ValidationError, match_columns, read_rows
+
+from . import punches as punch_clock
+from . import roster as rosters
+from .config import NAME
+
+ROSTER_COLUMNS = {"agent": ("agent", "工号", "number", "employee number"),
+                  "date": ("date", "日期"),
+                  "shift": ("shift", "班次", "shift code")}
+# Columns of a grid that people read and the import leaves alone.
+GRID_EXTRAS = frozenset(("name", "姓名", "team", "班组", "组别", "tier", "职级", "note", "备注"))
+REST = frozenset(("", "休", "休息", "rest", "off", "-", "—"))
+
+
+def _slug(project) -> str:
+    return project["slug"] if isinstance(project, dict) else project
+
+
+# ------------------------------------------------------------------ roster
+
+
+class _RosterChecker:
+    """Turns file cells into roster cells, remembering per agent and per date what it looked up."""
+
+    def __init__(self, fw, project: str):
+        self.fw, self.project = fw, project
+        fw.projects.get(project)
+        self.known = rosters.shifts(fw, project)
+        self.closed = fw.store.closed_months(project)
+        self.assignments: dict[str, list[dict]] = {}
+        self.swapped: dict[str, set[str]] = {}
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def date(self, text: str, column: str, row: int) -> str:
+        try:
+            day = dt.date.fromisoformat(text.strip()).isoformat()
+        except ValueError:
+            raise ValidationError(column, N_("expected a date as YYYY-MM-DD, got {value!r}"),
+                                  row=row, value=text) from None
+        if day[:7] in self.closed:
+            raise ValidationError(column, N_("{month} of project {project} is closed: nothing in it "
+                                             "can change"), row=row, month=day[:7], project=self.project)
+        return day
+
+    def cell(self, number: str, day: str, code: str, row: int, agent_col: str,
+             shift_col: str) -> tuple[str, str, str | None]:
+        number = number.strip()
+        if not number:
+            raise ValidationError(agent_col, N_("is required"), row=row)
+        if number not in self.assignments:
+            self.assignments[number] = self.fw.agents.assignments(number)
+        if not any(a["project"] == self.project and a["start"] <= day
+                   and (a["end"] is None or day <= a["end"]) for a in self.assignments[number]):
+            raise ValidationError(agent_col, N_("agent {number} is not in project {project} on {date}"),
+                                  row=row, number=number, project=self.project, date=day)
+        code = code.strip()
+        shift = None if code.lower() in REST else code
+        if shift is not None and shift not in self.known:
+            raise ValidationError(shift_col, N_("no shift type {code!r}"), row=row, code=code)
+        if (number, day) in self.seen:
+            raise ValidationError(shift_col, N_("{agent} on {day} is already set in row {first}"),
+                                  row=row, agent=number, day=day, first=self.seen[number, day])
+        self.seen[number, day] = row
+        if rosters.entry_id(number, day) in self._swapped(day[:7]):
+            raise ValidationError(shift_col, N_("{agent}'s shift of {day} was set by an approved swap; "
+                                                "cancel the swap instead"), row=row, agent=number, day=day)
+        return number, day, shift
+
+    def _swapped(self, month: str) -> set[str]:
+        if month not in self.swapped:
+            self.swapped[month] = {k for k, e in rosters.roster(self.fw, self.project, month).items()
+                                   if e.get("swap")}
+        return self.swapped[month]
+
+
+def _grid_day(header: str, month: str | None, row: int) -> str | None:
+    """The date a grid column stands for, or None for a column people read (name, team)."""
+    text = header.strip()
+    if text.lower() in GRID_EXTRAS:
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    number = text.removesuffix("日").removesuffix("号")
+    if number.isdigit() and month is not None:
+        try:
+            return dt.date.fromisoformat(f"{month}-01").replace(day=int(number)).isoformat()
+        except ValueError:
+            raise ValidationError(text, N_("{month} has no day {day}"), row=row, month=month,
+                                  day=number) from None
+    if number.isdigit():
+        raise ValidationError(text, N_("a column headed by a day number needs the month "
+                                       "(--month YYYY-MM)"), row=row)
+    raise ValidationError(text, N_("expected a date as YYYY-MM-DD or a day number as the column "
+                                   "heading"), row=row)
+
+
+def roster_cells(fw, project: str, header: list[str], rows: list[tuple[int, dict]],
+                 month: str | None = None) -> list[tuple[str, str, str | None]]:
+    """Every cell of a roster file, checked, as (agent, date, shift or None); nothing written."""
+    if month is not None:
+        try:
+            dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            raise ValidationError(N_("month"), N_("expected a month as YYYY-MM, got {value!r}"),
+                                  value=month) from None
+    checker = _RosterChecker(fw, project)
+    col = match_columns(header, ROSTER_COLUMNS, ("agent",))
+    cells = []
+    if ("date" in col) != ("shift" in col):  # half a long form: name the missing column
+        col = match_columns(header, ROSTER_COLUMNS, ("agent", "date", "shift"))
+    if "date" in col:
+        for row, values in rows:
+            day = checker.date(values.get(col["date"], ""), col["date"], row)
+            cells.append(checker.cell(values.get(col["agent"], ""), day, values.get(col["shift"], ""),
+                                      row, col["agent"], col["shift"]))
+        return cells
+    days = {h: _grid_day(h, month, 1) for h in header if h and h != col["agent"]}
+    days = {h: d for h, d in days.items() if d is not None}
+    if not days:
+        raise ValidationError(N_("columns"), N_("the file has neither date and shift columns nor "
+                                                "one column per day"))
+    for h, day in days.items():
+        checker.date(day, h, 1)
+    for row, values in rows:
+        for h, day in days.items():
+            cells.append(checker.cell(values.get(col["agent"], ""), day, values.get(h, ""), row,
+                                      col["agent"], h))
+    return cells
+
+
+def import_roster(fw, project, path: str | Path, actor: str, month: str | None = None) -> dict:
+    """Set the roster from a .csv/.xlsx file (long or grid form): every cell or none."""
+    header, rows = read_rows(path)
+    return _write_roster(fw, _slug(project), header, rows, actor, month)
+
+
+def _write_roster(fw, project: str, header, rows, actor: str, month: str | None = None) -> dict:
+    cells = roster_cells(fw, project, header, rows, month)
+    written = rosters.set_entries(fw, project, cells, actor, source="import",
+                                  action="attendance.roster.import")
+    return {"rows": len(rows), "cells": len(cells), "changed": written,
+            "months": sorted({day[:7] for _, day, _ in cells})}
+
+
+# ------------------------------------------------------------------ the importer records
+
+
+def _header_of(rows: list[tuple[int, dict]]) -> list[str]:
+    return list(rows[0][1]) if rows else []
+
+
+def run_roster(floorwalker, project, rows, actor) -> dict:
+    """`Importer.run` for a roster: *rows* as `read_rows` gives them (row number, {header: text})."""
+    return _write_roster(floorwalker, _slug(project), _header_of(rows), rows, actor)
+
+
+def run_punches(floorwalker, project, rows, actor) -> dict:
+    """`Importer.run` for a punch-clock export (see `punches.import_punches`)."""
+    slug = _slug(project)
+    col = match_columns(_header_of(rows), punch_clock.COLUMNS, ("agent",))
+    return punch_clock.store_punches(floorwalker, slug, punch_clock.check_rows(floorwalker, slug, rows, col),
+                                     actor)
+
+
+IMPORTERS = [
+    Importer(NAME, "roster", "Roster", "排班表",
+             ("工号/agent", "日期/date", "班次/shift", "or one column per date"), run_roster),
+    Importer(NAME, "punches", "Punch-clock export", "打卡记录",
+             ("工号/agent", "打卡时间/time", "or 日期/date + 时间/clock"), run_punches),
+]

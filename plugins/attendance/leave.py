@@ -1,0 +1,229 @@
+"""Leave requests (请假): asked → approved or rejected (with a reason) → possibly cancelled.
+
+A request covers the rostered shifts of one agent from one date to another (whole shifts), or
+part of one shift (from a time to a time). It is checked when it is made, against the rules of
+`requests.check_leave` and `leave_on_swapped_shift`, and refused with every reason. A manager
+(supervisor, director, admin) may still record a request the rules refuse, giving the exception
+in writing — the regulations' "otherwise only with a manager's approval" — and it then waits for
+approval like any other.
+
+Who approves depends on the length (`approval_level`): a supervisor up to a working day, the
+director beyond. Only approved leave excuses a shift; a request still waiting when the shift has
+passed leaves the day absent, and approving it later re-derives the day (the absence is
+reversed). Requests live in the month file of their first day (table ``leave``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, ValidationError, new_id,
+                              now_iso)
+
+from . import roster as rosters
+from .config import NAME, holiday_calendar, local_now, request_rules
+from .days import LeaveSpan, whole_minutes
+from .requests import (WORKING_DAY_MINUTES, LeaveRequest, Refused, approval_level, check_leave,
+                       leave_on_swapped_shift)
+
+LEAVE = "leave"
+STATUSES = ("pending", "approved", "rejected", "cancelled")
+MANAGER_ROLES = {"admin", "director", "supervisor"}
+APPROVERS = {"supervisor": {"admin", "director", "supervisor"}, "director": {"admin", "director"}}
+APPROVED_BY = {"supervisor": N_("leave of {minutes} minutes is approved by a supervisor"),
+               "director": N_("leave of {minutes} minutes is approved by the centre director")}
+
+
+def asker_id(user: dict) -> str:
+    """Who asks, as the rules compare it with the agent: the agent number of an agent login."""
+    return user.get("agent") or user["username"]
+
+
+def _clock(value, field: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(field, N_("expected a time as HH:MM, got {value!r}"),
+                              value=value) from None
+
+
+def covered_shifts(fw, project: str, agent: str, first: dt.date, last: dt.date) -> list[tuple[dict, tuple]]:
+    """The agent's rostered shifts from *first* to *last*: (roster entry, (start, end))."""
+    known = rosters.shifts(fw, project)
+    found = []
+    for entry in sorted(rosters.roster_between(fw, project, first, last).values(),
+                        key=lambda e: e["date"]):
+        if entry["agent"] == agent and entry["shift"] in known:
+            found.append((entry, known[entry["shift"]].span(dt.date.fromisoformat(entry["date"]))))
+    return found
+
+
+def plan(fw, project: dict, agent: str, first: str, last: str | None = None,
+         start_time: str | None = None, end_time: str | None = None) -> dict:
+    """What a request would cover: the shifts, the span and the working minutes."""
+    slug = project["slug"]
+    first_day = dt.date.fromisoformat(first)
+    last_day = dt.date.fromisoformat(last or first)
+    if last_day < first_day:
+        raise ValidationError(N_("to"), N_("the last day is before the first"))
+    fw.agents.require_in_project(slug, agent, first_day.isoformat())
+    covered = covered_shifts(fw, slug, agent, first_day, last_day)
+    if not covered:
+        raise ValidationError(N_("date"), N_("{agent} has no shift rostered from {first} to {last}"),
+                              agent=agent, first=first_day.isoformat(), last=last_day.isoformat())
+    start, end = covered[0][1][0], covered[-1][1][1]
+    if start_time or end_time:
+        if len(covered) != 1:
+            raise ValidationError(N_("from"), N_("part of a shift can be asked for one day only"))
+        shift_start, shift_end = covered[0][1]
+        start = _on_shift(start_time, shift_start, shift_end, N_("from")) if start_time else shift_start
+        end = _on_shift(end_time, shift_start, shift_end, N_("until")) if end_time else shift_end
+        if end <= start:
+            raise ValidationError(N_("until"), N_("the leave must end after it starts"))
+    minutes = sum(min(WORKING_DAY_MINUTES, whole_minutes(min(e, end) - max(s, start)))
+                  for _, (s, e) in covered if min(e, end) > max(s, start))
+    return {"covered": covered, "start": start, "end": end, "minutes": minutes}
+
+
+def _on_shift(value, shift_start: dt.datetime, shift_end: dt.datetime, field: str) -> dt.datetime:
+    """A clock time placed inside the shift (for a night shift, after midnight is the next day)."""
+    clock = _clock(value, field)
+    moment = dt.datetime.combine(shift_start.date(), clock)
+    if moment < shift_start:
+        moment += dt.timedelta(days=1)
+    if not shift_start <= moment <= shift_end:
+        raise ValidationError(field, N_("{time} is outside the shift ({start}–{end})"),
+                              time=clock.strftime("%H:%M"), start=shift_start.strftime("%H:%M"),
+                              end=shift_end.strftime("%H:%M"))
+    return moment
+
+
+def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, last: str | None = None,
+            *, start_time: str | None = None, end_time: str | None = None, certificate: bool = False,
+            emergency: bool = False, note: str = "", exception: str = "",
+            asked_at: dt.datetime | None = None) -> dict:
+    """Ask for leave; refused with every reason the rules give, unless a manager records an
+    exception."""
+    settings = fw.projects.settings(project, NAME)
+    rules = request_rules(settings)
+    covered = plan(fw, project, agent, first, last, start_time, end_time)
+    asked_at = asked_at or local_now(project)
+    first_entry, (shift_start, shift_end) = covered["covered"][0]
+    night = shift_end.date() > shift_start.date()
+    if covered["start"] <= asked_at:
+        reasons = [ValidationError(N_("date"), N_(
+            "the shift of {day} has already started: leave after the fact is recorded by a "
+            "manager, with the exception written down"), day=first_entry["date"])]
+    else:
+        reasons = []
+    reasons += check_leave(LeaveRequest(kind, covered["minutes"], certificate, emergency),
+                          covered["start"], asked_at, asker_id(user), agent, holiday_calendar(fw),
+                          rules, night, shift_start.date())
+    known = rosters.shifts(fw, project["slug"])
+    for entry_doc, _ in covered["covered"]:
+        scheduled = rosters.schedule_entry(entry_doc, known)
+        reasons += leave_on_swapped_shift(scheduled) if scheduled else []
+    exception = (exception or "").strip()
+    if reasons and not (exception and set(user.get("roles") or ()) & MANAGER_ROLES):
+        raise Refused(reasons)
+    doc = {"id": new_id(), "agent": agent, "kind": kind, "date": first_entry["date"],
+           "last": covered["covered"][-1][0]["date"], "start": covered["start"].isoformat(),
+           "end": covered["end"].isoformat(), "minutes": covered["minutes"],
+           "level": approval_level(covered["minutes"], rules), "status": "pending",
+           "certificate": bool(certificate), "emergency": bool(emergency), "note": note.strip(),
+           "exception": exception if reasons else "",
+           "overruled": [r.message("en") for r in reasons] if reasons else [],
+           "holiday": holiday_calendar(fw).is_holiday(covered["start"].date()),
+           "asked_by": user["username"], "asked_at": asked_at.isoformat(timespec="minutes"),
+           "decided_by": None, "decided_at": None, "reason": ""}
+    # A request lives in the month of its first day, so one running over a month's end is in
+    # another file: look there first; the transaction then re-checks its own file under the lock.
+    earlier = requests_between(fw, project["slug"], dt.date.fromisoformat(doc["date"]),
+                               dt.date.fromisoformat(doc["last"]))
+    with fw.store.transaction(rosters.month_key(fw, project["slug"], doc["date"][:7]), user["username"],
+                              "attendance.leave.request") as tx:
+        if any(_overlaps(other, doc) for other in [*earlier, *tx.docs(LEAVE).values()]):
+            raise Conflict(N_("{agent} already has leave asked for that time"), agent=agent)
+        return tx.insert(LEAVE, doc)
+
+
+def _overlaps(other: dict, doc: dict) -> bool:
+    """Whether *other* is live leave of the same agent over any of *doc*'s time."""
+    return (other["agent"] == doc["agent"] and other["status"] in ("pending", "approved")
+            and other["start"] < doc["end"] and doc["start"] < other["end"])
+
+
+# ------------------------------------------------------------------ reading
+
+
+def month_requests(fw, project: str, month: str) -> list[dict]:
+    return sorted(fw.store.table(rosters.month_key(fw, project, month), LEAVE).values(),
+                  key=lambda r: (r["start"], r["id"]))
+
+
+def requests_between(fw, project: str, first: dt.date, last: dt.date) -> list[dict]:
+    """Requests that touch the days from *first* to *last* (a request starts in its own month,
+    so the month before is read too, for leave running over a month's end)."""
+    found = []
+    for month in rosters.months_of(first.replace(day=1) - dt.timedelta(days=1), last):
+        found += [r for r in month_requests(fw, project, month)
+                  if r["date"] <= last.isoformat() and r["last"] >= first.isoformat()]
+    return found
+
+
+def approved_spans(fw, project: str, first: dt.date, last: dt.date) -> dict[str, list[LeaveSpan]]:
+    """Approved leave by agent, as the day rules take it."""
+    spans: dict[str, list[LeaveSpan]] = {}
+    for r in requests_between(fw, project, first, last):
+        if r["status"] == "approved":
+            spans.setdefault(r["agent"], []).append(
+                LeaveSpan(dt.datetime.fromisoformat(r["start"]), dt.datetime.fromisoformat(r["end"])))
+    return spans
+
+
+def find(fw, project: str, request_id: str) -> tuple[str, dict]:
+    for month in reversed(rosters.stored_months(fw, project)):
+        key = rosters.month_key(fw, project, month)
+        doc = fw.store.table(key, LEAVE).get(request_id)
+        if doc is not None:
+            return key, doc
+    raise NotFound(N_("no leave request {id!r}"), id=request_id)
+
+
+# ------------------------------------------------------------------ deciding
+
+
+def decide(fw, project: dict, request_id: str, approve: bool, user: dict, reason: str = "") -> dict:
+    """Approve or reject a waiting request; a rejection needs a reason. The approver's role must
+    match the request's level (supervisor up to a day, director beyond)."""
+    key, doc = find(fw, project["slug"], request_id)
+    if doc["status"] != "pending":
+        raise Conflict(N_("this request is already {status}"), status=doc["status"])
+    if not set(user.get("roles") or ()) & APPROVERS[doc["level"]]:
+        raise PermissionDenied(APPROVED_BY[doc["level"]], minutes=doc["minutes"])
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError(N_("reason"), N_("say why the request is rejected"))
+    with fw.store.transaction(key, user["username"], "attendance.leave.decide") as tx:
+        return tx.update(LEAVE, request_id, {
+            "status": "approved" if approve else "rejected", "reason": reason,
+            "decided_by": user["username"], "decided_at": now_iso()})
+
+
+def cancel(fw, project: dict, request_id: str, user: dict, reason: str = "") -> dict:
+    """Withdraw a request: the asker (or a manager) while it waits, a manager once approved."""
+    key, doc = find(fw, project["slug"], request_id)
+    if doc["status"] not in ("pending", "approved"):
+        raise Conflict(N_("this request is already {status}"), status=doc["status"])
+    manager = bool(set(user.get("roles") or ()) & MANAGER_ROLES)
+    own = doc["asked_by"] == user["username"] or user.get("agent") == doc["agent"]
+    if not manager and not (own and doc["status"] == "pending"):
+        raise PermissionDenied(N_("only a manager can cancel approved leave"))
+    with fw.store.transaction(key, user["username"], "attendance.leave.cancel") as tx:
+        return tx.update(LEAVE, request_id, {"status": "cancelled", "reason": (reason or "").strip(),
+                                              "decided_by": user["username"], "decided_at": now_iso()})
+
+
+def waiting(fw, project: str, month: str | None = None) -> list[dict]:
+    months = [month] if month else rosters.stored_months(fw, project)
+    return [r for m in months for r in month_requests(fw, project, m) if r["status"] == "pending"]

@@ -1,0 +1,6 @@
+"""The attendance plugin's web pages: the floor and the roster (`floor_pages`), and requests,
+approvals, the handover log and reports (`request_pages`)."""
+
+from . import floor_pages, request_pages
+
+ROUTES = [*floor_pages.ROUTES, *request_pages.ROUTES]

@@ -1,0 +1,187 @@
+"""Punches (打卡): clock-in and clock-out times, imported from the punch clock or entered by hand.
+
+A punch is stored in the month file of the day it was punched
+(``projects/<p>/attendance/<YYYY-MM>``, table ``punches``): employee number, the time to the
+second, where it came from (``import`` or ``manual``), and for a hand entry or a correction who
+made it and why. A wrong punch is voided, not deleted, so the page still shows it; the store's
+audit holds every before and after.
+
+An import is all-or-nothing: every row is checked (agent in the project that day or the day
+before — the end of a night shift — and a readable time), the first bad row stops it naming the
+row and column, and a punch already stored (same agent, same second) is not stored twice, so an
+overlapping export can be imported again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import ExitStack
+from pathlib import Path
+
+from floorwalker.core import (N_, NotFound, PeriodClosed, ValidationError, match_columns, new_id,
+                              now_iso, read_rows)
+
+from .roster import month_key, months_of, stored_months
+
+PUNCHES = "punches"
+COLUMNS = {"agent": ("agent", "工号", "number", "employee number"),
+           "time": ("time", "打卡时间", "timestamp", "punch time"),
+           "date": ("date", "日期"),
+           "clock": ("clock", "时间")}
+_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+
+
+def parse_time(text: str, field: str = N_("time"), row: int | None = None) -> dt.datetime:
+    """A punch time as the clocks export it: ``2026-11-03 08:01:22``, ``2026/11/03 08:01`` …"""
+    text = " ".join(str(text or "").split())
+    for fmt in _FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ValidationError(field, N_("expected a time as YYYY-MM-DD HH:MM[:SS], got {value!r}"),
+                          row=row, value=text)
+
+
+def punch_doc(agent: str, at: dt.datetime, source: str, by: str | None = None,
+              note: str = "") -> dict:
+    return {"id": new_id(), "agent": agent, "date": at.date().isoformat(),
+            "at": at.isoformat(timespec="seconds"), "source": source, "manual": source == "manual",
+            "by": by, "note": note, "void": False, "created_at": now_iso()}
+
+
+def punches(fw, project: str, month: str) -> list[dict]:
+    return sorted(fw.store.table(month_key(fw, project, month), PUNCHES).values(),
+                  key=lambda p: (p["at"], p["id"]))
+
+
+def agent_punches(fw, project: str, agent: str, first: dt.date, last: dt.date) -> list[dict]:
+    """*agent*'s punches (void ones included) from *first* to *last*, in time order."""
+    found = []
+    for month in months_of(first, last):
+        shard = fw.store.read(month_key(fw, project, month))
+        found += [p for p in shard.index(PUNCHES, "agent").get(agent, ())
+                  if first.isoformat() <= p["date"] <= last.isoformat()]
+    return sorted(found, key=lambda p: (p["at"], p["id"]))
+
+
+# ------------------------------------------------------------------ import
+
+
+def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, str]) -> list[dict]:
+    """Every row as a punch document, or the first bad row's error."""
+    if "time" not in col and not ("date" in col and "clock" in col):
+        raise ValidationError(N_("columns"), N_("the column {column} ({alias}) is missing"),
+                              column="time", alias="打卡时间")
+    assignments: dict[str, list[dict]] = {}
+    docs = []
+    for row, cells in rows:
+        number = cells.get(col["agent"], "").strip()
+        if not number:
+            raise ValidationError(col["agent"], N_("is required"), row=row)
+        if "time" in col:
+            at = parse_time(cells.get(col["time"], ""), col["time"], row)
+        else:
+            at = parse_time(f"{cells.get(col['date'], '')} {cells.get(col['clock'], '')}",
+                            col["clock"], row)
+        if number not in assignments:
+            assignments[number] = fw.agents.assignments(number)
+        day, eve = at.date().isoformat(), (at.date() - dt.timedelta(days=1)).isoformat()
+        if not any(a["project"] == project and a["start"] <= d and (a["end"] is None or d <= a["end"])
+                   for a in assignments[number] for d in (day, eve)):
+            raise ValidationError(col["agent"], N_("agent {number} is not in project {project} on "
+                                                   "{date}"), row=row, number=number,
+                                  project=project, date=day)
+        docs.append(punch_doc(number, at, "import"))
+    return docs
+
+
+def import_punches(fw, project: str, path: str | Path, actor: str) -> dict:
+    """Import a punch-clock export (.csv or .xlsx): all rows or none. Returns the counts."""
+    header, rows = read_rows(path)
+    col = match_columns(header, COLUMNS, ("agent",))
+    return store_punches(fw, project, check_rows(fw, project, rows, col), actor)
+
+
+def store_punches(fw, project: str, docs: list[dict], actor: str,
+                  action: str = "attendance.punches.import") -> dict:
+    """Write checked punch documents, one commit per month file, refusing a closed month first."""
+    by_month: dict[str, list[dict]] = {}
+    for doc in docs:
+        by_month.setdefault(doc["date"][:7], []).append(doc)
+    closed = fw.store.closed_months(project)
+    for month in by_month:
+        if month in closed:
+            raise PeriodClosed(project, month)
+    added = 0
+    with ExitStack() as stack:
+        for month, batch in sorted(by_month.items()):
+            tx = stack.enter_context(fw.store.transaction(month_key(fw, project, month), actor, action))
+            seen = {(p["agent"], p["at"]) for p in tx.docs(PUNCHES).values()}
+            fresh = []
+            for doc in batch:
+                if (doc["agent"], doc["at"]) not in seen:
+                    seen.add((doc["agent"], doc["at"]))
+                    fresh.append(doc)
+            if fresh:
+                tx.insert_many(PUNCHES, fresh)
+            added += len(fresh)
+    return {"rows": len(docs), "added": added, "already": len(docs) - added,
+            "months": sorted(by_month)}
+
+
+# ------------------------------------------------------------------ by hand
+
+
+def _note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(N_("note"), N_("say why the punch is entered or corrected by hand"))
+    return note
+
+
+def add_manual(fw, project: str, agent: str, at, note: str, actor: str) -> dict:
+    """A punch entered by a team leader (the clock failed, a forgotten card), flagged manual."""
+    at = at if isinstance(at, dt.datetime) else parse_time(at)
+    note = _note(note)
+    day = at.date().isoformat()
+    try:
+        fw.agents.require_in_project(project, agent, day)
+    except ValidationError:
+        fw.agents.require_in_project(project, agent, (at.date() - dt.timedelta(days=1)).isoformat())
+    doc = punch_doc(agent, at, "manual", actor, note)
+    with fw.store.transaction(month_key(fw, project, day[:7]), actor, "attendance.punch.manual") as tx:
+        return tx.insert(PUNCHES, doc)
+
+
+def find(fw, project: str, punch_id: str) -> tuple[str, dict]:
+    for month in reversed(stored_months(fw, project)):
+        key = month_key(fw, project, month)
+        doc = fw.store.table(key, PUNCHES).get(punch_id)
+        if doc is not None:
+            return key, doc
+    raise NotFound(N_("no punch {id!r}"), id=punch_id)
+
+
+def correct(fw, project: str, punch_id: str, at, note: str, actor: str) -> dict:
+    """Move a punch to the right time (same month file: a punch in another month is voided and
+    entered again). The old time stays in the audit; the punch is flagged manual from now on."""
+    at = at if isinstance(at, dt.datetime) else parse_time(at)
+    note = _note(note)
+    key, doc = find(fw, project, punch_id)
+    if doc["date"][:7] != at.date().isoformat()[:7]:
+        void(fw, project, punch_id, note, actor)
+        return add_manual(fw, project, doc["agent"], at, note, actor)
+    with fw.store.transaction(key, actor, "attendance.punch.correct") as tx:
+        return tx.update(PUNCHES, punch_id, {"at": at.isoformat(timespec="seconds"),
+                                              "date": at.date().isoformat(), "manual": True,
+                                              "by": actor, "note": note})
+
+
+def void(fw, project: str, punch_id: str, note: str, actor: str) -> dict:
+    """Set a wrong punch aside: it no longer counts, and stays on the page struck through."""
+    note = _note(note)
+    key, _ = find(fw, project, punch_id)
+    with fw.store.transaction(key, actor, "attendance.punch.void") as tx:
+        return tx.update(PUNCHES, punch_id, {"void": True, "manual": True, "by": actor, "note": note})

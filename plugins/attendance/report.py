@@ -1,0 +1,133 @@
+"""The monthly attendance report (考勤月报): per agent, per team and for the project, as rows for
+the page and as an xlsx workbook.
+
+Pure over `sheet.month_rows` output: the figures are `sheet.figures` (so the report, the KPIs
+and the dashboard never disagree), plus what only a report shows — minutes late and early, and
+leave days by kind. Names come in from the caller, already masked for a client login.
+"""
+
+from __future__ import annotations
+
+import io
+
+from floorwalker.core import N_, translate
+
+from .requests import leave_title
+from .sheet import figures
+
+CONCLUDED = ("present", "absent", "on_leave")
+STATUS_TITLES = {"present": N_("Present"), "absent": N_("Absent"), "on_leave": N_("On leave"),
+                 "rest": N_("Rest"), "scheduled": N_("Scheduled")}
+EXCUSE_TITLES = {"pending": N_("Waiting"), "accepted": N_("Accepted"), "rejected": N_("Rejected")}
+# (key, header) of the summary sheet; rates are percentages, minutes whole minutes.
+SUMMARY_COLUMNS = (
+    ("due", N_("Days due")), ("present", N_("Present")), ("absent", N_("Absent")),
+    ("late", N_("Times late")), ("late_minutes", N_("Minutes late")),
+    ("early", N_("Times left early")), ("early_minutes", N_("Minutes early")),
+    ("on_leave", N_("Days on leave")), ("worked_minutes", N_("Worked minutes")),
+    ("scheduled_minutes", N_("Scheduled minutes")), ("adherence", N_("Schedule adherence")),
+    ("attendance_rate", N_("Attendance rate")), ("punctuality", N_("Punctuality")),
+)
+RATES = ("adherence", "attendance_rate", "punctuality")
+DAY_COLUMNS = (
+    N_("Date"), N_("Employee no."), N_("Name"), N_("Team"), N_("Shift"), N_("Status"),
+    N_("Check-in"), N_("Check-out"), N_("Minutes late"), N_("Minutes early"), N_("Worked minutes"),
+    N_("Scheduled minutes"), N_("Leave"), N_("Missing punch"), N_("Disciplinary"), N_("Excuse"),
+)
+
+
+def summary(rows: list[dict]) -> dict:
+    """The figures of *rows* (any agent-days; rest and still-open days are left out), with the
+    minutes late and early and the days on leave by kind."""
+    done = [r for r in rows if r["status"] in CONCLUDED]
+    present = [r for r in done if r["status"] == "present"]
+    leave: dict[str, int] = {}
+    for r in done:
+        if r["status"] == "on_leave":
+            kind = r.get("leave_kind") or "other"
+            leave[kind] = leave.get(kind, 0) + 1
+    return {**figures(done), "late_minutes": sum(r["late"] for r in present),
+            "early_minutes": sum(r["early"] for r in present), "leave": leave}
+
+
+def monthly(rows: list[dict], names: dict[str, str], teams: dict[str, str]) -> dict:
+    """The month's report: a line per agent (their team is that of their latest day), a line per
+    team, the project's line, and the leave kinds that occur (the columns of "on leave by kind")."""
+    by_agent: dict[str, list[dict]] = {}
+    for r in rows:
+        by_agent.setdefault(r["agent"], []).append(r)
+    agents = []
+    for number, days in sorted(by_agent.items()):
+        team = max(days, key=lambda r: r["date"])["team"]
+        agents.append({"agent": number, "name": names.get(number, number), "team": team,
+                       "team_name": teams.get(team, team), **summary(days)})
+    by_team: dict[str, list[dict]] = {}
+    for r in rows:
+        by_team.setdefault(r["team"], []).append(r)
+    team_lines = [{"team": t, "team_name": teams.get(t, t), **summary(days)}
+                  for t, days in sorted(by_team.items())]
+    kinds = sorted({k for line in agents for k in line["leave"]})
+    return {"agents": agents, "teams": team_lines, "project": summary(rows), "kinds": kinds}
+
+
+def workbook(report: dict, days: list[dict], names: dict[str, str], teams: dict[str, str],
+             month: str, locale: str, numbers: bool = True) -> bytes:
+    """The report as an xlsx file: the summary sheet (agents, then teams, then the project) and a
+    sheet with each concluded agent-day; without *numbers* the employee numbers are left blank
+    (a client who may not see names may not see who is behind them either)."""
+    from openpyxl import Workbook
+
+    def _(msgid: str, **params) -> str:
+        return translate(msgid, locale, **params)
+
+    book = Workbook()
+    first = book.active
+    first.title = month
+    header = [_(N_("Employee no.")), _(N_("Name")), _(N_("Team"))]
+    header += [_(title) + (" %" if key in RATES else "") for key, title in SUMMARY_COLUMNS]
+    header += [_(N_("Leave: {kind}"), kind=_(leave_title(k))) for k in report["kinds"]]
+    _append(first, header)
+
+    def line(cells: list, figures_of: dict) -> list:
+        return (cells + [figures_of[key] for key, _title in SUMMARY_COLUMNS]
+                + [figures_of["leave"].get(k, 0) for k in report["kinds"]])
+
+    for a in report["agents"]:
+        _append(first, line([a["agent"] if numbers else "", a["name"], a["team_name"]], a))
+    for t in report["teams"]:
+        _append(first, line(["", _(N_("Team total")), t["team_name"]], t))
+    _append(first, line(["", _(N_("Project total")), ""], report["project"]))
+    first.freeze_panes = "D2"
+
+    second = book.create_sheet(_(N_("Days")))
+    _append(second, [_(title) for title in DAY_COLUMNS])
+    for r in sorted(days, key=lambda r: (r["date"], r["agent"])):
+        if r["status"] not in CONCLUDED:
+            continue
+        excuse = r["note"].get("excuse", {}).get("status")
+        _append(second, [r["date"], r["agent"] if numbers else "",
+                         names.get(r["agent"], r["agent"] if numbers else ""),
+                         teams.get(r["team"], r["team"]), r["shift"], _(STATUS_TITLES[r["status"]]),
+                         _clock(r.get("check_in")), _clock(r.get("check_out")), r.get("late") or 0,
+                         r.get("early") or 0, r.get("worked") or 0, r["scheduled_minutes"],
+                         _(leave_title(r["leave_kind"])) if r.get("leave_kind") else "",
+                         _(N_("yes")) if r.get("missing_punch") else "",
+                         _(N_("yes")) if r.get("disciplinary") else "",
+                         _(EXCUSE_TITLES[excuse]) if excuse else ""])
+    second.freeze_panes = "C2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _append(sheet, cells: list) -> None:
+    """Append a row whose text stays text: a name such as ``=HYPERLINK(…)`` must not become a
+    formula when the file is opened."""
+    sheet.append(cells)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
+def _clock(moment) -> str:
+    return moment.strftime("%H:%M") if moment else ""

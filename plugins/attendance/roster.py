@@ -1,0 +1,277 @@
+"""Shift types, weekly patterns and the roster (排班) of a project, as stored records.
+
+Where things live (all through the store, so every change is audited and closed months refuse):
+
+* ``projects/<p>/attendance`` — ``shifts`` (a shift type, id = its code) and ``patterns`` (a
+  team's repeating week, id = the team);
+* ``projects/<p>/attendance/<YYYY-MM>`` — ``roster``: one entry per agent and work date,
+  id ``<agent>:<date>``, with the shift code or None for a rest day, the team, and the swap that
+  gave the shift (if any). A night shift belongs to the date it starts.
+
+A pattern does nothing by itself: `apply_pattern` writes it into the roster of a date range,
+leaving entries people set by hand alone unless asked. The roster is what every rule reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from floorwalker.core import N_, NotFound, ValidationError
+
+from .config import NAME
+from .days import Shift
+from .requests import ScheduleEntry
+
+SHIFTS, PATTERNS, ROSTER = "shifts", "patterns", "roster"
+WEEKDAYS = 7
+
+
+def plugin_key(fw, project: str) -> str:
+    return fw.store.plugin_key(project, NAME)
+
+
+def month_key(fw, project: str, month: str) -> str:
+    return fw.store.period_key(project, NAME, month)
+
+
+def stored_months(fw, project: str) -> list[str]:
+    """The months that have an attendance file, oldest first."""
+    prefix = plugin_key(fw, project) + "/"
+    return sorted(k[len(prefix):] for k in fw.store.keys(plugin_key(fw, project))
+                  if k.startswith(prefix))
+
+
+def months_of(first: dt.date, last: dt.date) -> list[str]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day.isoformat()[:7])
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def dates(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def month_dates(month: str) -> list[dt.date]:
+    first = dt.date.fromisoformat(f"{month}-01")
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return dates(first, last)
+
+
+# ------------------------------------------------------------------ shift types
+
+
+def _clock(value, field: str) -> str:
+    try:
+        return dt.time.fromisoformat(str(value).strip()).strftime("%H:%M")
+    except ValueError:
+        raise ValidationError(field, N_("expected a time as HH:MM, got {value!r}"),
+                              value=value) from None
+
+
+def _minutes(value, field: str) -> int:
+    try:
+        number = int(str(value).strip() or 0)
+    except ValueError:
+        raise ValidationError(field, N_("expected a whole number of minutes, got {value!r}"),
+                              value=value) from None
+    if number < 0:
+        raise ValidationError(field, N_("must be 0 minutes or more, got {value}"), value=number)
+    return number
+
+
+def shift_doc(code: str, name: str, start, end, *, job_type: str = "voice", late_grace=0,
+              early_grace=0, punch_before=120, punch_after=120) -> dict:
+    """A checked shift type document; start and end as HH:MM (end ≤ start crosses midnight)."""
+    code = str(code or "").strip()
+    if not code or len(code) > 12 or not code.replace("-", "").replace("_", "").isalnum():
+        raise ValidationError(N_("code"), N_("use 1–12 letters, digits, '-' or '_', got {value!r}"),
+                              value=code)
+    name = str(name or "").strip()
+    if not name:
+        raise ValidationError(N_("name"), N_("is required"))
+    doc = {"id": code, "code": code, "name": name, "start": _clock(start, N_("start")),
+           "end": _clock(end, N_("end")), "job_type": str(job_type or "voice").strip(),
+           "late_grace": _minutes(late_grace, N_("late grace")),
+           "early_grace": _minutes(early_grace, N_("early grace")),
+           "punch_before": _minutes(punch_before, N_("punch window before the start")),
+           "punch_after": _minutes(punch_after, N_("punch window after the end"))}
+    shift_of(doc)  # the rules' own checks
+    return doc
+
+
+def shift_of(doc: dict) -> Shift:
+    return Shift(doc["code"], doc["name"], dt.time.fromisoformat(doc["start"]),
+                 dt.time.fromisoformat(doc["end"]), doc["job_type"], doc["late_grace"],
+                 doc["early_grace"], doc["punch_before"], doc["punch_after"])
+
+
+def shifts(fw, project: str) -> dict[str, Shift]:
+    """The project's shift types by code, ordered by start time."""
+    found = fw.store.table(plugin_key(fw, project), SHIFTS).values()
+    return {d["code"]: shift_of(d) for d in sorted(found, key=lambda d: (d["start"], d["code"]))}
+
+
+def shift_docs(fw, project: str) -> list[dict]:
+    return sorted(fw.store.table(plugin_key(fw, project), SHIFTS).values(),
+                  key=lambda d: (d["start"], d["code"]))
+
+
+def save_shift(fw, project: str, doc: dict, actor: str) -> dict:
+    """Add a shift type or change one (the roster refers to it by code)."""
+    with fw.store.transaction(plugin_key(fw, project), actor, "attendance.shift") as tx:
+        if tx.get(SHIFTS, doc["id"]) is None:
+            return tx.insert(SHIFTS, doc)
+        return tx.update(SHIFTS, doc["id"], doc)
+
+
+def require_shift(fw, project: str, code: str, field: str = N_("shift"), row: int | None = None) -> Shift:
+    found = shifts(fw, project).get(str(code).strip())
+    if found is None:
+        raise ValidationError(field, N_("no shift type {code!r}"), row=row, code=code)
+    return found
+
+
+# ------------------------------------------------------------------ weekly patterns
+
+
+def pattern(fw, project: str, team: str) -> list[str | None] | None:
+    doc = fw.store.table(plugin_key(fw, project), PATTERNS).get(team)
+    return doc["days"] if doc else None
+
+
+def set_pattern(fw, project: str, team: str, days: list, actor: str) -> dict:
+    """Set *team*'s repeating week: seven shift codes (Monday first), None or "" for rest."""
+    fw.teams.get(project, team)
+    if len(days) != WEEKDAYS:
+        raise ValidationError(N_("pattern"), N_("a week has 7 days, got {count}"), count=len(days))
+    known = shifts(fw, project)
+    clean = []
+    for code in days:
+        code = (code or "").strip() or None
+        if code is not None and code not in known:
+            raise ValidationError(N_("pattern"), N_("no shift type {code!r}"), code=code)
+        clean.append(code)
+    doc = {"id": team, "team": team, "days": clean}
+    with fw.store.transaction(plugin_key(fw, project), actor, "attendance.pattern") as tx:
+        if tx.get(PATTERNS, team) is None:
+            return tx.insert(PATTERNS, doc)
+        return tx.update(PATTERNS, team, doc)
+
+
+# ------------------------------------------------------------------ the roster
+
+
+def entry_id(agent: str, day: str) -> str:
+    return f"{agent}:{day}"
+
+
+def roster(fw, project: str, month: str) -> dict[str, dict]:
+    """The month's roster entries by id (``<agent>:<date>``)."""
+    return fw.store.table(month_key(fw, project, month), ROSTER)
+
+
+def roster_between(fw, project: str, first: dt.date, last: dt.date) -> dict[str, dict]:
+    found = {}
+    for month in months_of(first, last):
+        found.update({k: e for k, e in roster(fw, project, month).items()
+                      if first.isoformat() <= e["date"] <= last.isoformat()})
+    return found
+
+
+def entry(fw, project: str, agent: str, day: str) -> dict | None:
+    return roster(fw, project, day[:7]).get(entry_id(agent, day))
+
+
+def set_entries(fw, project: str, cells: list[tuple[str, str, str | None]], actor: str, *,
+                source: str = "edit", action: str = "attendance.roster") -> int:
+    """Write roster cells (agent, date, shift code or None for rest), all or none: every cell
+    is checked first (agent in the project that day, shift known, not a swapped entry)."""
+    known = shifts(fw, project)
+    by_month: dict[str, list[dict]] = {}
+    for agent, day, code in cells:
+        day = dt.date.fromisoformat(day).isoformat()
+        fw.agents.require_in_project(project, agent, day)
+        assignment = fw.agents.assignment_on(agent, day)
+        if code is not None and code not in known:
+            raise ValidationError(N_("shift"), N_("no shift type {code!r}"), code=code)
+        by_month.setdefault(day[:7], []).append(
+            {"id": entry_id(agent, day), "agent": agent, "date": day, "shift": code,
+             "team": assignment["team"], "swap": None, "source": source})
+    written = 0
+    for month, docs in sorted(by_month.items()):
+        with fw.store.transaction(month_key(fw, project, month), actor, action) as tx:
+            current = tx.docs(ROSTER)
+            for doc in docs:
+                old = current.get(doc["id"])
+                if old is not None and old.get("swap"):
+                    raise ValidationError(N_("shift"), N_(
+                        "{agent}'s shift of {day} was set by an approved swap; cancel the swap "
+                        "instead"), agent=doc["agent"], day=doc["date"])
+                if old is None:
+                    tx.insert(ROSTER, doc)
+                    written += 1
+                elif (old["shift"], old["team"]) != (doc["shift"], doc["team"]):
+                    tx.update(ROSTER, doc["id"], doc)
+                    written += 1
+    return written
+
+
+def apply_pattern(fw, project: str, team: str, first: str, last: str, actor: str, *,
+                  overwrite: bool = False, only: str | None = None) -> int:
+    """Fill the roster of *team*'s agents (or of the agent *only*) from *first* to *last* with the
+    team's weekly pattern. Entries already set (by hand, an import or a swap) stay unless
+    *overwrite*; swaps always stay."""
+    week = pattern(fw, project, team)
+    if week is None:
+        raise ValidationError(N_("pattern"), N_("team {team} has no weekly pattern yet"), team=team)
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    existing = roster_between(fw, project, start, end)
+    cells = []
+    for agent, _ in fw.agents.in_project(project, first, last):
+        if only is not None and agent["number"] != only:
+            continue
+        for day in dates(start, end):
+            key = entry_id(agent["number"], day.isoformat())
+            current = existing.get(key)
+            if current is not None and (current.get("swap") or not overwrite):
+                continue
+            assignment = fw.agents.assignment_on(agent["number"], day.isoformat())
+            if assignment is None or assignment["project"] != project or assignment["team"] != team:
+                continue
+            cells.append((agent["number"], day.isoformat(), week[day.weekday()]))
+    return set_entries(fw, project, cells, actor, source="pattern", action="attendance.pattern")
+
+
+def drop_from(fw, project: str, agent: str, first: str, actor: str) -> int:
+    """Remove *agent*'s roster entries from *first* on (a leaver, or a move out of the project)."""
+    removed = 0
+    for month in (m for m in stored_months(fw, project) if m >= first[:7]):
+        if month in fw.store.closed_months(project):
+            continue
+        with fw.store.transaction(month_key(fw, project, month), actor, "attendance.drop") as tx:
+            for doc in list(tx.docs(ROSTER).values()):
+                if doc["agent"] == agent and doc["date"] >= first:
+                    tx.remove(ROSTER, doc["id"])
+                    removed += 1
+    return removed
+
+
+def schedule_entry(entry_doc: dict, known: dict[str, Shift]) -> ScheduleEntry | None:
+    """The roster entry as the swap rules see it (None for a rest day)."""
+    code = entry_doc["shift"]
+    if code is None or code not in known:
+        return None
+    shift = known[code]
+    day = dt.date.fromisoformat(entry_doc["date"])
+    start, end = shift.span(day)
+    return ScheduleEntry(entry_doc["agent"], day, code, start, end, shift.job_type,
+                         swapped=bool(entry_doc.get("swap")))
+
+
+def shift_as_dict(shift: Shift) -> dict:
+    doc = asdict(shift)
+    doc["start"], doc["end"] = shift.start.strftime("%H:%M"), shift.end.strftime("%H:%M")
+    return doc

@@ -1,0 +1,337 @@
+"""The month's attendance sheet (考勤表): every rostered agent-day derived, the score events it
+causes settled into the ledger, excuses, punch exceptions and the marks leaders record.
+
+Derivation is pure (`days.derive_day`) and is done again whenever it is asked for: the roster,
+the punches and the approved leave are the record, the day is what they amount to. Settling
+(`settle`) makes the ledger agree with the days: each day's events point at it
+(``attendance:day:<agent>:<date>``), and when a day changes — a punch corrected, leave approved
+late, an excuse accepted — its old events are reversed and the new ones written, so the agent's
+month page shows the reversal. The ledger itself is what settling compares against, so a settle
+interrupted half-way is finished by the next one, never doubled.
+
+People's annotations of a day live in ``days`` (id ``<agent>:<date>``): an excuse asked and its
+decision, and a punch exception marked resolved. Leaders' marks — away from the seat, a covered
+shift, a missing handover log — live in ``marks``, each with the event it caused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from floorwalker.core import Conflict, N_, PermissionDenied, ValidationError, new_id, now_iso
+
+from . import roster as rosters
+from .config import NAME, day_settings, local_now
+from .days import derive_day, due_span, score_for, whole_minutes
+from .leave import MANAGER_ROLES, approved_spans, requests_between
+from .punches import agent_punches
+
+DAYS, MARKS = "days", "marks"
+SOURCE = NAME
+MARK_RULES = {"away": "away_over_5min", "cover": "covered_shift", "handover": "handover_log_missing"}
+MARK_TITLES = {"away": N_("Away from the seat"), "cover": N_("Covered a shift"),
+               "handover": N_("Handover log missing")}
+
+
+def evidence(agent: str, day: str) -> str:
+    return f"{SOURCE}:day:{agent}:{day}"
+
+
+def annotations(fw, project: str, month: str) -> dict[str, dict]:
+    return fw.store.table(rosters.month_key(fw, project, month), DAYS)
+
+
+# ------------------------------------------------------------------ deriving
+
+
+def derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime | None = None,
+           agents: set[str] | None = None) -> list[dict]:
+    """Every rostered agent-day from *first* to *last* as a row for pages, figures and settling.
+
+    A shift whose punch window has not closed yet at *now* is "scheduled" (nothing is concluded
+    about it); the floor page reads such days live."""
+    slug = project["slug"]
+    now = now or local_now(project)
+    settings = day_settings(fw.projects.settings(project, NAME))
+    known = rosters.shifts(fw, slug)
+    entries = [e for e in rosters.roster_between(fw, slug, first, last).values()
+               if agents is None or e["agent"] in agents]
+    leave = approved_spans(fw, slug, first, last + dt.timedelta(days=1))
+    kinds = {(r["agent"], r["start"]): r["kind"] for r in requests_between(fw, slug, first, last)
+             if r["status"] == "approved"}
+    notes: dict[str, dict] = {}
+    for month in rosters.months_of(first, last):
+        notes.update(annotations(fw, slug, month))
+    punches_of: dict[str, list[dt.datetime]] = {}
+    rows = []
+    for entry in sorted(entries, key=lambda e: (e["date"], e["agent"])):
+        day = dt.date.fromisoformat(entry["date"])
+        shift = known.get(entry["shift"]) if entry["shift"] else None
+        row = {"agent": entry["agent"], "date": entry["date"], "team": entry["team"],
+               "shift": entry["shift"], "swap": entry.get("swap"), "leave_kind": None,
+               "note": notes.get(entry["id"], {}), "scheduled_minutes": 0}
+        if shift is None:
+            rows.append({**row, "status": "rest"})
+            continue
+        start, end = shift.span(day)
+        if now < shift.punch_window(day)[1]:
+            rows.append({**row, "status": "scheduled", "start": start, "end": end})
+            continue
+        if entry["agent"] not in punches_of:
+            punches_of[entry["agent"]] = [
+                dt.datetime.fromisoformat(p["at"]) for p in agent_punches(
+                    fw, slug, entry["agent"], first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+                if not p["void"]]
+        spans = sorted((s for s in leave.get(entry["agent"], ()) if s.start < end and start < s.end),
+                       key=lambda s: s.start)
+        agent_day = derive_day(day, shift, punches_of[entry["agent"]], spans, settings)
+        due_start, due_end = due_span(start, end, spans)
+        if spans:
+            row["leave_kind"] = kinds.get((entry["agent"], spans[0].start.isoformat()))
+        rows.append({**row, "status": agent_day.status, "start": start, "end": end,
+                     "check_in": agent_day.check_in, "check_out": agent_day.check_out,
+                     "missing_punch": agent_day.missing_punch, "late": agent_day.late_minutes,
+                     "early": agent_day.early_minutes, "worked": agent_day.worked_minutes,
+                     "over_limit": agent_day.over_continuous_limit,
+                     "missed_roll_call": agent_day.missed_roll_call,
+                     "disciplinary": agent_day.disciplinary,
+                     "scheduled_minutes": 0 if agent_day.status == "on_leave"
+                     else max(0, whole_minutes(due_end - due_start)),
+                     "day": agent_day})
+    return rows
+
+
+def month_rows(fw, project: dict, month: str, now: dt.datetime | None = None,
+               agents: set[str] | None = None) -> list[dict]:
+    dates = rosters.month_dates(month)
+    return derive(fw, project, dates[0], dates[-1], now, agents)
+
+
+def wanted_events(row: dict, settings: dict, rules: dict | None = None) -> list[tuple[str, int]]:
+    """The (rule, points) a derived day should have in the ledger: none for an excused day.
+
+    *rules* (code → the project's effective `ScoreRule`) bound the points: the core's
+    ``rule_points`` is the one place a project changes what a rule costs (an absence of −15, late
+    at most −4), so the day's points are held inside the range the ledger will accept."""
+    if "day" not in row or row["note"].get("excuse", {}).get("status") == "accepted":
+        return []
+    found = score_for(row["day"], day_settings(settings))
+    if rules is None:
+        return found
+    return [(code, min(max(points, rules[code].min_points), rules[code].max_points))
+            for code, points in found]
+
+
+# ------------------------------------------------------------------ settling into the ledger
+
+
+def settle(fw, project: dict, month: str, actor: str, now: dt.datetime | None = None,
+           agents: set[str] | None = None) -> dict:
+    """Make the ledger agree with the month's derived days; returns what changed."""
+    slug = project["slug"]
+    if month in fw.store.closed_months(slug):
+        return {"written": 0, "reversed": 0}
+    settings = fw.projects.settings(project, NAME)
+    rules = {code: fw.ledger.rule(code, project) for code in ("absent", "late_or_early")}
+    active: dict[str, list[dict]] = {}
+    events = fw.ledger.events(slug, month)
+    reversed_ids = {e["reverses"] for e in events if e["reverses"]}
+    for e in events:
+        if (e["source"] == SOURCE and (e["evidence"] or "").startswith(f"{SOURCE}:day:")
+                and not e["reverses"] and e["id"] not in reversed_ids):
+            active.setdefault(e["evidence"], []).append(e)
+    written, reversed_count = [], 0
+    for row in month_rows(fw, project, month, now, agents):
+        if row["status"] == "scheduled":
+            continue
+        key = evidence(row["agent"], row["date"])
+        want = wanted_events(row, settings, rules)
+        have = active.pop(key, [])
+        if Counter(want) == Counter((e["rule"], e["points"]) for e in have):
+            continue
+        for e in have:
+            fw.ledger.reverse(e["id"], _why(row), actor, slug)
+            reversed_count += 1
+        for code, points in want:
+            written.append(fw.ledger.prepare(project, row["agent"], code, row["date"], actor,
+                                             points=points, source=SOURCE, evidence=key,
+                                             reason=_why(row)))
+    for stale in active.values():  # a day no longer rostered keeps no events
+        for e in stale:
+            if agents is None or e["agent"] in agents:
+                fw.ledger.reverse(e["id"], "no longer rostered", actor, slug)
+                reversed_count += 1
+    if written:
+        fw.ledger.write(written, actor, "attendance.settle")
+    return {"written": len(written), "reversed": reversed_count}
+
+
+def _why(row: dict) -> str:
+    """The reason an attendance event carries (stored text, so in the ledger's language: plain
+    facts a reader of either language can follow)."""
+    if row["note"].get("excuse", {}).get("status") == "accepted":
+        return f"excused: {row['note']['excuse']['reason']}"
+    if row["status"] == "absent":
+        return f"absent from shift {row['shift']}"
+    parts = []
+    if row.get("late"):
+        parts.append(f"late {row['late']} min")
+    if row.get("early"):
+        parts.append(f"left {row['early']} min early")
+    return ", ".join(parts) or f"{row['status']} on shift {row['shift']}"
+
+
+def settle_days(fw, project: dict, agent: str, first: str, last: str, actor: str) -> dict:
+    """Settle the months of one agent's days (after a correction, a decision or an excuse)."""
+    total = {"written": 0, "reversed": 0}
+    for month in rosters.months_of(dt.date.fromisoformat(first), dt.date.fromisoformat(last)):
+        done = settle(fw, project, month, actor, agents={agent})
+        total = {k: total[k] + done[k] for k in total}
+    return total
+
+
+# ------------------------------------------------------------------ excuses and exceptions
+
+
+def _annotate(fw, project: str, agent: str, day: str, actor: str, action: str, change: dict) -> dict:
+    key = rosters.month_key(fw, project, day[:7])
+    doc_id = rosters.entry_id(agent, day)
+    with fw.store.transaction(key, actor, action) as tx:
+        current = tx.get(DAYS, doc_id)
+        if current is None:
+            return tx.insert(DAYS, {"id": doc_id, "agent": agent, "date": day, **change})
+        return tx.update(DAYS, doc_id, change)
+
+
+def ask_excuse(fw, project: dict, agent: str, day: str, reason: str, proof: str, user: dict) -> dict:
+    """Ask that a late, early or absent day be excused (a late train, with proof)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(N_("reason"), N_("say what happened"))
+    if user.get("agent") and user["agent"] != agent and "agent" in (user.get("roles") or ()):
+        raise PermissionDenied(N_("an agent asks to excuse their own days only"))
+    rows = derive(fw, project, dt.date.fromisoformat(day), dt.date.fromisoformat(day), agents={agent})
+    if not rows or not wanted_events({**rows[0], "note": {}}, fw.projects.settings(project, NAME)):
+        raise ValidationError(N_("date"), N_("{agent} has nothing to excuse on {day}"), agent=agent, day=day)
+    return _annotate(fw, project["slug"], agent, day, user["username"], "attendance.excuse.ask",
+                     {"excuse": {"status": "pending", "reason": reason, "proof": (proof or "").strip(),
+                                 "asked_by": user["username"], "asked_at": now_iso(),
+                                 "decided_by": None, "decision": ""}})
+
+
+def decide_excuse(fw, project: dict, agent: str, day: str, approve: bool, user: dict,
+                  decision: str = "") -> dict:
+    """A supervisor accepts the excuse (the day's events are reversed) or rejects it (reason)."""
+    if not set(user.get("roles") or ()) & MANAGER_ROLES:
+        raise PermissionDenied(N_("a supervisor decides excuses"))
+    note = annotations(fw, project["slug"], day[:7]).get(rosters.entry_id(agent, day), {})
+    excuse = note.get("excuse")
+    if not excuse or excuse["status"] != "pending":
+        raise Conflict(N_("there is no excuse waiting for {agent} on {day}"), agent=agent, day=day)
+    decision = (decision or "").strip()
+    if not approve and not decision:
+        raise ValidationError(N_("reason"), N_("say why the excuse is rejected"))
+    doc = _annotate(fw, project["slug"], agent, day, user["username"], "attendance.excuse.decide",
+                    {"excuse": {**excuse, "status": "accepted" if approve else "rejected",
+                                "decided_by": user["username"], "decision": decision}})
+    settle_days(fw, project, agent, day, day, user["username"])
+    return doc
+
+
+def resolve_exception(fw, project: dict, agent: str, day: str, note: str, user: dict) -> dict:
+    """Accept a day with a missing punch as it is (the leader checked: the agent was there)."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(N_("note"), N_("say how the exception was resolved"))
+    return _annotate(fw, project["slug"], agent, day, user["username"], "attendance.exception",
+                     {"resolved": {"by": user["username"], "note": note, "at": now_iso()}})
+
+
+def exceptions(rows: list[dict]) -> list[dict]:
+    """Days with one punch missing that nobody has resolved yet."""
+    return [r for r in rows if r.get("missing_punch") and not r["note"].get("resolved")]
+
+
+def pending_excuses(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if r["note"].get("excuse", {}).get("status") == "pending"]
+
+
+# ------------------------------------------------------------------ leaders' marks
+
+
+def record_mark(fw, project: dict, agent: str, day: str, kind: str, user: dict, note: str,
+                minutes: int | None = None) -> dict:
+    """Record what a leader saw: away from the seat (minutes, over 5), a shift covered when
+    short-staffed, a handover log not filled. Each writes its score event, pointing back here."""
+    if kind not in MARK_RULES:
+        raise ValidationError(N_("kind"), N_("must be one of {choices}"), choices=", ".join(MARK_RULES))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(N_("note"), N_("is required"))
+    settings = fw.projects.settings(project, NAME)
+    if kind == "away":
+        if isinstance(minutes, str):
+            minutes = int(minutes) if minutes.strip().isdigit() else None
+        if not isinstance(minutes, int) or minutes <= 5:
+            raise ValidationError(N_("minutes"), N_("away counts from 6 minutes; got {value!r}"),
+                                  value=minutes)
+    mark_id = new_id()
+    event = fw.ledger.prepare(project, agent, MARK_RULES[kind], day, user["username"], source=SOURCE,
+                              evidence=f"{SOURCE}:mark:{mark_id}", reason=note)
+    doc = {"id": mark_id, "agent": agent, "date": event["date"], "kind": kind, "minutes": minutes,
+           "note": note, "by": user["username"], "event": event["id"], "created_at": now_iso(),
+           "disciplinary": kind == "away" and minutes >= settings["away_disciplinary_minutes"]}
+    with fw.store.transaction(rosters.month_key(fw, project["slug"], event["date"][:7]),
+                              user["username"], "attendance.mark") as tx:
+        tx.insert(MARKS, doc)
+    fw.ledger.write([event], user["username"], "attendance.mark")
+    return doc
+
+
+def marks(fw, project: str, month: str) -> list[dict]:
+    return sorted(fw.store.table(rosters.month_key(fw, project, month), MARKS).values(),
+                  key=lambda m: (m["date"], m["id"]))
+
+
+# ------------------------------------------------------------------ figures
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def figures(rows: list[dict]) -> dict:
+    """Attendance rate, punctuality, absences and schedule adherence of *rows* (concluded days).
+
+    attendance rate = present ÷ days due (rostered, not on leave); punctuality = present days
+    neither late nor early ÷ present days; adherence = minutes worked ÷ minutes due."""
+    due = [r for r in rows if r["status"] in ("present", "absent")]
+    present = [r for r in due if r["status"] == "present"]
+    on_time = [r for r in present if not r["late"] and not r["early"]]
+    worked = sum(r["worked"] for r in present)
+    scheduled = sum(r["scheduled_minutes"] for r in due)
+    return {"due": len(due), "present": len(present), "absent": len(due) - len(present),
+            "late": sum(1 for r in present if r["late"]), "early": sum(1 for r in present if r["early"]),
+            "on_leave": sum(1 for r in rows if r["status"] == "on_leave"),
+            "attendance_rate": _rate(len(present), len(due)), "punctuality": _rate(len(on_time), len(present)),
+            "adherence": _rate(worked, scheduled), "worked_minutes": worked, "scheduled_minutes": scheduled,
+            "exceptions": len(exceptions(rows)), "disciplinary": sum(1 for r in present if r["disciplinary"])}
+
+
+def figures_by(rows: list[dict], field: str) -> dict[str, dict]:
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row[field], []).append(row)
+    return {key: figures(group) for key, group in sorted(groups.items())}
+
+
+def leave_days_by_kind(fw, project: str, month: str) -> dict[str, float]:
+    """Approved leave in working days (480 minutes) by kind, counted in the month it starts."""
+    totals: dict[str, float] = {}
+    dates = rosters.month_dates(month)
+    for r in requests_between(fw, project, dates[0], dates[-1]):
+        if r["status"] == "approved" and r["date"][:7] == month:
+            totals[r["kind"]] = round(totals.get(r["kind"], 0) + r["minutes"] / 480, 2)
+    return totals
+
