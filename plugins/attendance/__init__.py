@@ -54,7 +54,7 @@ def nav_items(project, user):
     if roles <= {"agent"}:
         return [NavItem(NAME, "My attendance", "我的考勤", f"{NAME}/mine", order=20)]
     if roles <= {"client"}:
-        return []
+        return [NavItem(NAME, "Attendance report", "考勤月报", f"{NAME}/report", order=20)]
     return [NavItem(NAME, "Attendance", "考勤", f"{NAME}/", order=20)]
 
 

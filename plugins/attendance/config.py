@@ -57,6 +57,8 @@ SETTINGS = [
             "disciplinary violation", "离岗多少分钟算违纪", min=1),
     Setting("continuous_limit_minutes", "int", 480, "Longest continuous work (minutes)",
             "连续工作时长上限（分钟）", min=60),
+    Setting("overtime_tolerance_minutes", "int", 30, "Minutes beyond the continuous-work limit "
+            "before a day is flagged", "超过连续工作上限多少分钟才提示", min=0),
     Setting("roll_call_minutes", "int", 10, "Arrive this many minutes before the shift for "
             "roll-call", "提前到岗点名（分钟）", min=0),
     Setting("leave_notice_minutes", "json", dict(DEFAULT_NOTICE_MINUTES),
@@ -85,6 +87,7 @@ def day_settings(settings: dict) -> DaySettings:
     return DaySettings(late_bands=tuple(map(tuple, settings["late_bands"])),
                        disciplinary_minutes=settings["disciplinary_minutes"],
                        continuous_limit_minutes=settings["continuous_limit_minutes"],
+                       overtime_tolerance_minutes=settings["overtime_tolerance_minutes"],
                        roll_call_minutes=settings["roll_call_minutes"])
 
 

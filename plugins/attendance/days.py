@@ -62,12 +62,14 @@ class Shift:
     early_grace: int = 0
     punch_before: int = 120
     punch_after: int = 120
+    break_minutes: int = 0  # the meal break inside the shift, not counted as continuous work
 
     def __post_init__(self):
         for label, minutes in ((N_("late grace"), self.late_grace),
                                (N_("early grace"), self.early_grace),
                                (N_("punch window before the start"), self.punch_before),
-                               (N_("punch window after the end"), self.punch_after)):
+                               (N_("punch window after the end"), self.punch_after),
+                               (N_("break"), self.break_minutes)):
             if minutes < 0:
                 raise ValidationError(label, N_("must be 0 minutes or more, got {value}"),
                                       value=minutes)
@@ -120,6 +122,8 @@ class DaySettings:
     late_bands: tuple[tuple[int, int], ...] = DEFAULT_LATE_BANDS
     disciplinary_minutes: int = 20
     continuous_limit_minutes: int = 480
+    # staying on to finish a call is normal: only work this far beyond the limit is flagged
+    overtime_tolerance_minutes: int = 30
     roll_call_minutes: int = 10
 
     def __post_init__(self):
@@ -200,6 +204,15 @@ def check_in_and_out(punches: list[datetime], start: datetime,
     return (lone, None) if lone < start + (end - start) / 2 else (None, lone)
 
 
+def continuous_work(check_in: datetime | None, check_out: datetime | None, start: datetime,
+                    break_minutes: int) -> int:
+    """Minutes worked without a handover: from the start due (roll-call before it is not work)
+    or a later check-in, to the check-out, less the shift's break."""
+    if check_in is None or check_out is None:
+        return 0
+    return max(0, whole_minutes(check_out - max(check_in, start)) - break_minutes)
+
+
 def derive_day(work_date: date, shift: Shift | None, punches: list[datetime],
                leave: LeaveSpan | Iterable[LeaveSpan] | None, settings: DaySettings) -> AgentDay:
     """Derive the agent-day from the scheduled *shift* (None: a rest day), the agent's *punches*
@@ -224,7 +237,8 @@ def derive_day(work_date: date, shift: Shift | None, punches: list[datetime],
         work_date, "present", shift.code, check_in, check_out,
         missing_punch="in" if check_in is None else "out" if check_out is None else None,
         late_minutes=late, early_minutes=early, worked_minutes=worked,
-        over_continuous_limit=worked > settings.continuous_limit_minutes,
+        over_continuous_limit=continuous_work(check_in, check_out, start, shift.break_minutes)
+        > settings.continuous_limit_minutes + settings.overtime_tolerance_minutes,
         missed_roll_call=missed_roll_call,
         disciplinary=late >= settings.disciplinary_minutes)
 

@@ -89,7 +89,8 @@ class _Floor:
         job_type = (self.project.get("channels") or ["voice"])[0]
         for code, name, start, end in SHIFTS:
             rosters.save_shift(self.fw, self.slug, rosters.shift_doc(code, name, start, end,
-                                                                     job_type=job_type), self.actor)
+                                                                     job_type=job_type, break_minutes=60),
+                                     self.actor)
         self.known = rosters.shifts(self.fw, self.slug)
         for team in self.teams:
             rosters.set_pattern(self.fw, self.slug, team,

@@ -48,7 +48,8 @@ LIVE_ORDER = ("late", "not_in", "in", "absent", "on_leave", "rest")
 SHIFT_FIELDS = {"code": "code", "name": "name", "start": "start", "end": "end",
                 "late grace": "late_grace", "early grace": "early_grace",
                 "punch window before the start": "punch_before",
-                "punch window after the end": "punch_after", "job_type": "job_type"}
+                "punch window after the end": "punch_after", "break": "break_minutes",
+                "job_type": "job_type"}
 
 
 # ---------------------------------------------------------------- request helpers
@@ -306,7 +307,7 @@ def shifts_page(p):
         doc = rosters.shift_doc(typed["code"], typed["name"], typed["start"], typed["end"],
                                 job_type=typed["job_type"], late_grace=typed["late_grace"],
                                 early_grace=typed["early_grace"], punch_before=typed["punch_before"],
-                                punch_after=typed["punch_after"])
+                                punch_after=typed["punch_after"], break_minutes=typed["break_minutes"])
         rosters.save_shift(p.fw, slug, doc, actor(p))
     except FloorwalkerError as err:
         field = SHIFT_FIELDS.get(str(getattr(err, "field", "")), "")
@@ -318,7 +319,7 @@ def shifts_page(p):
 def shifts_context(p, docs: list[dict], current: dict, errors: dict | None = None) -> dict:
     listed = [{**d, "crosses": rosters.shift_of(d).crosses_midnight} for d in docs]
     defaults = {"job_type": "voice", "late_grace": 0, "early_grace": 0, "punch_before": 120,
-                "punch_after": 120}
+                "punch_after": 120, "break_minutes": 0}
     return {"shifts": listed, "form": {**defaults, **current}, "base": base(p),
             "can_manage": p.can(f"{NAME}.manage"), "errors": errors or {}}
 

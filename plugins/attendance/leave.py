@@ -110,15 +110,14 @@ def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, la
     asked_at = asked_at or local_now(project)
     first_entry, (shift_start, shift_end) = covered["covered"][0]
     night = shift_end.date() > shift_start.date()
-    if covered["start"] <= asked_at:
-        reasons = [ValidationError(N_("date"), N_(
-            "the shift of {day} has already started: leave after the fact is recorded by a "
-            "manager, with the exception written down"), day=first_entry["date"])]
-    else:
-        reasons = []
-    reasons += check_leave(LeaveRequest(kind, covered["minutes"], certificate, emergency),
+    reasons = check_leave(LeaveRequest(kind, covered["minutes"], certificate, emergency),
                           covered["start"], asked_at, asker_id(user), agent, holiday_calendar(fw),
                           rules, night, shift_start.date())
+    if covered["start"] <= asked_at:  # then "asked N minutes before" makes no sense: say this
+        reasons = [ValidationError(N_("date"), N_(
+            "the shift of {day} has already started: leave after the fact is recorded by a "
+            "manager, with the exception written down"), day=first_entry["date"])] + [
+            r for r in reasons if r.field != N_("asked at")]
     known = rosters.shifts(fw, project["slug"])
     for entry_doc, _ in covered["covered"]:
         scheduled = rosters.schedule_entry(entry_doc, known)
@@ -132,7 +131,8 @@ def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, la
            "level": approval_level(covered["minutes"], rules), "status": "pending",
            "certificate": bool(certificate), "emergency": bool(emergency), "note": note.strip(),
            "exception": exception if reasons else "",
-           "overruled": [r.message("en") for r in reasons] if reasons else [],
+           # the rules a manager overruled, in both languages (stored text, read by either)
+           "overruled": [{locale: r.message(locale) for locale in ("en", "zh_CN")} for r in reasons],
            "holiday": holiday_calendar(fw).is_holiday(covered["start"].date()),
            "asked_by": user["username"], "asked_at": asked_at.isoformat(timespec="minutes"),
            "decided_by": None, "decided_at": None, "reason": ""}

@@ -15,9 +15,10 @@ leaving entries people set by hand alone unless asked. The roster is what every 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import ExitStack
 from dataclasses import asdict
 
-from floorwalker.core import N_, NotFound, ValidationError
+from floorwalker.core import N_, NotFound, PeriodClosed, ValidationError
 
 from .config import NAME
 from .days import Shift
@@ -83,7 +84,7 @@ def _minutes(value, field: str) -> int:
 
 
 def shift_doc(code: str, name: str, start, end, *, job_type: str = "voice", late_grace=0,
-              early_grace=0, punch_before=120, punch_after=120) -> dict:
+              early_grace=0, punch_before=120, punch_after=120, break_minutes=0) -> dict:
     """A checked shift type document; start and end as HH:MM (end ≤ start crosses midnight)."""
     code = str(code or "").strip()
     if not code or len(code) > 12 or not code.replace("-", "").replace("_", "").isalnum():
@@ -97,7 +98,8 @@ def shift_doc(code: str, name: str, start, end, *, job_type: str = "voice", late
            "late_grace": _minutes(late_grace, N_("late grace")),
            "early_grace": _minutes(early_grace, N_("early grace")),
            "punch_before": _minutes(punch_before, N_("punch window before the start")),
-           "punch_after": _minutes(punch_after, N_("punch window after the end"))}
+           "punch_after": _minutes(punch_after, N_("punch window after the end")),
+           "break_minutes": _minutes(break_minutes, N_("break"))}
     shift_of(doc)  # the rules' own checks
     return doc
 
@@ -105,7 +107,8 @@ def shift_doc(code: str, name: str, start, end, *, job_type: str = "voice", late
 def shift_of(doc: dict) -> Shift:
     return Shift(doc["code"], doc["name"], dt.time.fromisoformat(doc["start"]),
                  dt.time.fromisoformat(doc["end"]), doc["job_type"], doc["late_grace"],
-                 doc["early_grace"], doc["punch_before"], doc["punch_after"])
+                 doc["early_grace"], doc["punch_before"], doc["punch_after"],
+                 doc.get("break_minutes", 0))
 
 
 def shifts(fw, project: str) -> dict[str, Shift]:
@@ -191,18 +194,30 @@ def set_entries(fw, project: str, cells: list[tuple[str, str, str | None]], acto
     is checked first (agent in the project that day, shift known, not a swapped entry)."""
     known = shifts(fw, project)
     by_month: dict[str, list[dict]] = {}
+    held: dict[str, list[dict]] = {}  # each agent's assignments, read once
     for agent, day, code in cells:
         day = dt.date.fromisoformat(day).isoformat()
-        fw.agents.require_in_project(project, agent, day)
-        assignment = fw.agents.assignment_on(agent, day)
+        if agent not in held:
+            fw.agents.get(agent)
+            held[agent] = fw.agents.assignments(agent)
+        assignment = next((a for a in held[agent] if a["start"] <= day
+                           and (a["end"] is None or day <= a["end"])), None)
+        if assignment is None or assignment["project"] != project:
+            raise ValidationError(N_("agent"), N_("agent {number} is not in project {project} on {date}"),
+                                  number=agent, project=project, date=day)
         if code is not None and code not in known:
             raise ValidationError(N_("shift"), N_("no shift type {code!r}"), code=code)
         by_month.setdefault(day[:7], []).append(
             {"id": entry_id(agent, day), "agent": agent, "date": day, "shift": code,
              "team": assignment["team"], "swap": None, "source": source})
+    closed = fw.store.closed_months(project)
+    for month in by_month:
+        if month in closed:
+            raise PeriodClosed(project, month)
     written = 0
-    for month, docs in sorted(by_month.items()):
-        with fw.store.transaction(month_key(fw, project, month), actor, action) as tx:
+    with ExitStack() as stack:  # every month file locked and checked before any commits
+        for month, docs in sorted(by_month.items()):
+            tx = stack.enter_context(fw.store.transaction(month_key(fw, project, month), actor, action))
             current = tx.docs(ROSTER)
             for doc in docs:
                 old = current.get(doc["id"])

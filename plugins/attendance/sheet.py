@@ -63,7 +63,7 @@ def derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime | 
     notes: dict[str, dict] = {}
     for month in rosters.months_of(first, last):
         notes.update(annotations(fw, slug, month))
-    punches_of: dict[str, list[dt.datetime]] = {}
+    punches_of: dict[str, dict[str, list[dt.datetime]]] = {}  # agent -> punch date -> times
     rows = []
     for entry in sorted(entries, key=lambda e: (e["date"], e["agent"])):
         day = dt.date.fromisoformat(entry["date"])
@@ -79,13 +79,17 @@ def derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime | 
             rows.append({**row, "status": "scheduled", "start": start, "end": end})
             continue
         if entry["agent"] not in punches_of:
-            punches_of[entry["agent"]] = [
-                dt.datetime.fromisoformat(p["at"]) for p in agent_punches(
-                    fw, slug, entry["agent"], first - dt.timedelta(days=1), last + dt.timedelta(days=1))
-                if not p["void"]]
+            punches_of[entry["agent"]] = by_day = {}
+            for p in agent_punches(fw, slug, entry["agent"], first - dt.timedelta(days=1),
+                                   last + dt.timedelta(days=1)):
+                if not p["void"]:
+                    by_day.setdefault(p["date"], []).append(dt.datetime.fromisoformat(p["at"]))
+        window_first, window_last = shift.punch_window(day)
+        near = [p for d in rosters.dates(window_first.date(), window_last.date())
+                for p in punches_of[entry["agent"]].get(d.isoformat(), ())]
         spans = sorted((s for s in leave.get(entry["agent"], ()) if s.start < end and start < s.end),
                        key=lambda s: s.start)
-        agent_day = derive_day(day, shift, punches_of[entry["agent"]], spans, settings)
+        agent_day = derive_day(day, shift, near, spans, settings)
         due_start, due_end = due_span(start, end, spans)
         if spans:
             row["leave_kind"] = kinds.get((entry["agent"], spans[0].start.isoformat()))
@@ -276,6 +280,8 @@ def record_mark(fw, project: dict, agent: str, day: str, kind: str, user: dict, 
         if not isinstance(minutes, int) or minutes <= 5:
             raise ValidationError(N_("minutes"), N_("away counts from 6 minutes; got {value!r}"),
                                   value=minutes)
+    else:
+        minutes = None  # only time away is counted in minutes
     mark_id = new_id()
     event = fw.ledger.prepare(project, agent, MARK_RULES[kind], day, user["username"], source=SOURCE,
                               evidence=f"{SOURCE}:mark:{mark_id}", reason=note)
