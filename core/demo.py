@@ -401,8 +401,9 @@ class _Floor:
         closed = self.months[0]
         events = self.fw.ledger.events(self.plan.slug, closed)
         reversed_ids = {e["reverses"] for e in events if e["reverses"]}
-        late = [e for e in events if e["rule"] == "late_or_early" and not e["reverses"]
-                and e["id"] not in reversed_ids]
+        late = sorted((e for e in events if e["rule"] == "late_or_early" and not e["reverses"]
+                       and e["id"] not in reversed_ids),
+                      key=lambda e: (e["date"], e["agent"], e["points"]))  # not by id: random
         worked = {a["number"]: a["worked"] for a in self.agents}
         for event in late:
             later = [day for day in worked[event["agent"]] if day[:7] > closed]

@@ -173,11 +173,12 @@ def on_agent_moved(floorwalker, project, agent, assignment, previous, user):
 
 @hookimpl
 def demo_data(floorwalker, project, months, rng, actor, today):
-    """The floor stands at the project's clock when the demo is built for today, else (a demo
-    of another day, as tests build) at 18:00 of that day, so a seed gives the same floor."""
+    """The floor stands at the project's clock when the demo is built for today (the server's
+    date may be a day off the floor's time zone), else — a demo of another day, as tests
+    build — at 18:00 of that day, so a seed gives the same floor."""
     from .demo import build
     now = local_now(project)
-    if today != now.date():
+    if abs((now.date() - today).days) > 1:
         now = dt.datetime.combine(today, dt.time(18, 0))
     build(floorwalker, project, months, rng, actor, now)
 

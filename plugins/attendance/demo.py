@@ -193,6 +193,7 @@ class _Floor:
         else:
             days = rng.randint(2, 6) if kind == "personal" else rng.randint(8, 20)
             asked = start.replace(hour=rng.randint(9, 17), minute=rng.randint(0, 59)) - dt.timedelta(days=days)
+        asked = min(asked, self.now - dt.timedelta(minutes=rng.randint(30, 600)))  # never in the future
         try:
             doc = leave.request(self.fw, self.project, entry["agent"], kind, self._user(entry["agent"]),
                                 entry["date"], certificate=kind == "sick",

@@ -44,7 +44,7 @@ REST = "-"  # the roster grid's value for a rest day ("-" alone is never a shift
 # Agents on one roster form: a form posts every cell, and the web shell's form parser takes at
 # most 1,000 fields, so a large team is shown 30 agents (930 cells) at a time.
 GRID_AGENTS = 30
-LIVE_ORDER = ("late", "not_in", "in", "absent", "on_leave", "rest")
+LIVE_ORDER = ("late", "not_in", "in", "due", "absent", "on_leave", "rest")
 SHIFT_FIELDS = {"code": "code", "name": "name", "start": "start", "end": "end",
                 "late grace": "late_grace", "early grace": "early_grace",
                 "punch window before the start": "punch_before",
@@ -132,6 +132,8 @@ def live_row(row: dict, shift, punches: list[dt.datetime], leave: list, now: dt.
     due, _ = due_span(start, end, span)
     opens = shift.punch_window(dt.date.fromisoformat(row["date"]))[0]
     seen = sorted(on_the_minute(t) for t in punches if opens <= on_the_minute(t) <= now)
+    if not seen and now < due:  # the shift has not started: nobody is missing yet
+        return {**row, "live": "due"}
     if not seen:
         return {**row, "live": "not_in", "overdue": max(0, whole_minutes(now - due))}
     late = max(0, whole_minutes(seen[0] - due) - shift.late_grace)

@@ -97,6 +97,7 @@ def derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime | 
                      "check_in": agent_day.check_in, "check_out": agent_day.check_out,
                      "missing_punch": agent_day.missing_punch, "late": agent_day.late_minutes,
                      "early": agent_day.early_minutes, "worked": agent_day.worked_minutes,
+                     "adhered": _on_schedule(agent_day, due_start, due_end),
                      "over_limit": agent_day.over_continuous_limit,
                      "missed_roll_call": agent_day.missed_roll_call,
                      "disciplinary": agent_day.disciplinary,
@@ -303,6 +304,14 @@ def marks(fw, project: str, month: str) -> list[dict]:
 # ------------------------------------------------------------------ figures
 
 
+def _on_schedule(day, due_start: dt.datetime, due_end: dt.datetime) -> int:
+    """Minutes at work inside the time due: roll-call before it and staying on after it are
+    work, but not adherence to the schedule."""
+    if day.check_in is None or day.check_out is None:
+        return 0
+    return max(0, whole_minutes(min(day.check_out, due_end) - max(day.check_in, due_start)))
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
@@ -311,7 +320,8 @@ def figures(rows: list[dict]) -> dict:
     """Attendance rate, punctuality, absences and schedule adherence of *rows* (concluded days).
 
     attendance rate = present ÷ days due (rostered, not on leave); punctuality = present days
-    neither late nor early ÷ present days; adherence = minutes worked ÷ minutes due."""
+    neither late nor early ÷ present days; adherence = minutes at work within the time due ÷
+    minutes due (so it never passes 100 %)."""
     due = [r for r in rows if r["status"] in ("present", "absent")]
     present = [r for r in due if r["status"] == "present"]
     on_time = [r for r in present if not r["late"] and not r["early"]]
@@ -321,7 +331,7 @@ def figures(rows: list[dict]) -> dict:
             "late": sum(1 for r in present if r["late"]), "early": sum(1 for r in present if r["early"]),
             "on_leave": sum(1 for r in rows if r["status"] == "on_leave"),
             "attendance_rate": _rate(len(present), len(due)), "punctuality": _rate(len(on_time), len(present)),
-            "adherence": _rate(worked, scheduled), "worked_minutes": worked, "scheduled_minutes": scheduled,
+            "adherence": _rate(sum(r.get("adhered", 0) for r in present), scheduled), "worked_minutes": worked, "scheduled_minutes": scheduled,
             "exceptions": len(exceptions(rows)), "disciplinary": sum(1 for r in present if r["disciplinary"])}
 
 

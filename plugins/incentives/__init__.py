@@ -64,9 +64,7 @@ def project_kpis(floorwalker, project, period):
     grades = [row.get("grade") for row in rows]
     kpis = [KPI(NAME, f"grade_{letter}", f"Agents graded {letter}", f"{letter} 级人数",
                 grades.count(letter)) for letter in GRADES]
-    totals = [row["total"] for row in rows]
-    kpis.append(KPI(NAME, "average_score", "Average score", "平均考核分",
-                    sum(totals) / len(totals) if totals else None))
+    # the average score is the core's own figure (every dashboard shows it), not repeated here
     kpis.append(KPI(NAME, "pay_float_total", "Pay float total", "绩效浮动合计",
                     sum(row.get("pay_float") or 0 for row in rows), unit="¥",
                     higher_is_better=False))

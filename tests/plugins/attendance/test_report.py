@@ -24,6 +24,7 @@ def day(agent, date, status, team="day", late=0, early=0, worked=None, scheduled
             "check_out": start + dt.timedelta(hours=9, minutes=-early) if present else None,
             "missing_punch": False, "late": late, "early": early,
             "worked": (540 - late - early if worked is None else worked) if present else 0,
+            "adhered": 540 - late - early if present else 0,
             "over_limit": False, "missed_roll_call": False, "disciplinary": late >= 20, **extra}
 
 
