@@ -39,14 +39,19 @@ def theme_names(data_root: Path | None = None) -> list[str]:
                    if (p / "templates").is_dir()})
 
 
-def plugin_template_dirs(pm) -> list[Path]:
-    """``templates/`` beside each plugin module (a plugin is a package: its __init__.py)."""
-    found = []
-    for _, plugin in pm.list_name_plugin():
+def plugin_dirs(pm, folder: str) -> dict[str, Path]:
+    """*folder* (``templates``, ``static``) beside each plugin module that has one, by plugin
+    name (a plugin is a package: its __init__.py)."""
+    found = {}
+    for name, plugin in pm.list_name_plugin():
         source = getattr(plugin, "__file__", None)
-        if source and (Path(source).parent / "templates").is_dir():
-            found.append(Path(source).parent / "templates")
+        if source and (Path(source).parent / folder).is_dir():
+            found[name] = Path(source).parent / folder
     return found
+
+
+def plugin_template_dirs(pm) -> list[Path]:
+    return list(plugin_dirs(pm, "templates").values())
 
 
 def make_loader(data_root: Path, theme: str, pm) -> ChoiceLoader:

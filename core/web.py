@@ -40,7 +40,7 @@ from .errors import FloorwalkerError, NotFound, PermissionDenied
 from .i18n import N_, normalize_locale, translate
 from .middleware import BodyLimit, BodyTooLarge, SecurityHeaders
 from .records import NavItem
-from .templating import DEFAULT_THEME, THEMES_DIR, Templates
+from .templating import DEFAULT_THEME, THEMES_DIR, Templates, plugin_dirs
 
 BODY_LIMIT = 10 * 1024 * 1024
 # a roster grid posts a cell per agent and day: 200 agents x 31 days, with room to spare
@@ -292,7 +292,11 @@ def create_app(fw, *, secret: str | None = None, config: dict | None = None) -> 
     shell = Shell(fw=fw, templates=templates, sessions=sessions, throttle=LoginThrottle(),
                   tokens=FormTokens(sessions.secret), config=config)
     limit = int(config.get("body_limit", BODY_LIMIT))
-    routes = [*pages.routes(), *plugin_routes(fw), Mount("/static", app=ThemeStatic(shell), name="static")]
+    # a plugin's own files (its stylesheet) at /static/plugins/<name>/, before the theme's /static
+    plugin_files = [Mount(f"/static/plugins/{name}", app=StaticFiles(directory=folder))
+                    for name, folder in plugin_dirs(fw.pm, "static").items()]
+    routes = [*pages.routes(), *plugin_routes(fw), *plugin_files,
+              Mount("/static", app=ThemeStatic(shell), name="static")]
 
     def too_large(scope):
         return HTMLResponse(_plain_413(fw.default_locale(), limit), status_code=413)

@@ -39,7 +39,6 @@ from .config import (NAME, SHIPPED_CALENDARS, calendar_edits, edit_calendar, hol
 from .days import due_span, on_the_minute, whole_minutes
 from .leave import approved_spans
 
-STYLESHEET = Path(__file__).parent / "templates" / NAME / "floor_style.css"
 REST = "-"  # the roster grid's value for a rest day ("-" alone is never a shift code)
 # Agents on one roster form: a form posts every cell, and the web shell's form parser takes at
 # most 1,000 fields, so a large team is shown 30 agents (930 cells) at a time.
@@ -525,16 +524,9 @@ def calendar_context(p, year: int, edits: dict, raw: bool = False) -> dict:
             "edits": edits if raw else edits_text(edits), "can_admin": p.can("admin.settings")}
 
 
-def stylesheet(p):
-    """The attendance pages' CSS. The shell's content policy (``style-src 'self'``) refuses an
-    inline <style>, and a plugin has no static folder, so the plugin serves its own file."""
-    return Response(STYLESHEET.read_text(encoding="utf-8"), media_type="text/css",
-                    headers={"Cache-Control": "private, max-age=3600"})
-
 
 ROUTES = [
     Route("", floor, f"{NAME}.view"),
-    Route("floor.css", stylesheet, f"{NAME}.view"),
     Route("roster", roster_page, f"{NAME}.view"),
     Route("roster", roster_page, f"{NAME}.edit", ("POST",)),
     Route("roster/pattern", pattern_post, f"{NAME}.edit", ("POST",)),

@@ -90,13 +90,10 @@ def write_log(fw, project: str, user: dict, team: str, day: str, from_shift: str
 def answer(fw, project: str, log_id: str, accept: bool, user: dict, refusal: str = "") -> dict:
     """The incoming side accepts the log, or refuses it with a reason (the outgoing side logs
     again)."""
-    for month in reversed(rosters.stored_months(fw, project)):
-        key = rosters.month_key(fw, project, month)
-        doc = fw.store.table(key, HANDOVERS).get(log_id)
-        if doc is not None:
-            break
-    else:
+    found = rosters.locate(fw, project, HANDOVERS, log_id)
+    if found is None:
         raise NotFound(N_("no handover log {id!r}"), id=log_id)
+    key, doc = found
     if doc["status"] != "submitted":
         raise Conflict(N_("this handover is already {status}"), status=doc["status"])
     if user["username"] == doc["by"]:

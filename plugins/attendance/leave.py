@@ -182,11 +182,9 @@ def approved_spans(fw, project: str, first: dt.date, last: dt.date) -> dict[str,
 
 
 def find(fw, project: str, request_id: str) -> tuple[str, dict]:
-    for month in reversed(rosters.stored_months(fw, project)):
-        key = rosters.month_key(fw, project, month)
-        doc = fw.store.table(key, LEAVE).get(request_id)
-        if doc is not None:
-            return key, doc
+    found = rosters.locate(fw, project, LEAVE, request_id)
+    if found is not None:
+        return found
     raise NotFound(N_("no leave request {id!r}"), id=request_id)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from floorwalker.core import (N_, NotFound, PeriodClosed, ValidationError, match_columns, new_id,
                               now_iso, read_rows)
 
-from .roster import month_key, months_of, stored_months
+from .roster import locate, month_key, months_of
 
 PUNCHES = "punches"
 COLUMNS = {"agent": ("agent", "工号", "number", "employee number"),
@@ -156,11 +156,9 @@ def add_manual(fw, project: str, agent: str, at, note: str, actor: str) -> dict:
 
 
 def find(fw, project: str, punch_id: str) -> tuple[str, dict]:
-    for month in reversed(stored_months(fw, project)):
-        key = month_key(fw, project, month)
-        doc = fw.store.table(key, PUNCHES).get(punch_id)
-        if doc is not None:
-            return key, doc
+    found = locate(fw, project, PUNCHES, punch_id)
+    if found is not None:
+        return found
     raise NotFound(N_("no punch {id!r}"), id=punch_id)
 
 

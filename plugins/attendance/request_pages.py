@@ -22,12 +22,11 @@ from floorwalker.core import N_, FloorwalkerError, NotFound, Route, ValidationEr
 from . import handover, leave, report, sheet, swaps
 from . import roster as rosters
 from .config import NAME, local_now
-from .floor_pages import (STYLESHEET, arg, base, date_arg, go, month_arg, names_of,
+from .floor_pages import (arg, base, date_arg, go, month_arg, names_of,
                           team_names)
 from .requests import Refused, leave_title
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-OWN_STYLESHEET = STYLESHEET.with_name("req_style.css")
 
 
 # ---------------------------------------------------------------- helpers
@@ -375,15 +374,8 @@ def report_xlsx(p):
                     headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
-def stylesheet(p):
-    """The floor's CSS and these pages' own, for every signed-in reader: agents and the client
-    read these pages too, and may not load the floor's stylesheet."""
-    css = STYLESHEET.read_text(encoding="utf-8") + OWN_STYLESHEET.read_text(encoding="utf-8")
-    return Response(css, media_type="text/css", headers={"Cache-Control": "private, max-age=3600"})
-
 
 ROUTES = [
-    Route("requests.css", stylesheet, "signed_in"),
     Route("approvals", approvals, f"{NAME}.view"),
     Route("approvals", approvals, f"{NAME}.edit", ("POST",)),
     Route("leave", leave_page, f"{NAME}.own"),

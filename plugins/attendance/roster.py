@@ -43,6 +43,17 @@ def stored_months(fw, project: str) -> list[str]:
                   if k.startswith(prefix))
 
 
+def locate(fw, project: str, table: str, doc_id: str) -> tuple[str, dict] | None:
+    """The month file and the document *doc_id* of *table* (leave, a swap, a punch …), newest
+    month first, or None."""
+    for month in reversed(stored_months(fw, project)):
+        key = month_key(fw, project, month)
+        doc = fw.store.table(key, table).get(doc_id)
+        if doc is not None:
+            return key, doc
+    return None
+
+
 def months_of(first: dt.date, last: dt.date) -> list[str]:
     months, day = [], first.replace(day=1)
     while day <= last:

@@ -91,11 +91,9 @@ def ask(fw, project: dict, user: dict, agent: str, day: str, other: str, other_d
 
 
 def find(fw, project: str, swap_id: str) -> tuple[str, dict]:
-    for month in reversed(rosters.stored_months(fw, project)):
-        key = rosters.month_key(fw, project, month)
-        doc = fw.store.table(key, SWAPS).get(swap_id)
-        if doc is not None:
-            return key, doc
+    found = rosters.locate(fw, project, SWAPS, swap_id)
+    if found is not None:
+        return found
     raise NotFound(N_("no shift swap {id!r}"), id=swap_id)
 
 

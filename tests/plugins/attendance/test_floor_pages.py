@@ -454,7 +454,7 @@ def test_only_an_admin_edits_the_calendar(fresh):
 # ---------------------------------------------------------------- who may
 
 
-GETS = ["", "floor.css", "roster", "shifts", "punches", "exceptions", "marks", "calendar"]
+GETS = ["", "roster", "shifts", "punches", "exceptions", "marks", "calendar"]
 POSTS = ["roster", "roster/pattern", "shifts", "punches", "punches/import", "exceptions", "marks",
          "calendar"]
 
@@ -481,11 +481,13 @@ def test_a_team_leader_may_not_manage_shift_types(shared):
 # ---------------------------------------------------------------- widget and agent section
 
 
-def test_the_floor_stylesheet_is_served_to_staff(shared):
+def test_the_attendance_stylesheet_is_the_plugins_static_file(shared):
     _, app = shared
-    r = client_for(app, "tl").get(f"{URL}/floor.css")
+    page = client_for(app, "tl").get(f"{URL}/").text
+    assert '<link rel="stylesheet" href="/static/plugins/attendance/attendance.css">' in page
+    r = client_for(app, "tl").get("/static/plugins/attendance/attendance.css")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/css")
-    assert ".att-counts" in r.text
+    assert ".att-counts" in r.text and ".req-decide" in r.text
 
 
 def test_the_widget_and_the_agent_section_render(shared):
