@@ -12,6 +12,12 @@ implementation declares only the arguments it uses:
 - ``settings`` — the plugin's validated settings for the project.
 
 Project-scoped hooks (marked so below) are called only for the plugins the project enables.
+A plugin keeps its records through ``floorwalker.store`` (``store.plugin_key(project, name)`` for
+one file, ``store.period_key(project, name, month)`` for a month's file); a record with a
+top-level ``period`` (YYYY-MM) or ``date`` (YYYY-MM-DD) is dated in that month, and once the
+month closes the store refuses to change it. A plugin's templates live in ``templates/`` beside
+its module and its static files (a stylesheet) in ``static/``, served at
+``/static/plugins/<name>/``.
 A complete third-party plugin to copy, with its packaging and tests, is in
 ``examples/floorwalker-example-plugin/``.
 """

@@ -1,5 +1,5 @@
-"""The attendance pages of the floor (现场): today's floor, the roster grid, shift types, punches,
-punch exceptions, leaders' marks and the holiday calendar, under ``/p/{project}/attendance/``.
+"""The attendance pages of the floor (现场): today's floor, the roster grid, punches, punch
+exceptions and leaders' marks, under ``/p/{project}/attendance/``.
 
 Today's floor is read live. `sheet.derive` leaves a shift whose punch window is still open as
 "scheduled" (nothing is concluded about it yet), so for those rows this page works out from the
@@ -16,103 +16,29 @@ punches settles the agent's days (`sheet.settle_days`) so the ledger follows at 
 
 from __future__ import annotations
 
-import calendar as weeks
 import datetime as dt
-import json
-import re
 import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlencode
-
-from babel.dates import format_skeleton
-from starlette.responses import Response
 
 from floorwalker.core import N_, FloorwalkerError, Route, ValidationError, translate
 
 from . import punches as punch_records
 from . import roster as rosters
 from . import sheet
-from .calendar import DATA_DIR
-from .config import (NAME, SHIPPED_CALENDARS, calendar_edits, edit_calendar, holiday_calendar,
-                     local_now)
+from .config import NAME, holiday_calendar, local_now
+from .context import (actor, arg, base, date_arg, day_kind, go, month_arg, names_of, team_agents,
+                      team_names)
 from .days import due_span, on_the_minute, whole_minutes
+from .importers import import_roster
 from .leave import approved_spans
 
 REST = "-"  # the roster grid's value for a rest day ("-" alone is never a shift code)
-# Agents on one roster form: a form posts every cell, and the web shell's form parser takes at
-# most 1,000 fields, so a large team is shown 30 agents (930 cells) at a time.
-GRID_AGENTS = 30
+# Agents on one roster form: a form posts every cell (the web shell takes up to 20,000 fields);
+# a team larger than this is shown in parts, which keeps the page light too.
+GRID_AGENTS = 60
 LIVE_ORDER = ("late", "not_in", "in", "due", "absent", "on_leave", "rest")
-SHIFT_FIELDS = {"code": "code", "name": "name", "start": "start", "end": "end",
-                "late grace": "late_grace", "early grace": "early_grace",
-                "punch window before the start": "punch_before",
-                "punch window after the end": "punch_after", "break": "break_minutes",
-                "job_type": "job_type"}
-
-
-# ---------------------------------------------------------------- request helpers
-
-
-def base(p) -> str:
-    return f"/p/{p.project['slug']}/{NAME}"
-
-
-def actor(p) -> str:
-    return p.user["username"]
-
-
-def arg(p, name: str, default: str = "") -> str:
-    """A field of the POST form, else of the query string; a repeated field gives its last value."""
-    value = p.form.get(name, p.request.query_params.get(name, default))
-    if isinstance(value, list):
-        value = value[-1] if value else default
-    return value.strip() if isinstance(value, str) else value
-
-
-def month_arg(p) -> str:
-    text = arg(p, "month") or local_now(p.project).date().isoformat()[:7]
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        raise ValidationError(N_("month"), N_("expected a month as YYYY-MM, got {value!r}"), value=text)
-    return text
-
-
-def date_arg(p, name: str = "date") -> str:
-    text = arg(p, name) or local_now(p.project).date().isoformat()
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ValidationError(name, N_("expected a date as YYYY-MM-DD, got {value!r}"),
-                              value=text) from None
-
-
-def go(p, page: str, **query) -> object:
-    """Redirect to *page* of the plugin with *query* (empty values left out)."""
-    query = {k: v for k, v in query.items() if v not in (None, "")}
-    return p.redirect(f"{base(p)}/{page}" + (f"?{urlencode(query)}" if query else ""))
-
-
-def names_of(p, first: str, last: str | None = None) -> dict[str, str]:
-    return {a["number"]: a["name"] for a, _ in p.fw.agents.in_project(p.project["slug"], first, last)}
-
-
-def team_names(p) -> dict[str, str]:
-    return {t["slug"]: t["name"] for t in p.fw.teams.of(p.project["slug"])}
-
-
-def team_agents(p, team: str, first: str, last: str) -> list[dict]:
-    """The agents whose latest assignment from *first* to *last* is *team* of this project."""
-    return [a for a, asg in p.fw.agents.in_project(p.project["slug"], first, last)
-            if asg["project"] == p.project["slug"] and asg["team"] == team]
-
-
-def day_kind(calendar, day: dt.date) -> str:
-    """holiday, workday (a make-up workday), weekend or "" (an ordinary weekday)."""
-    if calendar.is_holiday(day):
-        return "holiday"
-    if day in calendar.workdays:
-        return "workday"
-    return "weekend" if day.weekday() >= 5 else ""
 
 
 # ---------------------------------------------------------------- today's floor
@@ -293,38 +219,6 @@ def pattern_post(p):
     return go(p, "roster", team=team, month=month, done="applied", n=written)
 
 
-# ---------------------------------------------------------------- shift types
-
-
-def shifts_page(p):
-    slug = p.project["slug"]
-    docs = rosters.shift_docs(p.fw, slug)
-    if p.request.method == "GET":
-        code = arg(p, "code")
-        current = next((d for d in docs if d["code"] == code), {})
-        return p.render("attendance/shifts.html", **shifts_context(p, docs, current), done=arg(p, "done"))
-    typed = {f: arg(p, f) for f in set(SHIFT_FIELDS.values())}
-    try:
-        doc = rosters.shift_doc(typed["code"], typed["name"], typed["start"], typed["end"],
-                                job_type=typed["job_type"], late_grace=typed["late_grace"],
-                                early_grace=typed["early_grace"], punch_before=typed["punch_before"],
-                                punch_after=typed["punch_after"], break_minutes=typed["break_minutes"])
-        rosters.save_shift(p.fw, slug, doc, actor(p))
-    except FloorwalkerError as err:
-        field = SHIFT_FIELDS.get(str(getattr(err, "field", "")), "")
-        return p.render("attendance/shifts.html", http_status=422, error=err.message(p.locale),
-                        **shifts_context(p, docs, typed, {field: err.message(p.locale)} if field else {}))
-    return go(p, "shifts", done=doc["code"])
-
-
-def shifts_context(p, docs: list[dict], current: dict, errors: dict | None = None) -> dict:
-    listed = [{**d, "crosses": rosters.shift_of(d).crosses_midnight} for d in docs]
-    defaults = {"job_type": "voice", "late_grace": 0, "early_grace": 0, "punch_before": 120,
-                "punch_after": 120, "break_minutes": 0}
-    return {"shifts": listed, "form": {**defaults, **current}, "base": base(p),
-            "can_manage": p.can(f"{NAME}.manage"), "errors": errors or {}}
-
-
 # ---------------------------------------------------------------- punches
 
 
@@ -386,19 +280,37 @@ def settle_around(p, agent: str, day: str) -> None:
     sheet.settle_days(p.fw, p.project, agent, eve, day, actor(p))
 
 
+@contextmanager
+def uploaded(p):
+    """The form's .csv or .xlsx upload as a file on disk (the importers read a path)."""
+    upload = p.form.get("file")
+    filename = getattr(upload, "filename", "") or ""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationError(N_("file"), N_("use a .csv or .xlsx file, got {name}"), name=filename or "-")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(upload.file.read())
+        yield path
+
+
+def roster_import_post(p):
+    """Set the roster from a file (long or grid form): every cell or none."""
+    month, team = month_arg(p), chosen_team(p)
+    try:
+        with uploaded(p) as path:
+            done = import_roster(p.fw, p.project, path, actor(p), month=month)
+    except FloorwalkerError as err:
+        return p.render("attendance/roster.html", http_status=422, error=err.message(p.locale),
+                        **grid(p, month, team))
+    return go(p, "roster", team=team, month=month, done="imported", n=done["changed"])
+
+
 def import_post(p):
     """Import a punch-clock export: all rows or none; the months it touched are settled."""
     day, agent, team = date_arg(p), arg(p, "agent"), arg(p, "team")
-    upload = p.form.get("file")
     try:
-        filename = getattr(upload, "filename", "") or ""
-        suffix = Path(filename).suffix.lower()
-        if suffix not in (".csv", ".xlsx"):
-            raise ValidationError(N_("file"), N_("use a .csv or .xlsx file, got {name}"),
-                                  name=filename or "-")
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"punches{suffix}"
-            path.write_bytes(upload.file.read())
+        with uploaded(p) as path:
             done = punch_records.import_punches(p.fw, p.project["slug"], path, actor(p))
         for month in done["months"]:
             sheet.settle(p.fw, p.project, month, actor(p))
@@ -464,74 +376,12 @@ def marks_context(p, month: str) -> dict:
             "can_edit": p.can(f"{NAME}.edit")}
 
 
-# ---------------------------------------------------------------- the holiday calendar
-
-
-def calendar_page(p):
-    year = arg(p, "year") or str(local_now(p.project).year)
-    if not re.fullmatch(r"\d{4}", year):
-        raise ValidationError(N_("year"), N_("expected a year as YYYY, got {value!r}"), value=year)
-    if p.request.method == "GET":
-        return p.render("attendance/calendar.html", done=arg(p, "done"),
-                        **calendar_context(p, int(year), calendar_edits(p.fw)))
-    p.authorize("admin.settings")
-    typed = {k: arg(p, k) for k in ("holidays", "workdays", "ordinary")}
-    try:
-        edit_calendar(p.fw, parse_edits(typed), actor(p))
-    except FloorwalkerError as err:
-        return p.render("attendance/calendar.html", http_status=422, error=err.message(p.locale),
-                        **calendar_context(p, int(year), typed, raw=True))
-    return go(p, "calendar", year=year, done="saved")
-
-
-def parse_edits(typed: dict) -> dict:
-    """The edit form's text as `edit_calendar` takes it: a holiday line is ``from [to] name``,
-    the other boxes one date a line (the calendar checks the dates)."""
-    holidays = []
-    for line in typed["holidays"].splitlines():
-        words = line.split()
-        if not words:
-            continue
-        ranged = len(words) > 1 and re.fullmatch(r"\d{4}-\d\d-\d\d", words[1]) is not None
-        holidays.append({"name": " ".join(words[2 if ranged else 1:]), "from": words[0],
-                         "to": words[1] if ranged else words[0]})
-    return {"holidays": holidays, **{k: typed[k].split() for k in ("workdays", "ordinary")}}
-
-
-def edits_text(edits: dict) -> dict:
-    """The stored edits as the form's text."""
-    holidays = [" ".join(filter(None, [h["from"], h["to"] if h.get("to") != h["from"] else "",
-                                        h.get("name", "")])) if isinstance(h, dict) else str(h)
-                for h in edits.get("holidays", ())]
-    return {"holidays": "\n".join(holidays),
-            **{k: "\n".join(map(str, edits.get(k, ()))) for k in ("workdays", "ordinary")}}
-
-
-def calendar_context(p, year: int, edits: dict, raw: bool = False) -> dict:
-    calendar = holiday_calendar(p.fw)
-    months = [{"title": format_skeleton("yMMMM", dt.date(year, m, 1), locale=p.locale),
-               "weeks": [[{"date": d, "kind": day_kind(calendar, d), "other": d.month != m} for d in week]
-                         for week in weeks.Calendar().monthdatescalendar(year, m)]}
-              for m in range(1, 13)]
-    shipped = []
-    for name in SHIPPED_CALENDARS:
-        data = json.loads((DATA_DIR / f"{name}.json").read_text(encoding="utf-8"))
-        shipped.append({"name": name, "source": data.get("source", ""), "year": data.get("year"),
-                        "holidays": data.get("holidays", []), "workdays": data.get("workdays", [])})
-    return {"year": year, "months": months, "shipped": shipped, "base": base(p),
-            "holidays": sorted(d for d in calendar.holidays if d.year == year),
-            "workdays": sorted(d for d in calendar.workdays if d.year == year),
-            "edits": edits if raw else edits_text(edits), "can_admin": p.can("admin.settings")}
-
-
-
 ROUTES = [
     Route("", floor, f"{NAME}.view"),
     Route("roster", roster_page, f"{NAME}.view"),
     Route("roster", roster_page, f"{NAME}.edit", ("POST",)),
     Route("roster/pattern", pattern_post, f"{NAME}.edit", ("POST",)),
-    Route("shifts", shifts_page, f"{NAME}.view"),
-    Route("shifts", shifts_page, f"{NAME}.manage", ("POST",)),
+    Route("roster/import", roster_import_post, f"{NAME}.edit", ("POST",)),
     Route("punches", punches_page, f"{NAME}.view"),
     Route("punches", punches_page, f"{NAME}.edit", ("POST",)),
     Route("punches/import", import_post, f"{NAME}.edit", ("POST",)),
@@ -539,6 +389,4 @@ ROUTES = [
     Route("exceptions", exceptions_page, f"{NAME}.edit", ("POST",)),
     Route("marks", marks_page, f"{NAME}.view"),
     Route("marks", marks_page, f"{NAME}.edit", ("POST",)),
-    Route("calendar", calendar_page, f"{NAME}.view"),
-    Route("calendar", calendar_page, f"{NAME}.manage", ("POST",)),
 ]

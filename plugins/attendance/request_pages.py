@@ -22,8 +22,7 @@ from floorwalker.core import N_, FloorwalkerError, NotFound, Route, ValidationEr
 from . import handover, leave, report, sheet, swaps
 from . import roster as rosters
 from .config import NAME, local_now
-from .floor_pages import (arg, base, date_arg, go, month_arg, names_of,
-                          team_names)
+from .context import arg, base, date_arg, go, month_arg, names_of, team_names
 from .requests import Refused, leave_title
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

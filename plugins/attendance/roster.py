@@ -18,7 +18,7 @@ import datetime as dt
 from contextlib import ExitStack
 from dataclasses import asdict
 
-from floorwalker.core import N_, NotFound, PeriodClosed, ValidationError
+from floorwalker.core import N_, PeriodClosed, ValidationError
 
 from .config import NAME
 from .days import Shift

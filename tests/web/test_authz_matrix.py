@@ -80,6 +80,7 @@ MATRIX = {
     ("POST", "/p/{project}/attendance/punches"):    "422 422 422 422 422 403 403 303",
     ("POST", "/p/{project}/attendance/punches/import"):"422 422 422 422 422 403 403 303",
     ("POST", "/p/{project}/attendance/roster"):     "303 303 303 303 303 403 403 303",
+    ("POST", "/p/{project}/attendance/roster/import"):"422 422 422 422 422 403 403 303",
     ("POST", "/p/{project}/attendance/roster/pattern"):"422 422 422 422 422 403 403 303",
     ("POST", "/p/{project}/attendance/shifts"):     "422 422 422 403 403 403 403 303",
     ("POST", "/p/{project}/attendance/swaps"):      "422 422 422 422 422 422 403 303",

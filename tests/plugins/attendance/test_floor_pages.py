@@ -382,6 +382,21 @@ def test_a_punch_file_is_imported_all_or_nothing(fresh):
     assert len(punches.punches(fw, "alpha", "2026-10")) == before + 2
 
 
+def test_a_roster_file_sets_every_cell_or_none(fresh):
+    fw, app = fresh
+    client = client_for(app, "tl")
+    before = dict(roster.roster(fw, "alpha", "2026-12"))
+    bad = "工号,日期,班次\n1001,2026-12-01,D\n1002,2026-12-01,ZZ\n".encode()
+    r = post(client, "roster/import?team=day&month=2026-12", {}, files={"file": ("roster.csv", bad, "text/csv")})
+    assert r.status_code == 422 and "row 3" in r.text and "ZZ" in r.text
+    assert roster.roster(fw, "alpha", "2026-12") == before
+    good = "工号,日期,班次\n1001,2026-12-01,D\n1002,2026-12-01,休\n".encode()
+    r = post(client, "roster/import?team=day&month=2026-12", {}, files={"file": ("roster.csv", good, "text/csv")})
+    assert r.status_code == 303 and "done=imported" in r.headers["location"]
+    assert roster.entry(fw, "alpha", "1001", "2026-12-01")["shift"] == "D"
+    assert roster.entry(fw, "alpha", "1002", "2026-12-01")["shift"] is None
+
+
 def test_an_upload_that_is_not_a_punch_file_is_refused(fresh):
     _, app = fresh
     r = post(client_for(app, "sup"), "punches/import", {}, files={"file": ("x.pdf", b"%PDF", "application/pdf")})
@@ -455,7 +470,7 @@ def test_only_an_admin_edits_the_calendar(fresh):
 
 
 GETS = ["", "roster", "shifts", "punches", "exceptions", "marks", "calendar"]
-POSTS = ["roster", "roster/pattern", "shifts", "punches", "punches/import", "exceptions", "marks",
+POSTS = ["roster", "roster/pattern", "roster/import", "shifts", "punches", "punches/import", "exceptions", "marks",
          "calendar"]
 
 
