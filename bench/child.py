@@ -20,7 +20,7 @@ from floorwalker.core.store import Store  # noqa: E402
 
 import orjson  # noqa: E402
 
-from dataset import PERIOD_TABLES, RECORDS  # noqa: E402
+from dataset import RECORDS, TRAFFIC  # noqa: E402
 from figures import peak_rss_mb, profile_top  # noqa: E402
 
 
@@ -37,7 +37,9 @@ def cold(folder: str, project: str, month: str) -> dict:
 
 
 def everything(folder: str) -> dict:
-    """Open the folder, then every project's every month: its sheet and its record indexes."""
+    """Open the folder, then every project's every month: its score sheet, its attendance sheet
+    (every agent-day derived from the roster and the punches) and its traffic index."""
+    from floorwalker.plugins.attendance import sheet as attendance
     fw = open_floorwalker(folder)
     opened = time.perf_counter()
     sheets = records = 0
@@ -47,9 +49,9 @@ def everything(folder: str) -> dict:
                          if key.count("/") == 3})
         for month in months:
             sheets += len(fw.ledger.sheet(slug, month))
-            for table in PERIOD_TABLES:
-                index = fw.store.read(Store.period_key(slug, table, month)).index(RECORDS, "agent")
-                records += sum(map(len, index.values()))
+            records += len(attendance.month_rows(fw, project, month))
+            index = fw.store.read(Store.period_key(slug, TRAFFIC, month)).index(RECORDS, "agent")
+            records += sum(map(len, index.values()))
     done = time.perf_counter()
     return {"total_ms": (done - START) * 1000, "read_ms": (done - opened) * 1000,
             "sheet_rows": sheets, "records": records, "peak_mb": peak_rss_mb()}

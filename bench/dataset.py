@@ -2,9 +2,11 @@
 
 Everything goes in through the public API (`open_floorwalker`, `fw.projects.create`,
 `fw.teams.create`, `fw.agents.new_agent_docs` / `add_many`, `fw.ledger.prepare` / `write`,
-`fw.periods.close`, and `Store.transaction` on period shards for the high-volume tables a plugin
-would keep), so the files on disk are the ones a real install would have: one attendance-like
-and one traffic-like record per agent per working day in ``projects/<p>/<table>/<YYYY-MM>``,
+`fw.periods.close`, the attendance plugin's `roster.set_entries` and `punches.store_punches`, and
+`Store.transaction` on period shards for the traffic a future plugin would keep), so the files on
+disk are the ones a real install would have: per agent and working day a rostered shift and its
+two punches in ``projects/<p>/attendance/<YYYY-MM>`` and one traffic-like record in
+``projects/<p>/traffic/<YYYY-MM>``,
 score events in ``projects/<p>/score_events/<YYYY-MM>`` (written in bulk, as imports and
 month-end derivations write them, but for one month recorded event by event), and every month but
 the last two closed. The data covers the twelve full months before the current one, so the months stay
@@ -21,10 +23,12 @@ from pathlib import Path
 
 from floorwalker.core.floorwalker import open_floorwalker
 from floorwalker.core.store import Store
+from floorwalker.plugins.attendance import punches, roster
 
 ACTOR = "bench"
 RECORDS = "records"
-PERIOD_TABLES = ("attendance", "traffic")
+TRAFFIC = "traffic"
+SHIFT = roster.shift_doc("D", "Day", "09:00", "18:00", break_minutes=60)
 SCORE_COLUMNS = ("agent", "rule", "date", "points", "reason")  # the score import's file
 OPEN_MONTHS = 2  # the last months of data stay open; imports and single writes go there
 
@@ -127,7 +131,8 @@ def build(folder: str, size: Size, seed: int = 2026, progress=print) -> Company:
         company.agents[slug] = [agent["number"] for agent, _ in pairs]
     progress(f"  {size.projects} projects, {size.projects * size.agents_per_project} agents")
     for slug in company.projects:
-        _period_records(fw.store, slug, company, rng)
+        _attendance(fw, slug, company, rng)
+        _traffic(fw.store, slug, company, rng)
         _score_events(fw, slug, company, rng)
         progress(f"  {slug}: {size.months} months of attendance, traffic and score events")
     for slug in company.projects:
@@ -140,33 +145,38 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
 
 
-def _period_records(store: Store, project: str, company: Company, rng: random.Random) -> None:
-    """One attendance and one traffic record per agent per working day, one commit per file."""
-    teams = {n: f"team-{i % company.size.teams_per_project + 1}"
-             for i, n in enumerate(company.agents[project])}
-    for month in company.months:
-        days = working_days(month)
-        attendance = [attendance_record(number, teams[number], day, rng)
-                      for day in days for number in company.agents[project]]
-        traffic = [traffic_record(number, day, rng) for day in days for number in company.agents[project]]
-        for table, docs in zip(PERIOD_TABLES, (attendance, traffic)):
-            with store.transaction(Store.period_key(project, table, month), ACTOR, f"{table}.import") as tx:
-                tx.insert_many(RECORDS, docs)
+def _attendance(fw, project: str, company: Company, rng: random.Random) -> None:
+    """A day shift for every agent and working day, and its punches: most in for roll-call,
+    6 % late (1–25 minutes), 1 % absent; one write per month file for each."""
+    roster.save_shift(fw, project, SHIFT, ACTOR)
+    days = [day for month in company.months for day in working_days(month)]
+    roster.set_entries(fw, project, [(number, day, "D") for day in days
+                                     for number in company.agents[project]], ACTOR, source="import")
+    docs = []
+    for day in days:
+        for number in company.agents[project]:
+            docs += punch_docs(number, day, rng)
+    punches.store_punches(fw, project, docs, ACTOR)
 
 
-def attendance_record(number: str, team: str, day: str, rng: random.Random) -> dict:
-    """A clock-in/clock-out record shaped like the attendance plugin's."""
+def punch_docs(number: str, day: str, rng: random.Random) -> list[dict]:
+    """The clock's two punches of one agent's day shift (none for an absence)."""
     roll = rng.random()
-    status = "present" if roll < 0.9 else "late" if roll < 0.96 else "leave" if roll < 0.99 else "absent"
-    late = rng.randint(1, 25) if status == "late" else 0
-    on_floor = status in ("present", "late")
-    return {"agent": number, "date": day, "team": team, "shift": "day",
-            "scheduled_start": "09:00", "scheduled_end": "18:00",
-            "clock_in": f"{9 if late else 8}:{late if late else rng.randint(40, 59):02d}" if on_floor else None,
-            "clock_out": f"18:{rng.randint(0, 20):02d}" if on_floor else None,
-            "status": status, "late_minutes": late,
-            "leave_type": "annual" if status == "leave" else None,
-            "approved_by": "tl-" + team if status == "leave" else None, "note": ""}
+    if roll >= 0.99:
+        return []
+    start = dt.datetime.fromisoformat(f"{day}T09:00")
+    came = start + dt.timedelta(minutes=rng.randint(1, 25) if roll >= 0.93 else -rng.randint(10, 20))
+    left = start + dt.timedelta(hours=9, minutes=rng.randint(0, 20))
+    return [punches.punch_doc(number, came, "import"), punches.punch_doc(number, left, "import")]
+
+
+def _traffic(store: Store, project: str, company: Company, rng: random.Random) -> None:
+    """One traffic record per agent per working day, one commit per file."""
+    for month in company.months:
+        docs = [traffic_record(number, day, rng) for day in working_days(month)
+                for number in company.agents[project]]
+        with store.transaction(Store.period_key(project, TRAFFIC, month), ACTOR, "traffic.import") as tx:
+            tx.insert_many(RECORDS, docs)
 
 
 def traffic_record(number: str, day: str, rng: random.Random) -> dict:

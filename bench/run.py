@@ -28,13 +28,15 @@ import orjson
 from floorwalker.core.floorwalker import open_floorwalker
 from floorwalker.core.importing import import_score_events
 from floorwalker.core.store import Store
+from floorwalker.plugins.attendance import punches
+from floorwalker.plugins.attendance import sheet as attendance
 
 import dataset
 from figures import Figure, from_samples, profile_top, table, timed
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"write": 3.0, "import": 1000.0, "agent_month": 1.0, "sheet": 10.0,
-           "cold_start": 2000.0, "memory": 200.0}
+           "agent_days": 5.0, "attendance_month": 100.0, "cold_start": 2000.0, "memory": 200.0}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +99,6 @@ def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figu
     runs = company.size.write_runs
     project, month = company.hand_recorded
     agents = company.agents[project]
-    rng = random.Random(7)
 
     def record(i=0):
         fw.ledger.record(project, agents[i % len(agents)], "loud", month + "-05", dataset.ACTOR,
@@ -105,21 +106,21 @@ def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figu
 
     attendance = Store.period_key(project, "attendance", company.months[-1])
     attendance_kb = fw.store.read(attendance).size / 1024
+    first_day = dt.datetime.fromisoformat(dataset.working_days(company.months[-1])[0] + "T12:00")
 
     def insert(i=0):
-        doc = dataset.attendance_record(agents[0], "team-1", company.months[-1] + "-01", rng)
-        with fw.store.transaction(attendance, dataset.ACTOR, "attendance.correct") as tx:
-            tx.insert(dataset.RECORDS, doc)
+        punches.add_manual(fw, project, agents[i % len(agents)], first_day + dt.timedelta(seconds=i),
+                           "the clock was down", dataset.ACTOR)
 
     events = Store.period_key(project, "score_events", month)
     events_kb = fw.store.read(events).size / 1024
     ledger = timed("single write: fw.ledger.record", record, runs, TARGETS["write"],
                    note=f"one score event into a {events_kb:.0f} KB month file recorded event by "
                         "event (so each event is also in its audit entry)")
-    raw = timed("single write: raw tx.insert", insert, runs, TARGETS["write"],
-                note=f"one attendance record into a {attendance_kb:.0f} KB shard")
+    raw = timed("single write: a manual punch", insert, runs, TARGETS["write"],
+                note=f"punches.add_manual into a {attendance_kb:.0f} KB attendance month file")
     floors = []
-    for key, write in ((events, "fw.ledger.record"), (attendance, "tx.insert")):
+    for key, write in ((events, "fw.ledger.record"), (attendance, "punches.add_manual")):
         payload = fw.store.path(key).read_bytes()
         floors.append(timed(f"disk floor under {write}",
                             lambda i: write_durably(folder / f".bench-disk-floor.{i}.tmp", payload),
@@ -131,29 +132,40 @@ def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figu
 
 
 def read_figures(fw, company: dataset.Company) -> list[tuple[Figure, Callable]]:
-    """One agent's month and one project's score sheet, in a warm process."""
+    """One agent's month, one project's score sheet and its attendance month, in a warm process."""
     project, month = company.projects[-1], company.months[-1]
+    project_doc = fw.projects.get(project)
     agents = company.agents[project]
-    attendance = Store.period_key(project, "attendance", month)
 
     def agent_month(i=0):
-        number = agents[i % len(agents)]
-        events = fw.ledger.agent_events(project, month, number)
-        records = fw.store.read(attendance).index(dataset.RECORDS, "agent").get(number, [])
-        return events, records
+        return fw.ledger.agent_events(project, month, agents[i % len(agents)])
+
+    def agent_days(i=0):
+        return attendance.month_rows(fw, project_doc, month, agents={agents[i % len(agents)]})
 
     def sheet(i=0):
         return fw.ledger.sheet(project, month)
 
+    def attendance_month(i=0):
+        return attendance.month_rows(fw, project_doc, month)
+
     agent_month()  # warm: the shards parsed, the indexes built
     rows = sheet()
+    days = attendance_month()
     return [
-        (timed("agent month (events + attendance), warm", agent_month, company.size.read_runs,
+        (timed("agent month score events, warm", agent_month, company.size.read_runs,
                TARGETS["agent_month"]),
          lambda: profile_top(lambda: [agent_month(i) for i in range(100)])),
+        (timed("agent attendance month, warm", agent_days, company.size.read_runs,
+               TARGETS["agent_days"], note="one agent's rostered days derived from the punches"),
+         lambda: profile_top(lambda: [agent_days(i) for i in range(100)])),
         (timed("project month score sheet, warm", sheet, company.size.write_runs, TARGETS["sheet"],
                note=f"{len(rows)} agents, {len(fw.ledger.events(project, month))} events"),
          lambda: profile_top(sheet)),
+        (timed("project attendance month, warm", attendance_month, company.size.write_runs,
+               TARGETS["attendance_month"],
+               note=f"{len(days)} agent-days derived from the roster, punches and leave"),
+         lambda: profile_top(attendance_month)),
     ]
 
 

@@ -11,7 +11,7 @@ settings (`build_sheet`): base + active events + the escalation rule, capped at 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from contextlib import ExitStack
 from dataclasses import replace
 from typing import Iterable
@@ -20,16 +20,21 @@ from . import validate
 from .errors import Conflict, NotFound, PeriodClosed, ValidationError
 from .i18n import N_
 from .records import ScoreRule, SheetColumn
-from .store import new_id, now_iso
+from .store import CORE, new_id, now_iso
 
 EVENTS = "score_events"
 TABLE = "events"
+SHEETS_KEPT = 12  # the sheets of a few projects and months; each holds its events
 COUNTED_KINDS = ("bonus", "light", "medium", "severe", "dismissal", "judgement", "adjustment", "result")
 
 
 class Ledger:
     def __init__(self, fw):
         self.fw = fw
+        # the core's rows of recent sheets, by (project, month, events file generation, core
+        # generation): a sheet is a pure function of those two files, and a plugin reading
+        # earlier months' totals (incentives) asks for the same months on every view
+        self._rows: OrderedDict[tuple, list[dict]] = OrderedDict()
 
     # ------------------------------------------------------------ rules
 
@@ -154,11 +159,24 @@ class Ledger:
                           ) -> tuple[list[dict], list[SheetColumn]]:
         """The sheet's rows and the plugins' `SheetColumn`s merged into them: a page heads each
         plugin column with its title in the reader's language, not its key."""
-        project_doc = self.fw.projects.get(project)
         month = validate.month(month)
-        settings = self.fw.projects.settings(project_doc, "core")
+        rows = [dict(row) for row in self._core_rows(project, month)]
+        found = self.sheet_columns(project, month, rows) if columns else []
+        for column in found:
+            for row in rows:
+                row[column.key] = column.values.get(row["number"])
+        return rows, found
+
+    def _core_rows(self, project: str, month: str) -> list[dict]:
         key = self.fw.store.period_key(project, EVENTS, month)
-        by_agent = self.fw.store.read(key).index(TABLE, "agent")
+        shard = self.fw.store.read(key)
+        memo = (project, month, shard.generation, shard.stat, self.fw.store.read(CORE).generation)
+        if memo in self._rows:
+            self._rows.move_to_end(memo)
+            return self._rows[memo]
+        project_doc = self.fw.projects.get(project)
+        settings = self.fw.projects.settings(project_doc, "core")
+        by_agent = shard.index(TABLE, "agent")
         teams = {t["slug"]: t["name"] for t in self.fw.teams.of(project)}
         rows = []
         for agent, assignment in self.fw.agents.in_month(project, month):
@@ -167,11 +185,10 @@ class Ledger:
                         "team": assignment["team"], "team_name": teams.get(assignment["team"], ""),
                         "hired": agent["hired"], "status": agent["status"]})
             rows.append(row)
-        found = self.sheet_columns(project, month, rows) if columns else []
-        for column in found:
-            for row in rows:
-                row[column.key] = column.values.get(row["number"])
-        return rows, found
+        self._rows[memo] = rows
+        while len(self._rows) > SHEETS_KEPT:
+            self._rows.popitem(last=False)
+        return rows
 
     def sheet_columns(self, project: str, month: str, rows: list[dict]) -> list[SheetColumn]:
         """The columns the project's enabled plugins add to the sheet of *rows*, in hook order."""

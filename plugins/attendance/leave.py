@@ -171,10 +171,12 @@ def requests_between(fw, project: str, first: dt.date, last: dt.date) -> list[di
     return found
 
 
-def approved_spans(fw, project: str, first: dt.date, last: dt.date) -> dict[str, list[LeaveSpan]]:
-    """Approved leave by agent, as the day rules take it."""
+def approved_spans(fw, project: str, first: dt.date, last: dt.date,
+                   requests: list[dict] | None = None) -> dict[str, list[LeaveSpan]]:
+    """Approved leave by agent, as the day rules take it (from *requests* when the caller has
+    them already)."""
     spans: dict[str, list[LeaveSpan]] = {}
-    for r in requests_between(fw, project, first, last):
+    for r in requests if requests is not None else requests_between(fw, project, first, last):
         if r["status"] == "approved":
             spans.setdefault(r["agent"], []).append(
                 LeaveSpan(dt.datetime.fromisoformat(r["start"]), dt.datetime.fromisoformat(r["end"])))

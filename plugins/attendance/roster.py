@@ -187,11 +187,19 @@ def roster(fw, project: str, month: str) -> dict[str, dict]:
     return fw.store.table(month_key(fw, project, month), ROSTER)
 
 
-def roster_between(fw, project: str, first: dt.date, last: dt.date) -> dict[str, dict]:
+def roster_between(fw, project: str, first: dt.date, last: dt.date,
+                   agents: set[str] | None = None) -> dict[str, dict]:
+    """The roster entries from *first* to *last* by id, of *agents* only if given (read through
+    the file's index by agent, so one agent's month does not scan the whole floor's)."""
+    low, high = first.isoformat(), last.isoformat()
     found = {}
     for month in months_of(first, last):
-        found.update({k: e for k, e in roster(fw, project, month).items()
-                      if first.isoformat() <= e["date"] <= last.isoformat()})
+        if agents is None:
+            entries = roster(fw, project, month).values()
+        else:
+            by_agent = fw.store.read(month_key(fw, project, month)).index(ROSTER, "agent")
+            entries = [e for agent in agents for e in by_agent.get(agent, ())]
+        found.update({e["id"]: e for e in entries if low <= e["date"] <= high})
     return found
 
 

@@ -55,11 +55,10 @@ def derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime | 
     now = now or local_now(project)
     settings = day_settings(fw.projects.settings(project, NAME))
     known = rosters.shifts(fw, slug)
-    entries = [e for e in rosters.roster_between(fw, slug, first, last).values()
-               if agents is None or e["agent"] in agents]
-    leave = approved_spans(fw, slug, first, last + dt.timedelta(days=1))
-    kinds = {(r["agent"], r["start"]): r["kind"] for r in requests_between(fw, slug, first, last)
-             if r["status"] == "approved"}
+    entries = rosters.roster_between(fw, slug, first, last, agents).values()
+    asked = requests_between(fw, slug, first, last + dt.timedelta(days=1))
+    leave = approved_spans(fw, slug, first, last, asked)
+    kinds = {(r["agent"], r["start"]): r["kind"] for r in asked if r["status"] == "approved"}
     notes: dict[str, dict] = {}
     for month in rosters.months_of(first, last):
         notes.update(annotations(fw, slug, month))

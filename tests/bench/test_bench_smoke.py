@@ -17,11 +17,13 @@ RUN = Path(__file__).resolve().parents[2] / "bench" / "run.py"
 FIGURES = {
     # name prefix: has a target
     "single write: fw.ledger.record": True,
-    "single write: raw tx.insert": True,
+    "single write: a manual punch": True,
     "disk floor under fw.ledger.record": False,
-    "disk floor under tx.insert": False,
-    "agent month": True,
+    "disk floor under punches.add_manual": False,
+    "agent month score events": True,
+    "agent attendance month": True,
     "project month score sheet": True,
+    "project attendance month": True,
     "Store.check()": False,
     "cold start": True,
     "peak memory: cold-start process": True,
