@@ -311,3 +311,20 @@ def test_sheet_columns_come_from_enabled_plugins_only(tmp_path):
     record_many(fw, "best_of_month", 3)
     assert fw.ledger.sheet("acme", MONTH)[0]["grade"] == "A"
     assert "grade" not in fw.ledger.sheet("quiet", MONTH)[0]
+
+
+def test_a_kept_sheet_follows_every_change_to_its_files(fw, tmp_path):
+    """The core keeps recent sheets' rows; any write to the month's events or to core.json (a
+    setting, a new agent), in this process or another, shows in the next sheet."""
+    assert row_of(fw)["total"] == 80
+    fw.ledger.record("acme", "1001", "best_of_month", DAY, "tl")
+    assert row_of(fw)["total"] == 85
+    fw.projects.set("acme", "core.base_score", 70, "admin")
+    assert row_of(fw)["total"] == 75
+    fw.agents.add("acme", "1002", "Han Meimei", "admin", team="day", hired="2025-01-01")
+    assert [r["number"] for r in fw.ledger.sheet("acme", MONTH)] == ["1001", "1002"]
+    other = Floorwalker(Store(tmp_path), make_plugin_manager(builtins=()))  # another process's view
+    other.ledger.record("acme", "1001", "loud", DAY, "tl")
+    assert row_of(fw)["total"] == 73
+    row_of(fw)["total"] = 0  # a caller changing its copy changes nothing kept
+    assert row_of(fw)["total"] == 73
