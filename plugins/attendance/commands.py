@@ -32,7 +32,7 @@ LEAVE_STATUS_TITLES = {"pending": N_("Waiting"), "approved": N_("Approved"),
 LEVEL_TITLES = {"supervisor": N_("Supervisor"), "director": N_("Director")}
 SHIFT_COLUMNS = [("code", N_("code")), ("name", N_("name")), ("start", N_("start")),
                  ("end", N_("end")), ("job_type", N_("job type")), ("late_grace", N_("late grace")),
-                 ("early_grace", N_("early grace"))]
+                 ("early_grace", N_("early grace")), ("break_minutes", N_("break"))]
 DAY_COLUMNS = [("date", N_("date")), ("agent", N_("employee number")), ("team", N_("team")),
                ("shift", N_("shift")), ("status_title", N_("status")), ("check_in", N_("check-in")),
                ("check_out", N_("check-out")), ("late", N_("minutes late")),
@@ -96,12 +96,14 @@ def shifts(s, project, fmt):
 @click.option("--job-type", default="voice", show_default=True)
 @click.option("--late-grace", default=0, show_default=True, type=int, help="Minutes.")
 @click.option("--early-grace", default=0, show_default=True, type=int, help="Minutes.")
+@click.option("--break", "break_minutes", default=0, show_default=True, type=int,
+              help="Minutes of meal break inside the shift (not continuous work).")
 @click.pass_obj
-def shift_add(s, project, code, name, start, end, job_type, late_grace, early_grace):
+def shift_add(s, project, code, name, start, end, job_type, late_grace, early_grace, break_minutes):
     """Add a shift type, or change the one with this code."""
     s.fw.projects.get(project)
     doc = rosters.shift_doc(code, name, start, end, job_type=job_type, late_grace=late_grace,
-                            early_grace=early_grace)
+                            early_grace=early_grace, break_minutes=break_minutes)
     rosters.save_shift(s.fw, project, doc, s.actor)
     s.say(N_("Shift {code} ({start}–{end}) saved in project {project}."), code=doc["code"],
           start=doc["start"], end=doc["end"], project=project)

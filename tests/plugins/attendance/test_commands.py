@@ -72,15 +72,15 @@ def write_csv(path, rows):
 @pytest.fixture
 def shifts(run):
     ok(run("attendance", "shift-add", "--project", "alpha", "D", "--name", "Day", "--start", "08:00",
-           "--end", "17:00"))
+           "--end", "17:00", "--break", "60"))
     ok(run("attendance", "shift-add", "--project", "alpha", "N", "--name", "Night", "--start", "21:00",
            "--end", "06:00", "--late-grace", "3"))
 
 
 def test_shift_types_are_added_and_listed(run, shifts):
     out = ok(run("attendance", "shifts", "--project", "alpha", "--format", "json"))
-    assert [(s["code"], s["start"], s["end"], s["late_grace"]) for s in orjson.loads(out)] == [
-        ("D", "08:00", "17:00", 0), ("N", "21:00", "06:00", 3)]
+    assert [(s["code"], s["start"], s["end"], s["late_grace"], s["break_minutes"])
+            for s in orjson.loads(out)] == [("D", "08:00", "17:00", 0, 60), ("N", "21:00", "06:00", 3, 0)]
     table = ok(run("attendance", "shifts", "--project", "alpha", lang="zh_CN"))
     assert "D" in table and "21:00" in table
 
