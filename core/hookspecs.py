@@ -191,6 +191,21 @@ def sheet_columns(floorwalker, project, period, rows):
     """
 
 
+@hookspec
+def evidence_links(floorwalker, project, events, user):
+    """Return where the evidence of score events can be seen. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project of the page.
+    :param events: the events shown (dicts with ``id``, ``source``, ``evidence`` …), read-only.
+    :param user: the viewer.
+    :returns: a dict of event id → URL, for the events this plugin wrote (others left out).
+
+    Called wherever score events are listed, so each event opens the record that caused it.
+    Example: attendance links ``attendance:day:1001:2026-11-03`` to that agent's month.
+    """
+
+
 # ------------------------------------------------------------------ shell
 
 

@@ -184,9 +184,14 @@ def agent_month(p: Page) -> Response:
     month = validate.month(p.request.query_params.get("month") or this_month())
     settings = p.fw.projects.settings(p.project, "core")
     row = build_sheet(p.fw.ledger.agent_events(slug, month, agent["number"]), settings, p.fw.rules)
+    links: dict = {}
+    for found in p.fw.project_hook(p.project, "evidence_links")(
+            floorwalker=p.fw, project=p.project, events=row["events"], user=p.user):
+        links.update(found or {})
     for event in row["events"]:
         rule = p.fw.rules.get(event["rule"])
         event["title"] = rule[1].title(p.locale) if rule else event["rule"]
+        event["evidence_url"] = links.get(event["id"])
     found = p.fw.project_hook(p.project, "agent_sections")(
         floorwalker=p.fw, project=p.project, agent=agent, period=month, user=p.user)
     sections = sorted((s for group in found for s in group), key=lambda s: s.order)

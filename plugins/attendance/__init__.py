@@ -137,6 +137,23 @@ def agent_sections(floorwalker, project, agent, period):
 
 
 @hookimpl
+def evidence_links(project, events):
+    """A day's event opens the agent's attendance month at that day; a leader's mark, the
+    month's marks."""
+    base = f"/p/{project['slug']}/{NAME}"
+    links = {}
+    for event in events:
+        parts = (event.get("evidence") or "").split(":")
+        if event.get("source") != NAME or len(parts) < 3 or parts[0] != NAME:
+            continue
+        if parts[1] == "day" and len(parts) == 4:
+            links[event["id"]] = f"{base}/agents/{parts[2]}?month={parts[3][:7]}#day-{parts[3]}"
+        elif parts[1] == "mark":
+            links[event["id"]] = f"{base}/marks?month={event['date'][:7]}#mark-{parts[2]}"
+    return links
+
+
+@hookimpl
 def on_agent_created(floorwalker, project, agent, user):
     """A new agent gets the team's weekly pattern for the rest of the month they start in."""
     assignment = floorwalker.agents.assignment_on(agent["number"], max(agent["hired"], _today(project)))

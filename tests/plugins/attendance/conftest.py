@@ -12,7 +12,9 @@ import datetime as dt
 import shutil
 
 import pytest
+from argon2 import PasswordHasher
 
+from floorwalker.core import users
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import FileOps, Store
@@ -20,6 +22,16 @@ from floorwalker.plugins.attendance import punches, roster, sheet
 
 # Long after every shift of the tests: nothing is "scheduled" any more when derived at this time.
 LATER = dt.datetime(2027, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def cheap_hashes():
+    """Real argon2id at a cost the many sign-ins of the page tests can pay."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        users._dummy_hash.cache_clear()
+        yield
+    users._dummy_hash.cache_clear()
 
 
 def user(username: str, *roles: str, agent: str | None = None) -> dict:

@@ -11,10 +11,8 @@ import datetime as dt
 import re
 
 import pytest
-from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
-from floorwalker.core import users
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import FileOps, Store
@@ -23,20 +21,13 @@ from floorwalker.core.web import create_app
 from floorwalker.plugins.attendance import floor_pages, punches, roster, sheet
 from floorwalker.plugins.attendance.days import LeaveSpan, Shift
 
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
+
 PASSWORD = "correct-horse-7"
 NOW = dt.datetime(2026, 10, 12, 10, 30)
 URL = "/p/alpha/attendance"
 USERS = {"tl": (["team_leader"], "en"), "sup": (["supervisor"], "zh_CN"), "sup_en": (["supervisor"], "en"),
          "admin": (["admin"], "en"), "agent": (["agent"], "en"), "client": (["client"], "en")}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def cheap_hashes():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-        users._dummy_hash.cache_clear()
-        yield
-    users._dummy_hash.cache_clear()
 
 
 @pytest.fixture(autouse=True)

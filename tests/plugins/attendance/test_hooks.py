@@ -152,3 +152,17 @@ def test_a_new_agent_gets_the_teams_pattern_for_the_rest_of_the_month(co):
     days = sorted(e["date"] for e in roster.roster(co.fw, "alpha", month).values()
                   if e["agent"] == "1005")
     assert days == [d.isoformat() for d in roster.month_dates(month) if d >= hired]
+
+
+def test_each_attendance_event_links_to_its_evidence(known_month):
+    co = known_month
+    sheet.settle(co.fw, co.project, MONTH, "system")
+    mark = sheet.record_mark(co.fw, co.project, "1002", "2026-03-03", "away", co.sup, "smoking", 12)
+    events = co.fw.ledger.events("alpha", MONTH)
+    found = co.fw.project_hook(co.project, "evidence_links")(
+        floorwalker=co.fw, project=co.project, events=events, user=co.sup)
+    links = {k: v for group in found for k, v in (group or {}).items()}
+    absent = next(e for e in events if e["rule"] == "absent")
+    assert links[absent["id"]] == "/p/alpha/attendance/agents/1001?month=2026-03#day-2026-03-04"
+    assert links[mark["event"]] == f"/p/alpha/attendance/marks?month=2026-03#mark-{mark['id']}"
+    assert all(e["source"] == "attendance" for e in events if e["id"] in links)

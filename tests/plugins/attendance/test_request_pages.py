@@ -10,11 +10,9 @@ import io
 import re
 
 import pytest
-from argon2 import PasswordHasher
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
-from floorwalker.core import users
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import Store
@@ -23,17 +21,10 @@ from floorwalker.core.web import create_app
 from floorwalker.plugins.attendance import leave, punches, report, roster, sheet, swaps
 from floorwalker.plugins.attendance.config import holiday_calendar, local_now
 
+pytestmark = pytest.mark.usefixtures("cheap_hashes")
+
 PASSWORD = "correct-horse-7"
 BASE = "/p/alpha/attendance"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def cheap_hashes():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-        users._dummy_hash.cache_clear()
-        yield
-    users._dummy_hash.cache_clear()
 
 
 def plain_days(fw, first: dt.date, count: int) -> list[dt.date]:
