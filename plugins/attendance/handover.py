@@ -16,6 +16,7 @@ from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, Validati
                               now_iso)
 
 from . import roster as rosters
+from .requests import STATE_WORDS
 
 HANDOVERS = "handovers"
 
@@ -95,7 +96,7 @@ def answer(fw, project: str, log_id: str, accept: bool, user: dict, refusal: str
         raise NotFound(N_("no handover log {id!r}"), id=log_id)
     key, doc = found
     if doc["status"] != "submitted":
-        raise Conflict(N_("this handover is already {status}"), status=doc["status"])
+        raise Conflict(N_("this handover is already {status}"), status=STATE_WORDS[doc["status"]])
     if user["username"] == doc["by"]:
         raise PermissionDenied(N_("the incoming side answers a handover, not whoever wrote it"))
     refusal = (refusal or "").strip()

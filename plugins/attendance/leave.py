@@ -23,8 +23,8 @@ from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, Validati
 from . import roster as rosters
 from .config import NAME, holiday_calendar, local_now, request_rules
 from .days import LeaveSpan, whole_minutes
-from .requests import (WORKING_DAY_MINUTES, LeaveRequest, Refused, approval_level, check_leave,
-                       leave_on_swapped_shift)
+from .requests import (STATE_WORDS, WORKING_DAY_MINUTES, LeaveRequest, Refused, approval_level,
+                       check_leave, leave_on_swapped_shift)
 
 LEAVE = "leave"
 STATUSES = ("pending", "approved", "rejected", "cancelled")
@@ -198,7 +198,7 @@ def decide(fw, project: dict, request_id: str, approve: bool, user: dict, reason
     match the request's level (supervisor up to a day, director beyond)."""
     key, doc = find(fw, project["slug"], request_id)
     if doc["status"] != "pending":
-        raise Conflict(N_("this request is already {status}"), status=doc["status"])
+        raise Conflict(N_("this request is already {status}"), status=STATE_WORDS[doc["status"]])
     if not set(user.get("roles") or ()) & APPROVERS[doc["level"]]:
         raise PermissionDenied(APPROVED_BY[doc["level"]], minutes=doc["minutes"])
     reason = (reason or "").strip()
@@ -214,7 +214,7 @@ def cancel(fw, project: dict, request_id: str, user: dict, reason: str = "") -> 
     """Withdraw a request: the asker (or a manager) while it waits, a manager once approved."""
     key, doc = find(fw, project["slug"], request_id)
     if doc["status"] not in ("pending", "approved"):
-        raise Conflict(N_("this request is already {status}"), status=doc["status"])
+        raise Conflict(N_("this request is already {status}"), status=STATE_WORDS[doc["status"]])
     manager = bool(set(user.get("roles") or ()) & MANAGER_ROLES)
     own = doc["asked_by"] == user["username"] or user.get("agent") == doc["agent"]
     if not manager and not (own and doc["status"] == "pending"):

@@ -39,6 +39,13 @@ def leave_title(kind: str) -> str:
     the name it was given in the settings)."""
     return LEAVE_TITLES.get(kind, kind)
 SWAP = N_("shift swap")  # the field a swap's refusals name
+# The states of requests, swaps and handover logs, as a refusal names them ("… is already
+# approved"): message ids, so the word is in the reader's language.
+STATE_WORDS = MappingProxyType({
+    "pending": N_("pending"), "approved": N_("approved"), "rejected": N_("rejected"),
+    "cancelled": N_("cancelled"), "asked": N_("asked"), "accepted": N_("agreed"),
+    "submitted": N_("submitted"), "refused": N_("refused"),
+})
 
 # Minutes of notice before the shift starts. Personal, urgent personal and sick come from the
 # regulations; the others are this module's choice: annual and marriage leave are planned, so

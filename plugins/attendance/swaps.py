@@ -19,7 +19,7 @@ from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, Validati
 from . import roster as rosters
 from .config import NAME, holiday_calendar, request_rules
 from .leave import requests_between
-from .requests import Refused, ShiftSwap, check_swap
+from .requests import STATE_WORDS, Refused, ShiftSwap, check_swap
 
 SWAPS = "swaps"
 LIVE = ("asked", "accepted", "approved")
@@ -106,7 +106,7 @@ def accept(fw, project: dict, swap_id: str, user: dict) -> dict:
     """The other agent agrees to the swap."""
     key, doc = find(fw, project["slug"], swap_id)
     if doc["status"] != "asked":
-        raise Conflict(N_("this swap is already {status}"), status=doc["status"])
+        raise Conflict(N_("this swap is already {status}"), status=STATE_WORDS[doc["status"]])
     if user.get("agent") != doc["second"]["agent"]:
         raise PermissionDenied(N_("only {agent} can accept this swap"), agent=doc["second"]["agent"])
     return _update(fw, key, swap_id, {"status": "accepted", "accepted_at": now_iso()}, user,
@@ -120,7 +120,7 @@ def approve(fw, project: dict, swap_id: str, user: dict, team: str) -> dict:
     key, doc = find(fw, slug, swap_id)
     if doc["status"] != "accepted":
         raise Conflict(N_("a swap is approved after the other agent accepts it; this one is {status}"),
-                       status=doc["status"])
+                       status=STATE_WORDS[doc["status"]])
     if not set(user.get("roles") or ()) & LEADER_ROLES:
         raise PermissionDenied(N_("a team leader approves swaps"))
     if team not in doc["teams"] or team in doc["approvals"]:
@@ -172,7 +172,7 @@ def reject(fw, project: dict, swap_id: str, user: dict, reason: str) -> dict:
     """The other agent declines, or a team leader refuses; a leader gives a reason."""
     key, doc = find(fw, project["slug"], swap_id)
     if doc["status"] not in ("asked", "accepted"):
-        raise Conflict(N_("this swap is already {status}"), status=doc["status"])
+        raise Conflict(N_("this swap is already {status}"), status=STATE_WORDS[doc["status"]])
     leader = bool(set(user.get("roles") or ()) & LEADER_ROLES)
     if not leader and user.get("agent") != doc["second"]["agent"]:
         raise PermissionDenied(N_("only {agent} can accept this swap"), agent=doc["second"]["agent"])
@@ -187,7 +187,7 @@ def cancel(fw, project: dict, swap_id: str, user: dict) -> dict:
     """The asker withdraws a swap not yet approved."""
     key, doc = find(fw, project["slug"], swap_id)
     if doc["status"] not in ("asked", "accepted"):
-        raise Conflict(N_("this swap is already {status}"), status=doc["status"])
+        raise Conflict(N_("this swap is already {status}"), status=STATE_WORDS[doc["status"]])
     if doc["asked_by"] != user["username"] and not set(user.get("roles") or ()) & MANAGER_ROLES:
         raise PermissionDenied(N_("only whoever asked can withdraw the swap"))
     return _update(fw, key, swap_id, {"status": "cancelled"}, user, "attendance.swap.cancel")

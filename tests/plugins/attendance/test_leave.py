@@ -139,8 +139,10 @@ def test_a_day_is_approved_by_the_supervisor_longer_by_the_director(co):
         leave.decide(co.fw, co.project, one["id"], True, co.tl_day)
     assert leave.decide(co.fw, co.project, one["id"], True, co.sup)["status"] == "approved"
     assert leave.decide(co.fw, co.project, two["id"], True, co.director)["status"] == "approved"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as again:
         leave.decide(co.fw, co.project, two["id"], False, co.director, "changed my mind")
+    assert "already approved" in again.value.message("en")
+    assert "已批准" in again.value.message("zh_CN")  # the state word in the reader's language
 
 
 def test_a_rejection_needs_a_reason(day_shift):
