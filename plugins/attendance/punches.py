@@ -168,6 +168,8 @@ def correct(fw, project: str, punch_id: str, at, note: str, actor: str) -> dict:
     at = at if isinstance(at, dt.datetime) else parse_time(at)
     note = _note(note)
     key, doc = find(fw, project, punch_id)
+    if at.date().isoformat()[:7] in fw.store.closed_months(project):
+        raise PeriodClosed(project, at.date().isoformat()[:7])  # before voiding anything
     if doc["date"][:7] != at.date().isoformat()[:7]:
         void(fw, project, punch_id, note, actor)
         return add_manual(fw, project, doc["agent"], at, note, actor)

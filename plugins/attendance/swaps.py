@@ -115,7 +115,9 @@ def accept(fw, project: dict, swap_id: str, user: dict) -> dict:
 
 def approve(fw, project: dict, swap_id: str, user: dict, team: str) -> dict:
     """A team leader approves for *team*; once each side's team has approved, the roster changes.
-    One person approves one side only (unless both agents are in the same team)."""
+    One person approves one side only (unless both agents are in the same team). A team leader
+    approves for the team they lead where the team names its leader; a supervisor or above for
+    any team."""
     slug = project["slug"]
     key, doc = find(fw, slug, swap_id)
     if doc["status"] != "accepted":
@@ -125,6 +127,10 @@ def approve(fw, project: dict, swap_id: str, user: dict, team: str) -> dict:
         raise PermissionDenied(N_("a team leader approves swaps"))
     if team not in doc["teams"] or team in doc["approvals"]:
         raise ValidationError(N_("team"), N_("team {team} has nothing to approve in this swap"), team=team)
+    leader = fw.teams.get(slug, team).get("leader")
+    if leader and leader != user["username"] and not set(user.get("roles") or ()) & MANAGER_ROLES:
+        raise PermissionDenied(N_("team {team} is approved by its leader, {leader}"), team=team,
+                               leader=leader)
     if user["username"] in doc["approvals"].values():
         raise PermissionDenied(N_("the other team's leader must approve the other side"))
     approvals = {**doc["approvals"], team: user["username"]}

@@ -143,6 +143,15 @@ def test_a_correction_into_another_month_voids_and_enters_again(co):
     assert punches.punches(co.fw, "alpha", "2026-04") == [moved]
 
 
+def test_a_correction_into_a_closed_month_is_refused_and_voids_nothing(co):
+    co.punch("1001", "2026-03-02 08:00")
+    co.fw.periods.close("alpha", "2026-02", "sup")
+    wrong = punches.punches(co.fw, "alpha", "2026-03")[0]
+    with pytest.raises(PeriodClosed):
+        punches.correct(co.fw, "alpha", wrong["id"], "2026-02-27 08:00", "wrong month", "tl_day")
+    assert punches.punches(co.fw, "alpha", "2026-03")[0]["void"] is False
+
+
 def test_a_voided_punch_no_longer_counts_and_stays_visible(co):
     co.rota(("1001", DAY, "D"))
     co.punch("1001", f"{DAY} 07:50", f"{DAY} 17:00")
