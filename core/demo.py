@@ -62,7 +62,7 @@ class DemoProject:
 
 PROJECTS = (
     DemoProject(
-        "shop", "优品汇电子商务有限公司", "Youpinhui online shop", ("chat",), "S1",
+        "shop", "优品汇电子商务有限公司", "优品汇在线客服", ("chat",), "S1",
         {"first_response_seconds": 20.0, "aht_seconds": 420.0, "answer_rate": 0.98,
          "satisfaction": 0.96, "conversion_rate": 0.45, "average_order_value": 168.0},
         (("presale-a", "售前一组", 13), ("presale-b", "售前二组", 12), ("aftersale", "售后组", 11),
@@ -70,14 +70,14 @@ PROJECTS = (
         ("resigned", "contract_end"), 1,
         ("催付话术使用不当", "回复中出现错别字", "未按要求备注订单", "未主动推荐关联商品", "退换货政策解释有误")),
     DemoProject(
-        "telecom", "华联通信股份有限公司", "Hualian Telecom hotline", ("voice",), "T2",
+        "telecom", "华联通信股份有限公司", "华联通信客服热线", ("voice",), "T2",
         {"service_level": 0.8, "service_level_seconds": 20.0, "answer_rate": 0.95,
          "aht_seconds": 240.0, "satisfaction": 0.96},
         (("day-a", "早班一组", 16), ("day-b", "早班二组", 16), ("night", "夜班组", 12)),
         ("resigned", "dismissed"), 1,
         ("套餐资费解释有误", "未按流程登记故障工单", "未核实机主身份即办理业务", "结束语不规范")),
     DemoProject(
-        "bank", "东方汇通银行信用卡中心", "Dongfang Huitong Bank card hotline", ("voice",), "B3",
+        "bank", "东方汇通银行信用卡中心", "东方汇通信用卡客服热线", ("voice",), "B3",
         {"service_level": 0.85, "service_level_seconds": 20.0, "answer_rate": 0.97,
          "aht_seconds": 300.0, "satisfaction": 0.96},
         (("day-a", "白班一组", 12), ("day-b", "白班二组", 12), ("night", "夜班组", 8)),
