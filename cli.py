@@ -27,6 +27,7 @@ from .core import validate
 from .core.errors import Conflict, FloorwalkerError, ValidationError
 from .core.floorwalker import data_dir, open_floorwalker, read_allowlist
 from .core.i18n import LOCALES, N_, cli_locale, gettext, normalize_locale, translate
+from .core.importing import read_rows
 from .core.people import TIERS
 from .core.plugins import available_entry_points, make_plugin_manager
 from .core.store import Store
@@ -651,6 +652,43 @@ def scores_import(s: Session, file, project):
     s.say(N_("Imported {count} score events into project {project}."), count=count, project=project)
 
 
+# the counts an importer reports, as `floorwalker import` words them
+COUNT_WORDS = {"rows": N_("rows"), "added": N_("added"), "already": N_("already there"),
+               "cells": N_("cells"), "changed": N_("changed")}
+
+
+@click.command("import")
+@click.argument("kind", required=False)
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--project", help="Project slug.")
+@_format_option
+@click.pass_obj
+def import_file(s: Session, kind, file, project, fmt):
+    """Import a plugin's .csv/.xlsx file (all rows or none); without KIND, list the imports."""
+    offered = {f"{i.plugin}.{i.code}": i for group in s.fw.pm.hook.register_importers() for i in group or ()}
+    if not kind:
+        s.show([{"kind": k, "title": i.title(s.locale), "columns": ", ".join(i.columns)}
+                for k, i in sorted(offered.items())],
+               [("kind", N_("import")), ("title", N_("title")), ("columns", N_("columns"))], fmt)
+        return
+    importer = offered.get(kind)
+    if importer is None:
+        raise ValidationError(N_("import"), N_("no import {kind!r}; `floorwalker import` lists them"),
+                              kind=kind)
+    if not file or not project:
+        raise ValidationError(N_("file") if not file else N_("project"), N_("is required"))
+    project_doc = s.fw.projects.get(project)
+    if importer.plugin not in project_doc["plugins"]:
+        raise ValidationError(N_("import"), N_("plugin {plugin} is not enabled in project {project}"),
+                              plugin=importer.plugin, project=project)
+    _, rows = read_rows(file)
+    done = importer.run(s.fw, project_doc, rows, s.actor) or {}
+    counts = ", ".join(f"{translate(COUNT_WORDS.get(k, k), s.locale)} {v}" for k, v in done.items()
+                       if isinstance(v, int))
+    s.say(N_("Imported {file} into project {project}: {counts}."), file=Path(file).name,
+          project=project, counts=counts)
+
+
 # ---------------------------------------------------------------- the data folder
 
 @click.command()
@@ -690,8 +728,8 @@ def restore(s: Session, file):
         s.say(N_("The previous data folder was kept as {path}."), path=result["previous"])
 
 
-_COMMANDS = (init, demo, serve, project, team, agent, user, plugins, period, scores, check,
-             backup, restore)
+_COMMANDS = (init, demo, serve, project, team, agent, user, plugins, period, scores, import_file,
+             check, backup, restore)
 
 
 # Commands that must run when an allowlisted plugin cannot load: the way out the error names.

@@ -312,7 +312,8 @@ def register_importers():
 
     :returns: a list of `Importer`.
 
-    Called once at start; the web shell and CLI list them. Example: punch-clock exports.
+    Called by ``floorwalker import``, which lists them and runs one on a file (the plugin's own
+    pages offer their uploads). Example: punch-clock exports.
     """
 
 

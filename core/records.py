@@ -156,7 +156,12 @@ class SheetColumn(_Titled):
 
 @dataclass(frozen=True)
 class Importer(_Titled):
-    """A file import a plugin offers: `run(floorwalker, project, rows, actor)` writes all or none."""
+    """A file import a plugin offers: `run(floorwalker, project, rows, actor)` writes all or none.
+
+    *project* is the project document; *rows* are `read_rows`'s (row number, {header: text})
+    pairs, the header being row 1; `run` returns counts to report (e.g. ``{"added": 120}``) and
+    raises `ValidationError` with ``row=`` for the first bad row. ``floorwalker import`` lists
+    the imports as ``<plugin>.<code>`` and runs them."""
 
     plugin: str
     code: str

@@ -187,3 +187,18 @@ def test_a_month_must_read_as_a_month(run):
 
 def test_an_unknown_project_is_one_error_line(run):
     error(run("attendance", "shifts", "--project", "nope"))
+
+
+def test_floorwalker_import_lists_and_runs_the_plugins_imports(run, fw, tmp_path):
+    listed = orjson.loads(ok(run("import", "--format", "json")))
+    assert {r["kind"] for r in listed} == {"attendance.roster", "attendance.punches"}
+    punch_file = write_csv(tmp_path / "clock.csv", [["工号", "打卡时间"], ["1001", "2026-03-02 07:55"],
+                                                   ["1001", "2026-03-02 17:02"]])
+    assert "added 2" in ok(run("import", "attendance.punches", punch_file, "--project", "alpha"))
+    assert "no import 'scores'" in error(run("import", "scores", punch_file, "--project", "alpha"))
+    fw.projects.disable("beta", "attendance", "setup")
+    line = error(run("import", "attendance.punches", punch_file, "--project", "beta"))
+    assert "not enabled in project beta" in line
+    bad = write_csv(tmp_path / "bad.csv", [["工号", "打卡时间"], ["1001", "2026-03-02 07:55"],
+                                           ["1001", "soon"]])
+    assert "row 3" in error(run("import", "attendance.punches", bad, "--project", "alpha"))
