@@ -17,7 +17,8 @@ shift, a missing handover log — live in ``marks``, each with the event it caus
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, OrderedDict
+from weakref import WeakKeyDictionary
 
 from floorwalker.core import Conflict, N_, PermissionDenied, ValidationError, new_id, now_iso
 
@@ -28,6 +29,8 @@ from .leave import MANAGER_ROLES, approved_spans, requests_between
 from .punches import agent_punches
 
 DAYS, MARKS = "days", "marks"
+DERIVATIONS_KEPT = 16
+_KEPT: WeakKeyDictionary = WeakKeyDictionary()  # store -> the last derivations (see `derive`)
 SOURCE = NAME
 MARK_RULES = {"away": "away_over_5min", "cover": "covered_shift", "handover": "handover_log_missing"}
 MARK_TITLES = {"away": N_("Away from the seat"), "cover": N_("Covered a shift"),
@@ -50,10 +53,38 @@ def derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime | 
     """Every rostered agent-day from *first* to *last* as a row for pages, figures and settling.
 
     A shift whose punch window has not closed yet at *now* is "scheduled" (nothing is concluded
-    about it); the floor page reads such days live."""
+    about it); the floor page reads such days live.
+
+    The rows are a pure function of the files read and of *now* (to the minute: punch windows
+    end on whole minutes), so the last few results are kept, keyed by those files' generations:
+    a dashboard asks for the month twice (KPIs, widget), the home page once per project. Each
+    caller gets its own copy of the rows."""
+    now = now or local_now(project).replace(second=0)
+    memo = _memo_key(fw, project["slug"], first, last, now, agents)
+    kept = _KEPT.setdefault(fw.store, OrderedDict())
+    if memo not in kept:
+        kept[memo] = _derive(fw, project, first, last, now, agents)
+        while len(kept) > DERIVATIONS_KEPT:
+            kept.popitem(last=False)
+    kept.move_to_end(memo)
+    return [dict(row) for row in kept[memo]]
+
+
+def _memo_key(fw, slug: str, first: dt.date, last: dt.date, now: dt.datetime,
+              agents: set[str] | None) -> tuple:
+    """What a derivation reads: the attendance files of the months around, the plugin's file
+    (shift types) and core.json (the project's settings), each by generation and stat."""
+    keys = [rosters.month_key(fw, slug, m) for m in rosters.months_of(
+        first.replace(day=1) - dt.timedelta(days=1), last + dt.timedelta(days=1))]
+    files = tuple((k, shard.generation, shard.stat) for k in (*keys, rosters.plugin_key(fw, slug), "core")
+                  for shard in (fw.store.read(k),))
+    return slug, first, last, now, frozenset(agents) if agents is not None else None, files
+
+
+def _derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime,
+            agents: set[str] | None) -> list[dict]:
     slug = project["slug"]
-    now = now or local_now(project)
-    settings = day_settings(fw.projects.settings(project, NAME))
+    settings = day_settings(fw.projects.settings(slug, NAME))  # as core.json says now (see the key)
     known = rosters.shifts(fw, slug)
     entries = rosters.roster_between(fw, slug, first, last, agents).values()
     asked = requests_between(fw, slug, first, last + dt.timedelta(days=1))

@@ -264,3 +264,17 @@ def test_a_mark_needs_a_note_and_a_known_kind(co):
         sheet.record_mark(co.fw, co.project, "1001", DAY, "nap", co.tl_day, "asleep")
     assert refused.value.field == "kind"
     assert co.events("1001", "2026-03") == []
+
+
+def test_a_kept_derivation_follows_every_change_and_hands_out_copies(co):
+    co.rota(("1001", DAY, "D"))
+    assert co.row("1001", DAY)["status"] == "absent"
+    co.row("1001", DAY)["status"] = "scribbled on"  # a caller's copy, not the kept rows
+    assert co.row("1001", DAY)["status"] == "absent"
+    co.punch("1001", f"{DAY} 07:50", f"{DAY} 17:00")
+    assert co.row("1001", DAY)["status"] == "present"
+    co.rota(("1002", DAY, "D"))
+    co.punch("1002", f"{DAY} 08:10", f"{DAY} 17:00")
+    assert (co.row("1002", DAY)["late"], co.row("1002", DAY)["disciplinary"]) == (10, False)
+    co.fw.projects.set("alpha", "attendance.disciplinary_minutes", 5, "sup")  # core.json changes
+    assert co.row("1002", DAY)["disciplinary"] is True
