@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import ipaddress
 import sys
 from contextlib import contextmanager
 from functools import cached_property
@@ -27,10 +28,10 @@ from .core import validate
 from .core.errors import Conflict, FloorwalkerError, ValidationError
 from .core.floorwalker import data_dir, open_floorwalker, read_allowlist
 from .core.i18n import LOCALES, N_, cli_locale, gettext, normalize_locale, translate
-from .core.importing import read_rows
+from .core.importing import read_rows, row_limit
 from .core.people import TIERS
 from .core.plugins import available_entry_points, make_plugin_manager
-from .core.store import Store
+from .core.store import Store, loose_files, open_private
 from .core.tables import FORMATS, render
 
 DEMO_ACCOUNTS = "demo-accounts"  # a plain export beside the data (core.store.EXPORTS)
@@ -185,7 +186,8 @@ def demo(s: Session, seed, no_serve, force, host, port):
     with s.steps(DEMO_STEPS) as step:
         accounts = build_demo(s.fw, seed=seed, actor="demo", progress=step)
     accounts_file = s.data / f"{DEMO_ACCOUNTS}.json"
-    accounts_file.write_bytes(orjson.dumps(accounts, option=orjson.OPT_INDENT_2))
+    with open_private(accounts_file) as fh:  # passwords: readable by the owner only
+        fh.write(orjson.dumps(accounts, option=orjson.OPT_INDENT_2))
     s.say(N_("Demo logins (also in {path}):"), path=str(accounts_file))
     s.show(accounts, [("username", N_("username")), ("password", N_("password")),
                       ("role", N_("role")), ("project", N_("project"))], "table")
@@ -205,13 +207,20 @@ def _wipe_data_files(folder: Path) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--behind-https", is_flag=True,
+              help="TLS ends at a proxy in front: mark cookies Secure and send HSTS.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR",
+              help="A proxy whose X-Forwarded-For is believed (repeatable; none by default).")
 @click.pass_obj
-def serve(s: Session, host, port):
+def serve(s: Session, host, port, behind_https, trusted_proxies):
     """Serve the web interface (one worker)."""
-    _serve(s, host, port)
+    _serve(s, host, port, behind_https, trusted_proxies)
 
 
-def _serve(s: Session, host: str, port: int) -> None:
+def _serve(s: Session, host: str, port: int, behind_https: bool = False,
+           trusted_proxies: tuple[str, ...] = ()) -> None:
+    """Run the app in uvicorn. The server speaks plain HTTP and never redirects: with
+    *behind_https* a proxy in front ends TLS, so cookies are marked Secure and HSTS is sent."""
     try:
         from .core.web import create_app
     except ImportError as exc:
@@ -221,10 +230,31 @@ def _serve(s: Session, host: str, port: int) -> None:
                                   "(floorwalker.core.web is missing)")) from None
     import uvicorn
 
-    app = create_app(s.fw)
+    app = create_app(s.fw, config={"secure_cookie": behind_https, "hsts": behind_https,
+                                   "trusted_proxies": list(trusted_proxies)})
+    if not behind_https and not _loopback(host):
+        _warn(s, N_("{host} can be reached from the network: put Floorwalker behind an HTTPS "
+                    "proxy and start it with --behind-https"), host=host)
     s.say(N_("Serving {folder} on http://{host}:{port}/ (Ctrl+C stops)"),
           folder=str(s.data), host=host, port=port)
-    uvicorn.run(app, host=host, port=port, workers=1)
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default; off, so that the app alone
+    # decides whom to believe (--trusted-proxy)
+    uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=False)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may well resolve to a network address
+
+
+def _warn(s: Session, message: str, **params) -> None:
+    """One line ``warning: <message>`` on stderr, in the CLI's language."""
+    click.echo(translate(N_("warning: {text}"), s.locale, text=translate(message, s.locale, **params)),
+               err=True)
 
 
 # ---------------------------------------------------------------- projects and teams
@@ -287,6 +317,38 @@ def project_set(s: Session, slug, key, value):
     s.say(N_("Project {slug}: {key} set."), slug=slug, key=key)
 
 
+@project.command("actions")
+@click.argument("slug")
+@_format_option
+@click.pass_obj
+def project_actions(s: Session, slug, fmt):
+    """List what people may do in a project and which roles hold each action."""
+    project = s.fw.projects.get(slug)
+    access = s.fw.access
+    rows = [{"action": name, "title": action.title(s.locale),
+             "roles": ", ".join(sorted(access.roles(name, project))),
+             "chosen": name in (project.get("actions") or {}), "writes": action.writes}
+            for name, action in sorted(access.actions.items()) if action.scoped
+            and "*" not in action.roles]
+    s.show(rows, [("action", N_("action")), ("title", N_("title")), ("roles", N_("roles")),
+                  ("chosen", N_("chosen for the project")), ("writes", N_("team leaders: own teams only"))], fmt)
+
+
+@project.command("allow")
+@click.argument("slug")
+@click.argument("action")
+@click.option("--role", "roles", multiple=True, help="A role that holds the action (repeat).")
+@click.option("--default", "back", is_flag=True, help="Back to the roles the plugin declares.")
+@click.pass_obj
+def project_allow(s: Session, slug, action, roles, back):
+    """Give ACTION to exactly these roles in a project (admins always hold it)."""
+    if not back and not roles:
+        raise ValidationError(N_("role"), N_("name a role, or --default"))
+    doc = s.fw.access.set_roles(slug, action, None if back else list(roles), s.actor)
+    s.say(N_("Project {slug}: {action} is held by {roles}."), slug=slug, action=action,
+          roles=", ".join(sorted(s.fw.access.roles(action, doc))))
+
+
 def _plugin_toggle(name: str, help_text: str, done: str):
     """`project enable` and `project disable`: the same command but for the verb."""
     @project.command(name, help=help_text)
@@ -318,8 +380,9 @@ def team():
 def team_list(s: Session, project, fmt):
     """List a project's teams."""
     s.fw.projects.get(project)
-    s.show(s.fw.teams.of(project), [("slug", N_("slug")), ("name", N_("name")),
-                                    ("leader", N_("team leader"))], fmt)
+    rows = [{**t, "leaders": ", ".join(u["username"] for u in s.fw.users.leading(project, t["slug"]))}
+            for t in s.fw.teams.of(project)]
+    s.show(rows, [("slug", N_("slug")), ("name", N_("name")), ("leaders", N_("team leader"))], fmt)
 
 
 @team.command("create")
@@ -429,7 +492,7 @@ def user_list(s: Session, fmt):
     """List the logins."""
     rows = [{k: v for k, v in u.items() if k != "password_hash"} for u in s.fw.users.all()]
     s.show(rows, [("username", N_("username")), ("name", N_("name")), ("roles", N_("roles")),
-                  ("projects", N_("projects")), ("locale", N_("language")),
+                  ("projects", N_("projects")), ("teams", N_("teams led")), ("locale", N_("language")),
                   ("agent", N_("agent")), ("disabled", N_("disabled"))], fmt)
 
 
@@ -439,19 +502,31 @@ def user_list(s: Session, fmt):
               help="admin, director, supervisor, team_leader, qa, agent, client.")
 @click.option("--project", "projects", multiple=True, help="A project it may see ('*': all).")
 @click.option("--agent", help="Employee number of the agent this login belongs to.")
+@click.option("--team", "teams", multiple=True, metavar="PROJECT.TEAM", help="A team this login leads.")
 @click.option("--name", default="", help="Display name.")
 @click.option("--locale", type=click.Choice(LOCALES))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.pass_obj
-def user_add(s: Session, username, roles, projects, agent, name, locale, password_stdin):
+def user_add(s: Session, username, roles, projects, agent, teams, name, locale, password_stdin):
     """Add a login."""
     fw = s.fw
     if fw.users.find(username.strip().lower()):  # ask for a password only when it can be used
         raise Conflict(N_("user {username!r} already exists"), username=username)
     password = _read_password(s, password_stdin)
     doc = fw.users.add(username, password, list(roles), s.actor, name=name, projects=list(projects),
-                       locale=locale, agent=agent)
+                       locale=locale, agent=agent, teams=list(teams))
     s.say(N_("Added user {username}."), username=doc["username"])
+
+
+@user.command("teams")
+@click.argument("username")
+@click.option("--team", "teams", multiple=True, metavar="PROJECT.TEAM",
+              help="A team the login leads (repeat; none: leads no team).")
+@click.pass_obj
+def user_teams(s: Session, username, teams):
+    """Set the teams a team leader leads: their writes reach only these teams' agents."""
+    doc = s.fw.users.update(username, s.actor, teams=list(teams))
+    s.say(N_("{username} leads: {teams}."), username=doc["username"], teams=", ".join(doc["teams"]) or "-")
 
 
 @user.command("passwd")
@@ -681,7 +756,7 @@ def import_file(s: Session, kind, file, project, fmt):
     if importer.plugin not in project_doc["plugins"]:
         raise ValidationError(N_("import"), N_("plugin {plugin} is not enabled in project {project}"),
                               plugin=importer.plugin, project=project)
-    _, rows = read_rows(file)
+    _, rows = read_rows(file, limit=row_limit(s.fw))
     done = importer.run(s.fw, project_doc, rows, s.actor) or {}
     counts = ", ".join(f"{translate(COUNT_WORDS.get(k, k), s.locale)} {v}" for k, v in done.items()
                        if isinstance(v, int))
@@ -695,12 +770,15 @@ def import_file(s: Session, kind, file, project, fmt):
 @_format_option
 @click.pass_obj
 def check(s: Session, fmt):
-    """Check every data file (and delete left-over temp files)."""
+    """Check every data file (and delete left-over temp files); warn of files others can read."""
     report = Store(s.data).check()
     s.show(report, [("file", N_("file")), ("generation", N_("generation")),
                     ("bytes", N_("bytes")), ("documents", N_("documents"))], fmt)
     if fmt == "table":
         s.say(N_("{count} data files checked: all sound."), count=len(report))
+    for path, mode in loose_files(s.data):  # a warning: the data itself is sound
+        _warn(s, N_("{path} has mode {mode}; only its owner should read it: chmod 600 {path}"),
+              path=str(path), mode=f"{mode:04o}")
 
 
 @click.command()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import orjson
 from starlette.responses import Response
 
-from .auth import SESSIONS, in_scope
+from .access import in_scope
+from .auth import SESSIONS
 from .errors import FloorwalkerError, NotFound, ValidationError
 from .i18n import LOCALES, N_
 from .projects import CHANNELS, STATUSES
@@ -23,6 +24,8 @@ from .web import Page, page
 # ValidationError.field (an English msgid) -> the form field it belongs beside
 FIELD_OF = {"language": "locale", "employee number": "agent", "project": "slug", "plugin": "plugins"}
 AUDIT_LIMIT = 300
+# a "json" setting (the stage goals of every team, the points of every rule) is longer than a note
+SETTING_LIMIT = 20_000
 HIDDEN_KEYS = {"password_hash", "secret", "csrf"}
 LANGUAGE_NAMES = {"zh_CN": "中文（简体）", "en": "English"}  # each in its own language
 
@@ -147,6 +150,33 @@ def create_project(p: Page) -> Response:
     except FloorwalkerError as err:
         return project_form(p, typed, field_error(p, err), status=err.http_status)
     return p.redirect("/admin/projects")
+
+
+def actions_form(p: Page, saved: bool = False, error: str = "", status: int = 200) -> Response:
+    """Who may do what in the project: a row per action, a tick per role that may hold it."""
+    access = p.fw.access
+    rows = [{"action": a, "held": access.roles(name, p.project), "grantable": access.grantable(name),
+             "chosen": name in (p.project.get("actions") or {})}
+            for name, a in sorted(access.actions.items(), key=lambda item: (item[1].plugin, item[0]))
+            if a.scoped and "*" not in a.roles and (a.plugin == "core" or a.plugin in p.project["plugins"])]
+    return p.render("admin/actions.html", http_status=status, actions=rows, roles=ROLES,
+                    saved=saved or p.request.query_params.get("saved") == "1", error=error)
+
+
+def save_actions(p: Page) -> Response:
+    def ticked(name):
+        value = p.form.get(name, [])
+        return [value] if isinstance(value, str) else list(value)
+    if p.form.get("seen") != "1":  # a form that lists no action must not take every one away
+        return actions_form(p, error=p._(N_("the form is incomplete; reload the page")), status=422)
+    access = p.fw.access
+    choices = {name: ticked(name) for name, a in access.actions.items()
+               if a.scoped and "*" not in a.roles and (a.plugin == "core" or a.plugin in p.project["plugins"])}
+    try:
+        access.choose(p.project["slug"], choices, p.user["username"])
+    except FloorwalkerError as err:
+        return actions_form(p, error=err.message(p.locale), status=err.http_status)
+    return p.redirect(f"/admin/projects/{p.project['slug']}/actions?saved=1")
 
 
 def edit_project(p: Page) -> Response:
@@ -288,8 +318,11 @@ def routes():
         page("/admin/projects/new", create_project, "admin.projects", methods=post),
         page("/admin/projects/{project}", edit_project, "admin.project"),
         page("/admin/projects/{project}", update_project, "admin.project", methods=post),
+        page("/admin/projects/{project}/actions", actions_form, "admin.project"),
+        page("/admin/projects/{project}/actions", save_actions, "admin.project", methods=post),
         page("/admin/projects/{project}/settings/{plugin}", settings_form, "admin.project"),
-        page("/admin/projects/{project}/settings/{plugin}", save_settings, "admin.project", methods=post),
+        page("/admin/projects/{project}/settings/{plugin}", save_settings, "admin.project", methods=post,
+             limits={"*": SETTING_LIMIT}),
         page("/admin/settings", install_form, "admin.settings"),
         page("/admin/settings", save_install, "admin.settings", methods=post),
         page("/admin/audit", audit, "admin.audit"),

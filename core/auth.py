@@ -1,4 +1,4 @@
-"""Sign-in and access: server-side sessions, the login throttle, and `authorize()`.
+"""Sign-in: server-side sessions, the sign-in form's token, and what a login sees of names.
 
 Sessions live in the store (shard ``sessions``, a file of their own so a busy login page never
 locks ``core.json``), keyed by a hash of the token: the cookie carries the token signed with
@@ -6,13 +6,9 @@ itsdangerous, the file only its SHA-256, so the file (and its audit log) never h
 token. Logout deletes the session; a disabled user is refused on the very next request because
 the user is re-read on every request.
 
-The throttle counts failed sign-ins per account and per address in memory: the app runs in one
-uvicorn worker (the store requires it), and a restart forgetting the counts is harmless.
+Failed sign-ins are throttled in `throttle`.
 
-`authorize()` is the one decision for every request. Deny by default: an action not in
-`ACTIONS` (or matching a plugin verb in `PLUGIN_VERBS`) is refused for everybody. Project scope
-comes first and is never widened by a role: a project outside the user's ``projects`` answers
-404 exactly like a project that does not exist.
+Who may do what is decided in `access` (`Access.authorize`).
 """
 
 from __future__ import annotations
@@ -20,51 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .errors import FloorwalkerError, NotFound, PermissionDenied
+from .errors import FloorwalkerError
 from .i18n import N_
 from .store import now_iso
-from .users import ALL_PROJECTS
 
 SESSIONS = "sessions"
 SESSION_HOURS = 12
 COOKIE = "fw_session"
-
-ROLE_TITLES = {"admin": N_("Admin"), "director": N_("Director"), "supervisor": N_("Supervisor"),
-               "team_leader": N_("Team leader"), "qa": N_("QA"), "agent": N_("Agent"),
-               "client": N_("Client")}
-STAFF = ("admin", "director", "supervisor", "team_leader", "qa")
-MANAGERS = ("admin", "director")
-# action -> roles allowed; "scope" says whether the action needs a project in the user's scope.
-ACTIONS: dict[str, tuple[tuple[str, ...], bool]] = {
-    "public": (("*",), False),
-    "signed_in": (("*",), False),
-    "project.dashboard": (STAFF + ("client",), True),
-    "agents.list": (STAFF, True),
-    "agent.view": (STAFF + ("agent",), True),
-    "scores.view": (STAFF, True),
-    "scores.export": (("admin", "director", "supervisor"), True),
-    "periods.view": (("admin", "director", "supervisor", "team_leader"), True),
-    "periods.close": (MANAGERS, True),
-    "admin.users": (("admin",), False),
-    "admin.projects": (("admin",), False),
-    "admin.project": (("admin",), True),
-    "admin.audit": (("admin",), False),
-    "admin.settings": (("admin",), False),
-}
-# A plugin route's action is "<plugin>.<verb>"; the verb decides who may use it.
-PLUGIN_VERBS: dict[str, tuple[str, ...]] = {
-    "view": STAFF,
-    "edit": ("admin", "director", "supervisor", "team_leader", "qa"),
-    "manage": ("admin", "director", "supervisor"),
-    "report": STAFF + ("client",),
-    "own": STAFF + ("agent",),
-}
 
 
 class TooManyAttempts(FloorwalkerError):
@@ -74,58 +35,7 @@ class TooManyAttempts(FloorwalkerError):
         super().__init__(N_("too many failed sign-ins; try again in {minutes} minutes"), minutes=minutes)
 
 
-# ---------------------------------------------------------------- authorisation
-
-
-def in_scope(user: dict, project: str) -> bool:
-    projects = user.get("projects") or []
-    return ALL_PROJECTS in projects or project in projects
-
-
-def roles_for(action: str) -> tuple[tuple[str, ...], bool]:
-    if action in ACTIONS:
-        return ACTIONS[action]
-    verb = action.rsplit(".", 1)[-1]
-    if "." in action and verb in PLUGIN_VERBS:
-        return PLUGIN_VERBS[verb], True
-    return (), True
-
-
-def authorize(user: dict | None, action: str, project: str | None = None, obj: dict | None = None) -> None:
-    """Allow *user* to do *action* in *project* on *obj*, or raise.
-
-    Raises `NotFound` when the project (or the object) is outside what the user may know of —
-    another project's object, another agent's record for an agent login — and
-    `PermissionDenied` when the user knows it but the role does not allow the action.
-    """
-    if action == "public":
-        return
-    if user is None or user.get("disabled"):
-        raise PermissionDenied(N_("sign in first"))
-    roles, scoped = roles_for(action)
-    if scoped:
-        if project is None or not in_scope(user, project):
-            raise NotFound(N_("no project {slug!r}"), slug=project or "")
-        if obj is not None and obj.get("project", project) != project:
-            raise NotFound(N_("not found"))
-    user_roles = set(user.get("roles") or ())
-    if "*" not in roles and not user_roles & set(roles):
-        raise PermissionDenied(N_("your role does not allow this"))
-    if obj is not None and user_roles <= {"agent"} and _agent_of(obj) != user.get("agent"):
-        raise NotFound(N_("not found"))
-
-
-def _agent_of(obj: dict) -> str | None:
-    """The agent number an object belongs to: a record's ``agent``, or an agent's ``number``."""
-    return obj["agent"] if "agent" in obj else obj.get("number")
-
-
-def can(user: dict | None, action: str, project: str | None = None, obj: dict | None = None) -> bool:
-    try:
-        authorize(user, action, project, obj)
-    except (NotFound, PermissionDenied):
-        return False
-    return True
+# ---------------------------------------------------------------- what a login sees
 
 
 def client_only(user: dict) -> bool:
@@ -243,42 +153,3 @@ class FormTokens:
     def valid(self, cookie: str | None, submitted) -> bool:
         token = self.read(cookie)
         return token is not None and secrets.compare_digest(str(submitted or "").encode(), token.encode())
-
-
-# ---------------------------------------------------------------- throttle
-
-
-class LoginThrottle:
-    """At most `limit` failed sign-ins per account and per address within `window` seconds."""
-
-    def __init__(self, limit: int = 5, window: float = 15 * 60, clock=time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _keys(self, username: str, address: str) -> list[str]:
-        return [f"user:{(username or '').strip().lower()}", f"addr:{address}"]
-
-    def check(self, username: str, address: str) -> None:
-        """Raise `TooManyAttempts` while either key is over the limit."""
-        now = self.clock()
-        with self._lock:
-            wait = 0.0
-            for key in self._keys(username, address):
-                failures = self._failures[key]
-                while failures and failures[0] <= now - self.window:
-                    failures.popleft()
-                if len(failures) >= self.limit:
-                    wait = max(wait, failures[0] + self.window - now)
-        if wait:
-            raise TooManyAttempts(max(1, round(wait / 60)))
-
-    def failed(self, username: str, address: str) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in self._keys(username, address):
-                self._failures[key].append(now)
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(self._keys(username, "")[0], None)

@@ -12,6 +12,9 @@ folder. Only then is the backup unpacked next to the data folder and swapped in 
 the old folder is kept whole as ``<data>.before-restore-<timestamp>``, so a restore can be undone
 by hand. Stop the web server before a restore: it holds no files open, but it would not notice
 the folder it serves being renamed away while a request is running.
+
+The zip and every restored file are readable by their owner only, like the data files (see
+`store.FILE_MODE`): they hold the same password hashes.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import orjson
 from .. import __version__
 from .errors import CorruptFile, FloorwalkerError, ValidationError
 from .i18n import N_
-from .store import Store, now_iso, parse_file
+from .store import Store, now_iso, open_private, parse_file
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -53,7 +56,8 @@ def backup(store: Store, dest: str | Path) -> dict:
                 "source": str(root), "files": []}
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
-        with ExitStack() as locks, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        with ExitStack() as locks, open_private(tmp) as fh, \
+                zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
             for key in store.keys():  # sorted, so two backups never wait on each other
                 locks.enter_context(store._locked(key, store.path(key)))
             files = sorted(p for p in root.rglob("*") if p.is_file()
@@ -123,7 +127,7 @@ def restore(root: str | Path, src: str | Path) -> dict:
         for rel, raw in contents.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as fh:
+            with open_private(target) as fh:
                 fh.write(raw)
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .errors import ValidationError
 from .hookspecs import hookimpl
 from .i18n import N_
+from .access import CORE_ACTIONS
 from .records import ScoreRule, Setting
 
 _R = ScoreRule
@@ -96,3 +97,8 @@ def register_score_rules():
 @hookimpl
 def register_settings():
     return SETTINGS
+
+
+@hookimpl
+def register_actions():
+    return CORE_ACTIONS

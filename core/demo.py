@@ -199,7 +199,7 @@ def build_demo(fw, seed: int = 7, actor: str = "demo", today: dt.date | None = N
                            channels=list(plan.channels), plugins=fw.plugin_names(),
                            kpi_targets=plan.kpi_targets)
         for team, team_name, _ in plan.teams:
-            fw.teams.create(plan.slug, team, team_name, actor, leader=leader_login(plan.slug, team))
+            fw.teams.create(plan.slug, team, team_name, actor)
 
     say(N_("Hiring the agents"))
     floors = [_Floor(fw, plan, rng, names, today, months, actor) for plan in PROJECTS]
@@ -434,27 +434,28 @@ def _password(rng: random.Random) -> str:
 
 def _logins(fw, rng: random.Random, names: _NamePool, floors: list[_Floor], actor: str) -> list[dict]:
     """A login for every role, stored in one commit; returns them with their passwords."""
-    wanted = [("admin", "admin", None, None), ("director", "director", None, None)]
+    wanted = [("admin", "admin", None, None, ()), ("director", "director", None, None, ())]
     for floor in floors:
         slug = floor.plan.slug
-        wanted.append((floor.supervisor, "supervisor", slug, None))
-        wanted += [(leader_login(slug, team), "team_leader", slug, None)
+        wanted.append((floor.supervisor, "supervisor", slug, None, ()))
+        wanted += [(leader_login(slug, team), "team_leader", slug, None, (f"{slug}.{team}",))
                    for team, _, _ in floor.plan.teams]
-        wanted.append((f"{slug}.qa", "qa", slug, None))
+        wanted.append((f"{slug}.qa", "qa", slug, None, ()))
         staying = [a for a in floor.agents if a["profile"] == "good" and not a["new"]
                    and not a.get("left") and not a.get("moved")]
         agent = rng.choice(staying)
-        wanted.append((agent["number"].lower(), "agent", slug, agent["number"]))
-        wanted.append((f"{slug}.client", "client", slug, None))
+        wanted.append((agent["number"].lower(), "agent", slug, agent["number"], ()))
+        wanted.append((f"{slug}.client", "client", slug, None, ()))
     accounts, docs = [], []
-    for username, role, project, agent in wanted:
+    for username, role, project, agent, teams in wanted:
         password = _password(rng)
         if role == "client":
             name = fw.projects.get(project)["client"]
         else:
             name = fw.agents.get(agent)["name"] if agent else names.draw()
         docs.append(fw.users.prepare(username, hash_password(password), [role],
-                                     [project] if project else ["*"], name, "zh_CN", agent=agent))
+                                     [project] if project else ["*"], name, "zh_CN", agent=agent,
+                                     teams=teams))
         accounts.append({"username": username, "password": password, "role": role,
                          "project": project})
     fw.users.add_many(docs, actor)

@@ -26,7 +26,11 @@ class FloorwalkerError(Exception):
 
 
 class ValidationError(FloorwalkerError):
-    """A value is wrong: names the field and the problem (and the row, for imports)."""
+    """A value is wrong: names the field and the problem (and the row, for imports).
+
+    Exit code 1, or 2 for a file an import refuses (a row of it, or `FileRefused`), as for a bad
+    argument: a script that feeds files tells a bad file from a command that failed.
+    """
 
     http_status = 422
 
@@ -45,6 +49,16 @@ class ValidationError(FloorwalkerError):
         params = dict(self.params)
         params["problem"] = params["problem"].render(locale)
         return translate(self.msgid, locale, **params)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.row is None else 2
+
+
+class FileRefused(ValidationError):
+    """A file to import is refused whole: unreadable, too long, a column missing or twice."""
+
+    exit_code = 2
 
 
 class _Filled:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pluggy
 
+from .access import Access
 from .i18n import DEFAULT_LOCALE, normalize_locale
 from .ledger import Ledger
 from .people import Agents, Teams
@@ -46,6 +47,7 @@ class Floorwalker:
         self.users = Users(self)
         self.periods = Periods(self)
         self.ledger = Ledger(self)
+        self.access = Access(self)
 
     def plugin_names(self) -> list[str]:
         return plugin_names(self.pm)

@@ -230,11 +230,27 @@ def register_routes():
     and the user may see the project. An endpoint is a plain function ``endpoint(page) ->
     Response``; the `Page` carries ``fw``, ``project``, ``user``, ``locale``, ``form``,
     ``render(template, **context)``, ``redirect(url)``, ``authorize(action, obj)`` and
-    ``agent_name(agent, n)``. The action is ``<plugin>.<verb>``; the verb decides the roles:
-    ``view`` and ``edit`` (staff), ``manage`` (admin, director, supervisor), ``report`` (staff
-    and the client login), ``own`` (staff and agents — the endpoint must call
-    ``page.authorize(action, record)`` so an agent reaches only its own records).
+    ``agent_name(agent, n)``. The action is one the plugin declares with `register_actions`;
+    the route checks the user's role for it, and the endpoint passes the record it acts on to
+    ``page.authorize(action, obj)`` (``obj`` names its ``agent`` or ``team``, and ``date``
+    where it has one), so a team leader writes only for the teams they lead and an agent
+    reaches only its own records.
     Example: ``[Route("/floor", floor_view, action="attendance.view")]``
+    """
+
+
+@hookspec
+def register_actions():
+    """Return the actions this plugin's pages and forms perform, with the roles that hold them.
+
+    :returns: a list of `Action`, each named ``<plugin>.<thing>``.
+
+    Called once at start; a route naming an undeclared action stops start-up. ``authorize()``
+    reads the roles from here, or from the project's own choice an admin made. A ``writes``
+    action is held by a team leader only for the teams they lead: the endpoint passes the
+    record (its ``agent`` or ``team``) to ``page.authorize``.
+    Example: ``[Action("attendance.punch.correct", ("admin", "director", "supervisor",
+    "team_leader"), "Correct punches", "更正打卡", writes=True)]``
     """
 
 

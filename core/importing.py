@@ -19,16 +19,18 @@ checks and the event documents are the same as `Ledger.prepare`'s; a test holds 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import secrets
+import warnings
 import zipfile
+from contextlib import closing
 from pathlib import Path
 from typing import Callable
 
 from . import validate
-from .errors import ValidationError
+from .errors import FileRefused, ValidationError
 from .i18n import N_
 from .ledger import effective_rule
 from .people import TIER_TITLES, TIERS
@@ -62,61 +64,189 @@ _PROGRESS_STEP = 500
 
 # ------------------------------------------------------------------------ reading files
 
-def read_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
+# The most rows (the header aside) a file may hold, unless the install sets `import_row_limit`:
+# the rows are held in memory and checked one by one; a month's largest file is about 25,000.
+ROW_LIMIT = 50_000
+ROW_LIMIT_SETTING = "import_row_limit"
+# Excel's own bound: a sheet with a row beyond it is not Excel's; blank rows up to it cost
+# well under a second to pass over.
+SHEET_ROWS = 1_048_576
+# A year's roster grid is 370 columns; a wider row is refused before its cells become text.
+COLUMN_LIMIT = 1_000
+# An xlsx is a zip whose shared strings and styles openpyxl parses whole before the first row:
+# what it unpacks to is bounded first. Generous: 50,000 rows of 35 columns written by Excel
+# unpack to about 60 MB.
+UNPACKED_PER_ROW = 4_000
+UNPACKED_BASE = 16_000_000
+# The dates an import accepts: wider than any working life, narrow enough that a month's
+# arithmetic (the day before, the next month) stays within what Python's dates hold.
+FIRST_DATE, LAST_DATE = "1900-01-01", "2999-12-31"
+
+_DAMAGED_XLSX = N_("the file is damaged (not a valid xlsx workbook)")
+_OS_REASONS = {FileNotFoundError: N_("there is no such file"),
+               IsADirectoryError: N_("it is a folder, not a file"),
+               PermissionError: N_("permission denied")}
+
+
+class _Unreadable(Exception):
+    """Why a file cannot be read, as a message id; `read_rows` names the file."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def row_limit(fw) -> int:
+    """The install's most rows for a file to import: the setting `import_row_limit`, else ROW_LIMIT."""
+    value = fw.install_settings().get(ROW_LIMIT_SETTING)
+    return value if isinstance(value, int) and value > 0 else ROW_LIMIT
+
+
+def read_rows(path: str | Path, limit: int | None = ROW_LIMIT
+              ) -> tuple[list[str], list[tuple[int, dict]]]:
     """The header and the non-blank rows of a .csv or .xlsx file, as (row number, {header: text}).
 
-    Cells are text, stripped: whole numbers lose Excel's ``.0`` and dates read as YYYY-MM-DD.
-    Raises `ValidationError` on the field "file" when the file cannot be read.
+    Cells are text, stripped: whole numbers lose Excel's ``.0`` and dates read as YYYY-MM-DD;
+    every row has every column of the header (a short row is filled with ""). The file is read
+    row by row and refused as soon as it holds more than *limit* rows: callers pass the
+    install's limit, `row_limit(fw)` (a plugin: ``fw.install_settings().get("import_row_limit")``;
+    None or anything but a positive whole number means ROW_LIMIT).
+    Raises `FileRefused` (a `ValidationError`) when the file cannot be read, holds too much or
+    repeats a heading.
     """
     path = Path(path)
+    limit = limit if isinstance(limit, int) and limit > 0 else ROW_LIMIT
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ValidationError(N_("file"), N_("use a .csv or .xlsx file, got {name}"), name=path.name)
+        raise FileRefused(N_("file"), N_("use a .csv or .xlsx file, got {name}"), name=path.name)
     try:
-        records = _csv_records(path) if suffix == ".csv" else _xlsx_records(path)
-    except (OSError, csv.Error, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ValidationError(N_("file"), N_("cannot read {name}: {reason}"), name=path.name,
-                              reason=getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-                              ) from None
+        with closing(_csv_records(path) if suffix == ".csv" else _xlsx_records(path, limit)) as records, \
+                warnings.catch_warnings():  # openpyxl's remarks on a file (a date out of range …)
+            warnings.simplefilter("ignore")
+            return _collect(records, limit, path.name)
+    except _Unreadable as exc:
+        reason = exc.reason
+    except OSError as exc:
+        reason = _OS_REASONS.get(type(exc)) or exc.strerror or type(exc).__name__
+    raise FileRefused(N_("file"), N_("cannot read {name}: {reason}"), name=path.name, reason=reason)
+
+
+def _collect(records, limit: int, name: str) -> tuple[list[str], list[tuple[int, dict]]]:
     header: list[str] | None = None
     rows = []
     for number, texts in records:
+        if number > SHEET_ROWS:
+            raise _Unreadable(N_("it has more rows than a spreadsheet holds"))
         if not any(texts):
             continue
         if header is None:
-            header = texts
+            header = _header(texts, number)
             continue
+        if len(rows) == limit:
+            raise FileRefused(N_("file"), N_("{name} has more than {limit} rows; split the file"),
+                              name=name, limit=limit)
+        if len(texts) < len(header):
+            texts += [""] * (len(header) - len(texts))
         rows.append((number, dict(zip(header, texts))))
     if header is None:
-        raise ValidationError(N_("file"), N_("{name} is empty"), name=path.name)
+        raise FileRefused(N_("file"), N_("{name} is empty"), name=name)
     return header, rows
 
 
+def _header(texts: list[str], row: int) -> list[str]:
+    seen = set()
+    for text in texts:
+        if text and text in seen:
+            raise FileRefused(text, N_("the heading appears twice"), row=row)
+        seen.add(text)
+    return texts
+
+
 def _csv_records(path: Path):
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
+    """(row number, [stripped cell]) of a CSV file, read as it streams."""
+    with path.open(encoding=_csv_encoding(path), newline="") as fh:
         try:
-            text = raw.decode(encoding)
-            break
+            for number, row in enumerate(csv.reader(fh), start=1):
+                if len(row) > COLUMN_LIMIT and any(cell.strip() for cell in row[COLUMN_LIMIT:]):
+                    raise FileRefused(N_("file"), N_("more than {limit} columns"), row=number,
+                                      limit=COLUMN_LIMIT)
+                yield number, [cell.strip() for cell in row[:COLUMN_LIMIT]]
+        except csv.Error:
+            raise _Unreadable(N_("the file is damaged (not a valid CSV file)")) from None
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes as such, else GB18030 (Excel on a
+    Chinese Windows), checked in chunks so that a large file is never held whole."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
         except UnicodeDecodeError:
             continue
-    else:
-        raise ValueError("not UTF-8 or GB18030 text")
-    strip = str.strip
-    return [(number, list(map(strip, row)))
-            for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
+    raise _Unreadable(N_("the file is not UTF-8 or GB18030 text"))
 
 
-def _xlsx_records(path: Path):
-    from openpyxl import load_workbook
+def _xlsx_records(path: Path, limit: int):
+    """(row number, [cell as text]) of the first sheet of a workbook, read as it streams.
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    openpyxl's parts are driven here rather than through `load_workbook`, whose read-only mode
+    parses every sheet whole at opening to size it when the file omits its dimensions (20 s
+    for a million rows). openpyxl meets a damaged workbook with whatever its parsing runs into
+    (a `ParseError`, an `IndexError`, a `TypeError` from a style, a `zlib.error` …) and refuses
+    XML entities (through defusedxml): any exception from it means the file is damaged.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
     try:
-        sheet = book.worksheets[0]
-        return [(number, [_text(c) for c in row])
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    finally:
-        book.close()
+        reader = ExcelReader(path, read_only=True, data_only=True, keep_links=False)
+        with reader.archive as archive:
+            most = UNPACKED_BASE + UNPACKED_PER_ROW * limit
+            if sum(info.file_size for info in archive.infolist()) > most:
+                raise FileRefused(N_("file"), N_("{name} unpacks to more than {size} MB; split the file"),
+                                  name=path.name, size=most // 1_000_000)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(archive, reader.wb)  # tells which number formats are dates
+            sheet = next((rel.target for _, rel in reader.parser.find_sheets()
+                          if rel.target in reader.valid_files and "chartsheet" not in rel.Type), None)
+            if sheet is None:
+                raise _Unreadable(N_("the workbook has no sheet"))
+            book = reader.wb
+            with archive.open(sheet) as source:
+                rows = WorkSheetParser(source, reader.shared_strings, data_only=True, epoch=book.epoch,
+                                       date_formats=book._date_formats,
+                                       timedelta_formats=book._timedelta_formats).parse()
+                for number, cells in rows:
+                    if number < 1:
+                        raise _Unreadable(_DAMAGED_XLSX)
+                    yield number, _sheet_row(cells, number)
+    except (FileRefused, _Unreadable, *_OS_REASONS):
+        raise
+    except Exception:
+        raise _Unreadable(_DAMAGED_XLSX) from None
+
+
+def _sheet_row(cells: list[dict], number: int) -> list[str]:
+    """A sheet row's values as text, each in its column ("" where the file has no cell)."""
+    texts: list[str] = []
+    for cell in cells:
+        if cell["value"] is None:
+            continue
+        column = cell["column"]
+        if column > COLUMN_LIMIT:
+            raise FileRefused(N_("file"), N_("more than {limit} columns"), row=number, limit=COLUMN_LIMIT)
+        if column > len(texts):
+            texts += [""] * (column - len(texts))
+        texts[column - 1] = _text(cell["value"])
+    return texts
 
 
 def _text(value) -> str:
@@ -143,8 +273,8 @@ def match_columns(header: list[str], columns: dict[str, tuple[str, ...]],
                 break
         else:
             if key in required:
-                raise ValidationError(N_("columns"), N_("the column {column} ({alias}) is missing"),
-                                      column=names[0], alias=names[1])
+                raise FileRefused(N_("columns"), N_("the column {column} ({alias}) is missing"),
+                                  column=names[0], alias=names[1])
     return found
 
 
@@ -154,13 +284,21 @@ def _in_column(exc: ValidationError, column: str, row: int) -> ValidationError:
     return ValidationError(column, problem.message, row=row, **problem.params)
 
 
+def require_date_in_span(date: str, column: str, row: int) -> str:
+    """*date* (YYYY-MM-DD) if it lies from FIRST_DATE to LAST_DATE; else the row's error."""
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise ValidationError(column, N_("expected a date from {first} to {last}, got {value!r}"),
+                              row=row, first=FIRST_DATE, last=LAST_DATE, value=date)
+    return date
+
+
 # ------------------------------------------------------------------------ agents
 
 def import_agents(fw, project: str, path: str | Path, actor: str,
                   progress: Progress | None = None) -> int:
     """Add every agent of the file to *project*, or none; returns how many were added."""
     fw.projects.get(project)
-    header, rows = read_rows(path)
+    header, rows = read_rows(path, limit=row_limit(fw))
     col = match_columns(header, AGENT_COLUMNS, AGENT_REQUIRED)
     field_column = {N_("employee number"): col["number"], N_("name"): col["name"],
                     N_("team"): col["team"], N_("hire date"): col["hired"],
@@ -170,12 +308,14 @@ def import_agents(fw, project: str, path: str | Path, actor: str,
         tier = cells.get(col["tier"], "") if "tier" in col else ""
         tier = _TIER_NAMES.get(tier.lower(), tier) if tier else TIERS[0]
         try:
-            pairs.append(fw.agents.new_agent_docs(
+            agent, assignment = fw.agents.new_agent_docs(
                 project, cells.get(col["number"], ""), cells.get(col["name"], ""),
                 team=cells.get(col["team"]) or None, hired=cells.get(col["hired"]) or None,
-                tier=tier, field_row=row))
+                tier=tier, field_row=row)
         except ValidationError as exc:
             raise _in_column(exc, field_column.get(exc.field, exc.field), row) from None
+        require_date_in_span(agent["hired"], col["hired"], row)
+        pairs.append((agent, assignment))
         numbers.append(row)
         if progress and i % _PROGRESS_STEP == 0:
             progress(i, len(rows))
@@ -242,6 +382,7 @@ class _EventChecker:
             date = validate.date(text)
         except ValidationError as exc:
             raise _in_column(exc, self.col["date"], row) from None
+        require_date_in_span(date, self.col["date"], row)
         if date[:7] in self.closed:
             raise ValidationError(self.col["date"],
                                   N_("{month} of project {project} is closed: nothing in it can change"),
@@ -301,7 +442,7 @@ def import_score_events(fw, project: str, path: str | Path, actor: str,
                         progress: Progress | None = None) -> int:
     """Record every score event of the file for *project*, or none; returns how many."""
     project_doc = fw.projects.get(project)
-    header, rows = read_rows(path)
+    header, rows = read_rows(path, limit=row_limit(fw))
     col = match_columns(header, EVENT_COLUMNS, EVENT_REQUIRED)
     checker = _EventChecker(fw, project_doc, actor, col)
     events = []

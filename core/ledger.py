@@ -89,7 +89,7 @@ class Ledger:
         if not rule.min_points <= points <= rule.max_points:
             raise ValidationError(N_("points"), N_("{code} takes {low} to {high}, got {value}"),
                                   code=code, low=rule.min_points, high=rule.max_points, value=points)
-        reason = (reason or "").strip()
+        reason = validate.text(reason, N_("reason"))
         if rule.reason_required and not reason:
             raise ValidationError(N_("reason"), N_("{code} needs a reason"), code=code)
         if rule.kind == "adjustment" and adjusts is None:
@@ -134,7 +134,7 @@ class Ledger:
 
     def reverse(self, event_id: str, reason: str, actor: str, project: str | None = None) -> dict:
         """Cancel an event with a reversal that points at it; the original stays."""
-        reason = validate.required(reason, N_("reason"))
+        reason = validate.text(reason, N_("reason"), required=True)
         key, event = self.find(event_id, project)
         if event["reverses"]:
             raise Conflict(N_("{id} is itself a reversal and cannot be reversed"), id=event_id)

@@ -16,13 +16,18 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
 ]
+# one year; sent only when TLS ends at a proxy in front (`serve --behind-https`): over plain
+# HTTP browsers ignore it, and on a loopback install it would pin "localhost" to HTTPS
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
 class SecurityHeaders:
-    """Add the security headers to every HTTP response (pages, static files, errors)."""
+    """Add the security headers to every HTTP response (pages, static files, errors); with
+    *hsts*, Strict-Transport-Security too."""
 
-    def __init__(self, app):
+    def __init__(self, app, hsts: bool = False):
         self.app = app
+        self.headers = (SECURITY_HEADERS + [HSTS]) if hsts else SECURITY_HEADERS
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -32,7 +37,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
-                    h for h in SECURITY_HEADERS if h[0] not in names]
+                    h for h in self.headers if h[0] not in names]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -2,23 +2,21 @@
 month, the score sheet with its exports, and the months to close. Admin pages: `admin_pages`.
 
 Each route names its action (see `auth.ACTIONS`); a handler is a sync function that receives a
-`web.Page`. Exports quote any text cell that starts with = + - @ (or tab / carriage return) with
-a leading apostrophe, so a name like ``=HYPERLINK(...)`` stays text in a spreadsheet.
+`web.Page`. The score sheet's exports are made by `exports`, which quotes a text cell that a
+spreadsheet would run as a formula, so a name like ``=HYPERLINK(...)`` stays text.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from urllib.parse import quote
 
-from openpyxl import Workbook
 from starlette.responses import Response
 
 from . import admin_pages, validate
-from .auth import COOKIE, can, in_scope
+from .access import in_scope
+from .auth import COOKIE
 from .errors import FloorwalkerError, NotFound, ValidationError
+from .exports import Table, to_csv, to_xlsx
 from .i18n import LOCALES, N_, translate
 from .ledger import build_sheet
 from .people import TIER_TITLES
@@ -37,7 +35,7 @@ def login_form(p: Page) -> Response:
 def login_submit(p: Page) -> Response:
     username = str(p.form.get("username", "")).strip().lower()
     next_url = safe_next(p.form.get("next"))
-    address = p.request.client.host if p.request.client else "?"
+    address = p.shell.throttle.address(p.request)
     try:
         p.shell.throttle.check(username, address)
     except FloorwalkerError as err:
@@ -48,7 +46,7 @@ def login_submit(p: Page) -> Response:
         p.shell.throttle.failed(username, address)
         return p.render("login.html", http_status=400, next=next_url, username=username,
                         error=p._(N_("wrong user name or password")))
-    p.shell.throttle.succeeded(username)
+    p.shell.throttle.succeeded(username, address)
     response = p.redirect(next_url)
     set_session_cookie(response, p.shell.sessions.start(user), p.request)
     return response
@@ -132,8 +130,9 @@ def home(p: Page) -> Response:
         if in_scope(p.user, slug):
             own = p.user.get("agent")
             cards.append({"project": project, "numbers": key_numbers(p, project, month),
-                          "dashboard": can(p.user, "project.dashboard", slug),
-                          "own_page": own and can(p.user, "agent.view", slug, {"number": own})})
+                          "dashboard": p.fw.access.can(p.user, "project.dashboard", project),
+                          "own_page": own and p.fw.access.can(p.user, "agent.view", project,
+                                                              {"number": own})})
     return p.render("home.html", cards=cards, month=month)
 
 
@@ -228,7 +227,6 @@ CORE_COLUMNS = (
 _NOT_PLUGIN = {"number", "name", "team", "team_name", "base", "bonus", "deductions", "judgement",
                "adjustment", "escalation", "violations", "raw_total", "total", "flags", "events",
                "hired", "status"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def sheet_table(fw, project: dict, month: str, locale: str, sort: str) -> tuple[list[dict], list[list]]:
@@ -248,32 +246,6 @@ def sheet_table(fw, project: dict, month: str, locale: str, sort: str) -> tuple[
     return columns, table
 
 
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def sheet_csv(columns: list[dict], rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(c["title"]) for c in columns])
-    writer.writerows([[safe_cell(v) for v in row] for row in rows])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
-
-
-def sheet_xlsx(columns: list[dict], rows: list[list], month: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = month
-    sheet.append([safe_cell(c["title"]) for c in columns])
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def sheet_page(p: Page) -> Response:
     month = validate.month(p.params["month"])
     sort = p.request.query_params.get("sort", "number")
@@ -291,14 +263,9 @@ def export_sheet(p: Page) -> Response:
         raise NotFound(N_("there is nothing at this address"))
     columns, rows = sheet_table(p.fw, p.project, month, p.locale,
                                 p.request.query_params.get("sort", "number"))
-    if fmt == "csv":
-        body, media = sheet_csv(columns, rows), "text/csv; charset=utf-8"
-    else:
-        body = sheet_xlsx(columns, rows, month)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    name = quote(f"{p.project['slug']}-scores-{month}.{fmt}")
-    return Response(body, media_type=media,
-                    headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
+    table = Table(month, [(c["key"], c["title"]) for c in columns], rows, fixed_columns=2)
+    body = to_csv(table) if fmt == "csv" else to_xlsx(table)
+    return p.download(body, f"{p.project['slug']}-scores-{month}.{fmt}")
 
 
 # ---------------------------------------------------------------- periods

@@ -14,6 +14,7 @@ from .errors import Conflict, NotFound, PeriodClosed, ValidationError
 from .i18n import N_
 from .plugins import project_hook
 from .store import CORE, new_id, now_iso
+from .users import in_scope
 
 TIERS = ("regular", "senior", "elite", "expert", "gold")
 TIER_TITLES = {"regular": ("Regular", "普通客服"), "senior": ("Senior", "高级客服"),
@@ -41,15 +42,23 @@ class Teams:
         return team
 
     def create(self, project: str, slug: str, name: str, actor: str, leader: str | None = None) -> dict:
+        """A new team of *project*; *leader* (a username) is linked to it as its team leader."""
         self.fw.projects.get(project)
         slug = validate.slug(slug, N_("team"))
         doc = {"id": f"{project}.{slug}", "project": project, "slug": slug,
-               "name": validate.required(name, N_("name")), "leader": leader}
+               "name": validate.text(name, N_("name"), validate.NAME_LIMIT, required=True)}
+        user = self.fw.users.get(leader) if leader else None
+        if user is not None and not in_scope(user, project):
+            raise ValidationError(N_("leader"), N_("{username} does not see project {project}"),
+                                  username=leader, project=project)
         with self.fw.store.transaction(CORE, actor, "team.create") as tx:
             if tx.get("teams", doc["id"]):
                 raise Conflict(N_("team {team!r} already exists in project {project!r}"),
                                team=slug, project=project)
             tx.insert("teams", doc)
+            if user is not None:
+                tx.update("users", user["username"],
+                          {"teams": sorted({*(user.get("teams") or ()), doc["id"]})})
         return doc
 
 
@@ -121,10 +130,8 @@ class Agents:
         if not validate.NUMBER.match(number):
             raise err(N_("employee number"), N_("use 1–20 letters, digits, '_' or '-', got {value!r}"),
                       value=number)
-        name = str(name or "").strip()
-        if not name:
-            raise err(N_("name"), N_("is required"))
         try:
+            name = validate.text(name, N_("name"), validate.NAME_LIMIT, required=True)
             hired = validate.date(hired or dt.date.today(), N_("hire date"))
         except ValidationError as exc:
             raise err(exc.field, exc.problem, **exc.params["problem"].params) from None

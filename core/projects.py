@@ -31,7 +31,8 @@ class Projects:
                channels: list[str] = ("voice",), timezone: str = "Asia/Shanghai",
                plugins: list[str] | None = None, kpi_targets: dict | None = None) -> dict:
         slug = validate.slug(slug, N_("project"))
-        client = validate.required(client, N_("client"))
+        client = validate.text(client, N_("client"), validate.NAME_LIMIT, required=True)
+        name = validate.text(name, N_("name"), validate.NAME_LIMIT)
         for channel in channels:
             validate.choice(channel, CHANNELS, N_("channels"))
         timezone = validate.timezone(timezone)
@@ -54,7 +55,7 @@ class Projects:
         plugin setting as ``<plugin>.<setting>``."""
         project = self.get(slug)
         if key in ("client", "name"):
-            change = {key: validate.required(value, key)}
+            change = {key: validate.text(value, key, validate.NAME_LIMIT, required=True)}
         elif key == "timezone":
             change = {"timezone": validate.timezone(value, key)}
         elif key == "status":

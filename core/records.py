@@ -172,11 +172,38 @@ class Importer(_Titled):
 
 
 @dataclass(frozen=True)
+class Action(_Titled):
+    """Something a person may do, with the roles that hold it by default.
+
+    `name` is ``<plugin>.<thing>`` (``attendance.punch.correct``); a route names the action it
+    needs and a handler passes the record it acts on to ``page.authorize(name, obj)``. A
+    `writes` action changes what decides somebody's pay or day: a team leader holds it only for
+    the agents and teams they lead. An admin may give an action to other staff roles of a
+    project (``floorwalker project allow``, or the project's page); an agent or client login
+    never gains an action its role does not hold by default, and admins always hold every one.
+    """
+
+    name: str
+    roles: tuple
+    title_en: str
+    title_zh: str
+    writes: bool = False
+    scoped: bool = True  # needs a project in the user's scope (all but the install's own pages)
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
 class Route:
-    """A web route of a plugin, mounted under /p/{project}/{plugin}/ with its `action` checked."""
+    """A web route of a plugin, mounted under /p/{project}/{plugin}/ with its `action` checked.
+
+    `limits` maps a form field's name to the most characters it may carry (``"*"``: every field
+    it does not name); a longer field is refused before the endpoint runs. Unnamed fields may
+    carry 2,000 characters, a note's length.
+    """
 
     path: str
     endpoint: Callable
     action: str
     methods: tuple = ("GET",)
     name: str | None = None
+    limits: dict = field(default_factory=dict)

@@ -26,7 +26,14 @@ what goes around it (see "Storage" in shared/architecture.md):
 * the lock of a file is re-entrant within a thread (a migration on open inside a transaction
   must not wait for the lock its own thread holds), and exclusive between threads and processes
   (each acquisition is its own ``flock`` on its own descriptor);
-* a damaged file is refused by name, never read as empty; schema versions upgrade on open.
+* a damaged file is refused by name, never read as empty; schema versions upgrade on open;
+* every file the store creates — data files, their ``.prev`` and temp copies, ``periods.lock``
+  — is readable by its owner only (`FILE_MODE`, 0600): ``core.json`` holds password hashes and
+  ``sessions.json`` the sessions, and one rule for every file leaves none to forget (the data
+  folder belongs to the service account). ``.prev`` is a hard link, so it has its file's mode;
+  a file made by an older version keeps its wider mode until its next write, and ``floorwalker
+  check`` names each such file (`loose_files`). filelock's empty ``<file>.lock`` files hold
+  nothing and keep filelock's own mode.
 
 Document ids are made by the application (ULIDs, or natural keys like a project slug given by
 the caller), never TinyDB's counters, so two processes cannot hand out the same id.
@@ -55,15 +62,28 @@ from .errors import CorruptFile, DiskFull, PeriodClosed, StorageError, StoreBusy
 from .i18n import N_
 from .shards import Shard, StoreTable, Transaction, new_id, now_iso  # noqa: F401 (the store's API)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _leaders_lead_their_teams(tables: dict) -> None:
+    """Schema 2: a team's ``leader`` (a username) becomes a team the user leads (``teams``),
+    the link that limits a team leader's writes to their teams."""
+    users = tables.get("users") or {}
+    for team in (tables.get("teams") or {}).values():
+        leader = team.pop("leader", None)
+        if leader in users:
+            users[leader]["teams"] = sorted({*(users[leader].get("teams") or ()), team["id"]})
+
+
 # MIGRATIONS[i] upgrades the tables of a file from schema i + 1 to i + 2, in place.
-MIGRATIONS: list[Callable[[dict], None]] = []
+MIGRATIONS: list[Callable[[dict], None]] = [_leaders_lead_their_teams]
 
 AUDIT_TABLE = "_audit"
 CORE = "core"
 # files in the data folder that are plain exports, not shards (never read, checked or backed up)
 EXPORTS = frozenset({"demo-accounts"})
 PERIODS_TABLE = "periods"  # in core: {project, month, state}; "closed" locks the month
+FILE_MODE = 0o600
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*$")
 # ".<file>.json.<pid>.<hex>.tmp", and its ".prev" twin: the only temp files the store makes
@@ -81,7 +101,7 @@ class FileOps:
     """The file operations of a commit, one method each, so tests can inject failures."""
 
     def open_temp(self, path: Path) -> int:
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
 
     def write(self, fd: int, data: bytes) -> None:
         view = memoryview(data)
@@ -301,7 +321,7 @@ class Store:
         """
         path = self.root / "periods.lock"
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         except OSError as exc:
             raise _write_error(path, exc) from exc
         try:
@@ -491,6 +511,29 @@ class Store:
             if _KEY.match(key):
                 with self._locked(key, live):
                     _unlink_quietly(tmp)
+
+
+def open_private(path: str | Path):
+    """Open *path* to write bytes, readable by its owner only (`FILE_MODE`): the files Floorwalker
+    writes outside a commit — demo logins, a backup, a restored folder — hold secrets too."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.fchmod(fd, FILE_MODE)  # a file that was already there keeps its mode through O_CREAT
+    return os.fdopen(fd, "wb")
+
+
+def loose_files(root: str | Path) -> list[tuple[Path, int]]:
+    """(path, mode) of each data file under *root* (``*.json`` and ``*.json.prev``) that others
+    than its owner may read or write."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.rglob("*.json*")):
+        if path.name.endswith((".json", ".json.prev")) and path.is_file():
+            mode = path.stat().st_mode & 0o777
+            if mode & 0o077:  # any group or other bit
+                found.append((path, mode))
+    return found
 
 
 def parse_file(path: Path, raw: bytes) -> dict:

@@ -4,24 +4,22 @@ One function, `render`, so every listing of the CLI (and any export that wants t
 the same three formats. Headers are message ids translated into the reader's language; JSON keeps
 the field keys and the whole rows, because a program wants the data, not the layout.
 
-CSV cells that begin with ``= + - @`` get a leading ``'``: a spreadsheet would otherwise run them
-as a formula (CSV injection). Only text cells are quoted — a negative number stays a number — and
-only in CSV, where a spreadsheet may open the file; the table is read by a person in a terminal.
+CSV is written by `exports.csv_text`, which quotes a text cell that a spreadsheet would run as a
+formula; numbers reach it as numbers, so a negative one stays a number. It is plain text with
+``\n`` line ends, as a terminal or a pipe expects. The table is read by a person in a terminal and
+is not quoted.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from typing import Any, Iterable, Sequence
 
 import orjson
 
+from .exports import Table, csv_text, display_width
 from .i18n import gettext
 
 FORMATS = ("table", "csv", "json")
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def render(rows: Sequence[dict], columns: Iterable[tuple[str, str]], fmt: str, locale: str) -> str:
@@ -30,11 +28,11 @@ def render(rows: Sequence[dict], columns: Iterable[tuple[str, str]], fmt: str, l
         return orjson.dumps(list(rows), option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
     columns = list(columns)
     header = [gettext(title, locale) for _, title in columns]
-    cells = [[cell_text(row.get(key)) for key, _ in columns] for row in rows]
     if fmt == "csv":
-        return _csv(header, cells)
+        table = Table("", header, [[_csv_cell(row.get(key)) for key, _ in columns] for row in rows])
+        return csv_text(table, newline="\n").rstrip("\n")
     if fmt == "table":
-        return _table(header, cells)
+        return _table(header, [[cell_text(row.get(key)) for key, _ in columns] for row in rows])
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -51,27 +49,11 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def spreadsheet_safe(text: str) -> str:
-    """*text* with a leading ``'`` if a spreadsheet would take it for a formula."""
-    if text.startswith(FORMULA_STARTS) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _csv(header: list[str], cells: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([spreadsheet_safe(c) for c in row] for row in cells)
-    return out.getvalue().rstrip("\n")
+def _csv_cell(value: Any):
+    """A number as it is (so it is not quoted as a formula), anything else as its text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return cell_text(value)
 
 
 def _table(header: list[str], cells: list[list[str]]) -> str:
@@ -86,8 +68,3 @@ def _table(header: list[str], cells: list[list[str]]) -> str:
 
 def _line(cells: list[str], widths: list[int]) -> str:
     return "  ".join(cell + " " * (width - display_width(cell)) for cell, width in zip(cells, widths))
-
-
-def display_width(text: str) -> int:
-    """Columns *text* takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -40,6 +40,12 @@ def check_password(password: str) -> str:
     return password
 
 
+def in_scope(user: dict, project: str) -> bool:
+    """Whether *user* may know of *project* at all (a role never widens this)."""
+    projects = user.get("projects") or []
+    return ALL_PROJECTS in projects or project in projects
+
+
 class Users:
     def __init__(self, fw):
         self.fw = fw
@@ -58,12 +64,14 @@ class Users:
 
     def add(self, username: str, password: str, roles: list[str], actor: str, *,
             name: str = "", projects: list[str] = (), locale: str | None = None,
-            agent: str | None = None) -> dict:
+            agent: str | None = None, teams: list[str] = ()) -> dict:
         username = (username or "").strip().lower()
         if not _USERNAME.match(username):
             raise ValidationError(N_("username"), N_("use 2–32 lowercase letters, digits, '.', '_' or '-'"))
         doc = self._checked({"roles": list(roles), "projects": list(projects),
-                             "locale": locale or self.fw.default_locale(), "agent": agent})
+                             "locale": locale or self.fw.default_locale(), "agent": agent,
+                             "teams": list(teams)})
+        name = validate.text(name, N_("name"), validate.NAME_LIMIT)
         doc.update({"id": username, "username": username, "name": name or username,
                     "password_hash": hash_password(check_password(password)), "disabled": False,
                     "created_at": now_iso()})
@@ -82,20 +90,21 @@ class Users:
             tx.insert_many("users", docs)
 
     def prepare(self, username: str, password_hash: str, roles, projects, name: str,
-                locale: str, agent: str | None = None) -> dict:
+                locale: str, agent: str | None = None, teams=()) -> dict:
         doc = self._checked({"roles": list(roles), "projects": list(projects), "locale": locale,
-                             "agent": agent})
-        doc.update({"id": username, "username": username, "name": name,
+                             "agent": agent, "teams": list(teams)})
+        doc.update({"id": username, "username": username,
+                    "name": validate.text(name, N_("name"), validate.NAME_LIMIT),
                     "password_hash": password_hash, "disabled": False, "created_at": now_iso()})
         return doc
 
     def update(self, username: str, actor: str, **changes) -> dict:
-        """Change roles, projects, locale, agent link or name."""
+        """Change roles, projects, locale, agent link, the teams led or name."""
         user = self.get(username)
         merged = self._checked({k: changes.get(k, user.get(k))
-                                for k in ("roles", "projects", "locale", "agent")})
+                                for k in ("roles", "projects", "locale", "agent", "teams")})
         if "name" in changes:
-            merged["name"] = validate.required(changes["name"], N_("name"))
+            merged["name"] = validate.text(changes["name"], N_("name"), validate.NAME_LIMIT, required=True)
         with self.fw.store.transaction(CORE, actor, "user.update") as tx:
             return tx.update("users", username, merged)
 
@@ -139,7 +148,20 @@ class Users:
             self.fw.agents.get(doc["agent"])
         elif "agent" in roles:
             raise ValidationError(N_("agent"), N_("an agent login must be linked to an agent"))
+        doc["teams"] = sorted(set(doc.get("teams") or ()))
+        teams = self.fw.store.table(CORE, "teams")
+        for team in doc["teams"]:
+            if team not in teams:
+                raise ValidationError(N_("teams"), N_("no team {team!r}"), team=team)
+            if ALL_PROJECTS not in projects and teams[team]["project"] not in projects:
+                raise ValidationError(N_("teams"), N_("{team} is in a project this user does not see"),
+                                      team=team)
         return doc
+
+    def leading(self, project: str, team: str) -> list[dict]:
+        """The users who lead *team* of *project*."""
+        key = f"{project}.{team}"
+        return [u for u in self.all() if key in (u.get("teams") or ())]
 
 
 @lru_cache(maxsize=1)

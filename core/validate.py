@@ -13,6 +13,9 @@ from .i18n import N_
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 NUMBER = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+# the longest text a field keeps: a stored note is copied into every later write of its file
+NOTE_LIMIT = 2000
+NAME_LIMIT = 100
 
 
 def date(value, field: str = N_("date")) -> str:
@@ -72,11 +75,15 @@ def number(value, field: str) -> float:
     return result
 
 
-def required(value, field: str) -> str:
-    text = str(value if value is not None else "").strip()
-    if not text:
+def text(value, field: str, limit: int = NOTE_LIMIT, required: bool = False) -> str:
+    """Free text (a note, a reason, a name) without its outer spaces, at most *limit* characters."""
+    result = str(value if value is not None else "").strip()
+    if required and not result:
         raise ValidationError(field, N_("is required"))
-    return text
+    if len(result) > limit:
+        raise ValidationError(field, N_("at most {limit} characters (got {length})"),
+                              limit=limit, length=len(result))
+    return result
 
 
 def choice(value, choices, field: str) -> str:

@@ -2,8 +2,9 @@
 
 Every route — the core's and each plugin's — is declared with the action `authorize()` checks
 (`page()`), and goes through one wrapper (`_serve`): it reads the form (async, under the body
-limit), then in the threadpool — store calls must not block the event loop — loads the session,
-picks the language, checks the project in the path is in the user's scope (404 otherwise, and
+limit; a text field longer than its route's limit is refused there), then in the threadpool —
+store calls must not block the event loop — loads the session, picks the language, checks the
+project in the path is in the user's scope (404 otherwise, and
 404 where a plugin's route is not enabled for the project), authorises the action, checks the
 CSRF token of a POST (the session's; before sign-in, the one of the signed `FormTokens` cookie
 that every page rendered for a signed-out visitor sets), calls the handler with a `Page`, and turns a `FloorwalkerError` into a
@@ -34,13 +35,15 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .auth import (COOKIE, ROLE_TITLES, SESSION_HOURS, FormTokens, LoginThrottle, Sessions, agent_label,
-                   authorize, can, in_scope)
-from .errors import FloorwalkerError, NotFound, PermissionDenied
+from . import validate
+from .access import ROLE_TITLES, check_routes, in_scope
+from .auth import COOKIE, SESSION_HOURS, FormTokens, Sessions, agent_label
+from .errors import FloorwalkerError, NotFound, PermissionDenied, ValidationError
 from .i18n import N_, normalize_locale, translate
 from .middleware import BodyLimit, BodyTooLarge, SecurityHeaders
 from .records import NavItem
 from .templating import DEFAULT_THEME, THEMES_DIR, Templates, plugin_dirs
+from .throttle import LoginThrottle
 
 BODY_LIMIT = 10 * 1024 * 1024
 # a roster grid posts a cell per agent and day: 200 agents x 31 days, with room to spare
@@ -91,10 +94,14 @@ class Page:
         return translate(message, self.locale, **params)
 
     def can(self, action: str, obj: dict | None = None) -> bool:
-        return can(self.user, action, self.project["slug"] if self.project else None, obj)
+        """Whether the user may do *action* (on *obj*; without one, whether the role holds it —
+        to show a form or a button)."""
+        return self.fw.access.can(self.user, action, self.project, obj, route=obj is None)
 
     def authorize(self, action: str, obj: dict | None = None) -> None:
-        authorize(self.user, action, self.project["slug"] if self.project else None, obj)
+        """Raise unless the user may do *action* on *obj* in this project: *obj* names the
+        ``agent`` or ``team`` it is about, and its ``date`` where it has one (see `access`)."""
+        self.fw.access.authorize(self.user, action, self.project, obj)
 
     @property
     def csrf_token(self) -> str:
@@ -121,6 +128,12 @@ class Page:
 
     def redirect(self, url: str) -> RedirectResponse:
         return RedirectResponse(url, status_code=303)
+
+    def download(self, body: bytes, filename: str, media_type: str | None = None) -> Response:
+        """*body* as a file the browser saves as *filename* (see `exports.download`)."""
+        from .exports import download
+
+        return download(body, filename, media_type)
 
     def nav(self) -> list[dict]:
         """The project's navigation: the core's entries the user may use, then the plugins'."""
@@ -149,8 +162,12 @@ def _this_month() -> str:
     return dt.date.today().isoformat()[:7]
 
 
-def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: str | None = None) -> Route:
-    """A route whose every request is authorised for *action* before *handler* runs."""
+def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: str | None = None,
+         limits: dict | None = None) -> Route:
+    """A route whose every request is authorised for *action* before *handler* runs. A POST
+    whose text field is longer than its limit is refused first, nothing written: *limits* maps a
+    field's name to its characters (``"*"``: every other field), a note's 2,000 by default."""
+    limits = dict(limits or {})
 
     async def endpoint(request: Request) -> Response:
         form: dict = {}
@@ -161,11 +178,30 @@ def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: st
                 return await run_in_threadpool(_too_large_page, request)
             form = {key: (data.getlist(key) if len(data.getlist(key)) > 1 else data[key])
                     for key in data.keys()}
+            try:
+                _check_lengths(form, limits)
+            except ValidationError as err:
+                return await run_in_threadpool(_refused_page, request, err)
         return await run_in_threadpool(_serve, request, handler, action, form, plugin)
 
     route = Route(path, endpoint, methods=list(methods), name=f"{action}:{path}:{','.join(methods)}")
-    route.action = action
+    route.action, route.limits = action, limits
     return route
+
+
+def _check_lengths(form: dict, limits: dict) -> None:
+    """Refuse the first text field of *form* longer than its limit (uploaded files are no text):
+    a stored note is rewritten with its whole file at every later change of that file."""
+    for key, value in form.items():
+        limit = limits.get(key, limits.get("*", validate.NOTE_LIMIT))
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                validate.text(text, key, limit)
+
+
+def _refused_page(request: Request, err: FloorwalkerError) -> Response:
+    p = _open(request)
+    return error_page(p, err.http_status, err.message(p.locale))
 
 
 def _open(request: Request) -> Page:
@@ -197,7 +233,7 @@ def _serve(request: Request, handler: Callable, action: str, form: dict, plugin:
             p.project = p.fw.projects.get(slug)
             if plugin is not None and plugin not in p.project["plugins"]:
                 raise NotFound(N_("no project {slug!r}"), slug=slug)
-        authorize(p.user, action, slug)
+        p.fw.access.authorize(p.user, action, p.project, route=True)
         if request.method == "POST" and not _csrf_ok(p, form.get("csrf_token")):
             raise PermissionDenied(N_("this form has expired; reload the page and try again"))
         return handler(p)
@@ -250,7 +286,8 @@ def plugin_routes(fw) -> list[Route]:
     for impl in fw.pm.hook.register_routes.get_hookimpls():
         for r in impl.function() or ():
             path = f"/p/{{project}}/{impl.plugin_name}/{r.path.lstrip('/')}"
-            routes.append(page(path, r.endpoint, r.action, r.methods, plugin=impl.plugin_name))
+            routes.append(page(path, r.endpoint, r.action, r.methods, plugin=impl.plugin_name,
+                               limits=r.limits))
     return routes
 
 
@@ -289,7 +326,8 @@ def create_app(fw, *, secret: str | None = None, config: dict | None = None) -> 
     config = dict(config or {})
     templates = Templates(fw.store.root, config.get("theme") or DEFAULT_THEME, fw.pm)
     sessions = Sessions(fw, secret)
-    shell = Shell(fw=fw, templates=templates, sessions=sessions, throttle=LoginThrottle(),
+    throttle = LoginThrottle(trusted_proxies=config.get("trusted_proxies", ()))
+    shell = Shell(fw=fw, templates=templates, sessions=sessions, throttle=throttle,
                   tokens=FormTokens(sessions.secret), config=config)
     limit = int(config.get("body_limit", BODY_LIMIT))
     # a plugin's own files (its stylesheet) at /static/plugins/<name>/, before the theme's /static
@@ -297,12 +335,14 @@ def create_app(fw, *, secret: str | None = None, config: dict | None = None) -> 
                     for name, folder in plugin_dirs(fw.pm, "static").items()]
     routes = [*pages.routes(), *plugin_routes(fw), *plugin_files,
               Mount("/static", app=ThemeStatic(shell), name="static")]
+    check_routes(routes, fw.access)
 
     def too_large(scope):
         return HTMLResponse(_plain_413(fw.default_locale(), limit), status_code=413)
 
     app = Starlette(routes=routes,
-                    middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit=limit, too_large=too_large)],
+                    middleware=[Middleware(SecurityHeaders, hsts=bool(config.get("hsts", False))),
+                                Middleware(BodyLimit, limit=limit, too_large=too_large)],
                     exception_handlers={404: _not_found, 405: _not_found, 500: _server_error})
     app.state.shell = shell
     app.state.secure_cookie = bool(config.get("secure_cookie", False))

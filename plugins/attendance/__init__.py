@@ -31,6 +31,12 @@ def register_settings():
 
 
 @hookimpl
+def register_actions():
+    from .actions import ACTIONS
+    return ACTIONS
+
+
+@hookimpl
 def register_routes():
     from .pages import ROUTES
     return ROUTES

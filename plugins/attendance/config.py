@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from floorwalker.core import N_, Setting, ValidationError
+from floorwalker.core import N_, Setting, ValidationError, validate
 
 from .calendar import HolidayCalendar
 from .days import DEFAULT_LATE_BANDS, DaySettings
@@ -118,6 +118,9 @@ def holiday_calendar(fw) -> HolidayCalendar:
 def edit_calendar(fw, edits: dict, actor: str) -> HolidayCalendar:
     """Replace the administrator's edits with *edits* (checked by merging them first)."""
     clean = {k: list(edits.get(k) or ()) for k in ("holidays", "workdays", "ordinary")}
+    for entry in clean["holidays"]:
+        if isinstance(entry, dict):
+            validate.text(entry.get("name"), N_("name"), validate.NAME_LIMIT)
     calendar = holiday_calendar_from(clean)
     with fw.store.transaction(CALENDAR_KEY, actor, "attendance.calendar") as tx:
         if tx.get("calendar", "edits") is None:

@@ -65,8 +65,8 @@ class _Floor:
         self.last = rosters.month_dates(months[-1])[-1]
         self.now = min(now or local_now(project), dt.datetime.combine(self.last, dt.time(23, 59)))
         self.teams = {t["slug"]: t for t in fw.teams.of(self.slug)}
-        self.supervisor = {"username": f"{self.slug}.supervisor", "roles": ["supervisor"]}
-        self.director = {"username": "director", "roles": ["director"]}
+        self.supervisor = {"username": f"{self.slug}.supervisor", "roles": ["supervisor"], "projects": [self.slug]}
+        self.director = {"username": "director", "roles": ["director"], "projects": ["*"]}
         self.calendar = holiday_calendar(fw)
 
     def build(self) -> None:
@@ -131,8 +131,9 @@ class _Floor:
         return {"username": number.lower(), "agent": number, "roles": ["agent"]}
 
     def _leader(self, team: str) -> dict:
-        return {"username": self.teams[team].get("leader") or f"{self.slug}.lead.{team}",
-                "roles": ["team_leader"]}
+        leaders = self.fw.users.leading(self.slug, team)
+        return leaders[0] if leaders else {"username": f"{self.slug}.lead.{team}", "roles": ["team_leader"],
+                                           "projects": [self.slug], "teams": [f"{self.slug}.{team}"]}
 
     # ------------------------------------------------------------ swaps and leave
 

@@ -22,11 +22,13 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from floorwalker.core import N_, FloorwalkerError, Route, ValidationError, translate
+from floorwalker.core import N_, FloorwalkerError, NotFound, PermissionDenied, Route, ValidationError, translate
 
 from . import punches as punch_records
 from . import roster as rosters
 from . import sheet
+from .actions import (EXCEPTION_RESOLVE, MARK, PUNCH_CORRECT, PUNCH_IMPORT, ROSTER_EDIT, ROSTER_IMPORT,
+                      VIEW)
 from .config import NAME, holiday_calendar, local_now
 from .context import (actor, arg, base, date_arg, day_kind, go, month_arg, names_of, team_agents,
                       team_names)
@@ -94,8 +96,7 @@ def floor(p):
                     counts=Counter(r["live"] for r in rows),
                     teams=[{"slug": t, "name": teams.get(t, t), "rows": group,
                             "counts": Counter(r["live"] for r in group)}
-                           for t, group in sorted(groups.items())],
-                    can_edit=p.can(f"{NAME}.edit"), can_manage=p.can(f"{NAME}.manage"))
+                           for t, group in sorted(groups.items())])
 
 
 # ---------------------------------------------------------------- the roster grid
@@ -130,7 +131,8 @@ def grid(p, month: str, team: str, typed: dict | None = None) -> dict:
                       for n in range(0, len(agents), GRID_AGENTS)],
             "days": [{"date": d, "kind": day_kind(calendar, d)} for d in days],
             "shifts": rosters.shift_docs(p.fw, slug), "pattern": week, "base": base(p),
-            "can_edit": p.can(f"{NAME}.edit"), "REST": REST}
+            "can_edit": bool(team) and p.can(ROSTER_EDIT, {"team": team}),
+            "can_import": p.can(ROSTER_IMPORT), "REST": REST}
 
 
 def int_arg(p, name: str) -> int:
@@ -142,8 +144,7 @@ def chosen_team(p) -> str:
     teams = [t["slug"] for t in p.fw.teams.of(p.project["slug"])]
     team = arg(p, "team") or (teams[0] if teams else "")
     if team and team not in teams:
-        raise ValidationError(N_("team"), N_("no team {team!r} in project {project!r}"),
-                              team=team, project=p.project["slug"])
+        raise NotFound(N_("no team {team!r} in project {project!r}"), team=team, project=p.project["slug"])
     return team
 
 
@@ -155,6 +156,8 @@ def roster_page(p):
     typed = {k: v for k, v in p.form.items() if k.startswith("cell|") and isinstance(v, str)}
     try:
         written = save_cells(p, typed, rosters.roster(p.fw, p.project["slug"], month))
+    except (NotFound, PermissionDenied):
+        raise
     except FloorwalkerError as err:
         return p.render("attendance/roster.html", http_status=422, error=err.message(p.locale),
                         bad=getattr(err, "cell", None), **grid(p, month, team, typed))
@@ -172,6 +175,7 @@ def save_cells(p, typed: dict, entries: dict) -> int:
         stored = "" if entry is None else entry["shift"] or REST
         if value in ("", stored):
             continue
+        p.authorize(ROSTER_EDIT, {"agent": agent, "date": day})
         try:
             p.fw.agents.require_in_project(slug, agent, day)
             if value != REST and value not in known:
@@ -203,6 +207,7 @@ class CellRefused(FloorwalkerError):
 def pattern_post(p):
     """Set the team's weekly pattern (``do=set``) or write it into the month (``do=apply``)."""
     month, team = month_arg(p), chosen_team(p)
+    p.authorize(ROSTER_EDIT, {"team": team})
     try:
         if arg(p, "do") == "set":
             days = [arg(p, f"day{n}") for n in range(rosters.WEEKDAYS)]
@@ -245,7 +250,8 @@ def punches_context(p, day: str, agent: str, team: str) -> dict:
                  within(x, date) or (x["date"] == day and not within(x, eve)))]
     return {"day": day, "agent": agent, "team": team, "teams": p.fw.teams.of(slug), "names": names,
             "punches": found, "rows": [r for r in both if r["date"] == day],
-            "base": base(p), "can_edit": p.can(f"{NAME}.edit"), "typed": {}}
+            "base": base(p), "can_edit": p.can(PUNCH_CORRECT), "can_import": p.can(PUNCH_IMPORT),
+            "typed": {}}
 
 
 def punches_page(p):
@@ -256,6 +262,10 @@ def punches_page(p):
                         counts={k: arg(p, k) for k in ("rows", "added", "already")},
                         **punches_context(p, day, agent, team))
     slug, do, note = p.project["slug"], arg(p, "do"), arg(p, "note")
+    if do == "add":
+        p.authorize(PUNCH_CORRECT, {"agent": arg(p, "punch_agent"), "date": arg(p, "at")[:10]})
+    elif do in ("correct", "void"):
+        p.authorize(PUNCH_CORRECT, punch_records.find(p.fw, slug, arg(p, "punch"))[1])
     try:
         if do == "add":
             doc = punch_records.add_manual(p.fw, slug, arg(p, "punch_agent"), arg(p, "at"), note, actor(p))
@@ -327,6 +337,7 @@ def import_post(p):
 def exceptions_page(p):
     month = month_arg(p)
     if p.request.method == "POST":
+        p.authorize(EXCEPTION_RESOLVE, {"agent": arg(p, "agent"), "date": arg(p, "date")})
         try:
             sheet.resolve_exception(p.fw, p.project, arg(p, "agent"), date_arg(p), arg(p, "note"), p.user)
         except FloorwalkerError as err:
@@ -350,13 +361,14 @@ def exceptions_context(p, month: str) -> dict:
     return {"month": month, "open": sheet.exceptions(rows), "base": base(p),
             "flagged": sorted(flagged.values(), key=lambda a: a["agent"]),
             "names": names_of(p, dates[0].isoformat(), dates[-1].isoformat()),
-            "can_edit": p.can(f"{NAME}.edit")}
+            "can_edit": p.can(EXCEPTION_RESOLVE)}
 
 
 def marks_page(p):
     month = month_arg(p)
     if p.request.method == "POST":
         typed = {k: arg(p, k) for k in ("agent", "date", "kind", "minutes", "note")}
+        p.authorize(MARK, {"agent": typed["agent"], "date": typed["date"]})
         try:
             doc = sheet.record_mark(p.fw, p.project, typed["agent"], date_arg(p), typed["kind"],
                                     p.user, typed["note"],
@@ -373,20 +385,20 @@ def marks_context(p, month: str) -> dict:
     return {"month": month, "marks": sheet.marks(p.fw, p.project["slug"], month), "base": base(p),
             "titles": sheet.MARK_TITLES,
             "names": names_of(p, dates[0].isoformat(), dates[-1].isoformat()),
-            "can_edit": p.can(f"{NAME}.edit")}
+            "can_edit": p.can(MARK)}
 
 
 ROUTES = [
-    Route("", floor, f"{NAME}.view"),
-    Route("roster", roster_page, f"{NAME}.view"),
-    Route("roster", roster_page, f"{NAME}.edit", ("POST",)),
-    Route("roster/pattern", pattern_post, f"{NAME}.edit", ("POST",)),
-    Route("roster/import", roster_import_post, f"{NAME}.edit", ("POST",)),
-    Route("punches", punches_page, f"{NAME}.view"),
-    Route("punches", punches_page, f"{NAME}.edit", ("POST",)),
-    Route("punches/import", import_post, f"{NAME}.edit", ("POST",)),
-    Route("exceptions", exceptions_page, f"{NAME}.view"),
-    Route("exceptions", exceptions_page, f"{NAME}.edit", ("POST",)),
-    Route("marks", marks_page, f"{NAME}.view"),
-    Route("marks", marks_page, f"{NAME}.edit", ("POST",)),
+    Route("", floor, VIEW),
+    Route("roster", roster_page, VIEW),
+    Route("roster", roster_page, ROSTER_EDIT, ("POST",)),
+    Route("roster/pattern", pattern_post, ROSTER_EDIT, ("POST",)),
+    Route("roster/import", roster_import_post, ROSTER_IMPORT, ("POST",)),
+    Route("punches", punches_page, VIEW),
+    Route("punches", punches_page, PUNCH_CORRECT, ("POST",)),
+    Route("punches/import", import_post, PUNCH_IMPORT, ("POST",)),
+    Route("exceptions", exceptions_page, VIEW),
+    Route("exceptions", exceptions_page, EXCEPTION_RESOLVE, ("POST",)),
+    Route("marks", marks_page, VIEW),
+    Route("marks", marks_page, MARK, ("POST",)),
 ]

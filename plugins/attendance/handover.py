@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, ValidationError, new_id,
-                              now_iso)
+                              now_iso, validate)
 
 from . import roster as rosters
 from .requests import STATE_WORDS
@@ -68,17 +68,18 @@ def write_log(fw, project: str, user: dict, team: str, day: str, from_shift: str
               outgoing: str, incoming: str, equipment: str, cases: str = "", staffing: str = "") -> dict:
     """The outgoing side fills the log: who hands over to whom, equipment, open cases, staffing."""
     day = dt.date.fromisoformat(day).isoformat()
-    for field, value in ((N_("outgoing"), outgoing), (N_("incoming"), incoming),
-                         (N_("equipment"), equipment)):
-        if not (value or "").strip():
-            raise ValidationError(field, N_("is required"))
+    outgoing = validate.text(outgoing, N_("outgoing"), required=True)
+    incoming = validate.text(incoming, N_("incoming"), required=True)
+    equipment = validate.text(equipment, N_("equipment"), required=True)
+    cases = validate.text(cases, N_("cases"))
+    staffing = validate.text(staffing, N_("staffing"))
     if not any(c["team"] == team and c["from_shift"] == from_shift and c["to_shift"] == to_shift
                for c in expected(fw, project, dt.date.fromisoformat(day), dt.date.fromisoformat(day))):
         raise ValidationError(N_("shift"), N_("team {team} has no change from {out} to {into} on {day}"),
                               team=team, out=from_shift, into=to_shift, day=day)
     doc = {"id": new_id(), "team": team, "date": day, "from_shift": from_shift, "to_shift": to_shift,
-           "outgoing": outgoing.strip(), "incoming": incoming.strip(), "equipment": equipment.strip(),
-           "cases": (cases or "").strip(), "staffing": (staffing or "").strip(), "status": "submitted",
+           "outgoing": outgoing, "incoming": incoming, "equipment": equipment,
+           "cases": cases, "staffing": staffing, "status": "submitted",
            "by": user["username"], "at": now_iso(), "answered_by": None, "refusal": ""}
     with fw.store.transaction(rosters.month_key(fw, project, day[:7]), user["username"],
                               "attendance.handover") as tx:
@@ -88,18 +89,23 @@ def write_log(fw, project: str, user: dict, team: str, day: str, from_shift: str
         return tx.insert(HANDOVERS, doc)
 
 
-def answer(fw, project: str, log_id: str, accept: bool, user: dict, refusal: str = "") -> dict:
-    """The incoming side accepts the log, or refuses it with a reason (the outgoing side logs
-    again)."""
+def find(fw, project: str, log_id: str) -> tuple[str, dict]:
+    """(month file key, log) of a handover log of *project*; another project's is not found."""
     found = rosters.locate(fw, project, HANDOVERS, log_id)
     if found is None:
         raise NotFound(N_("no handover log {id!r}"), id=log_id)
-    key, doc = found
+    return found
+
+
+def answer(fw, project: str, log_id: str, accept: bool, user: dict, refusal: str = "") -> dict:
+    """The incoming side accepts the log, or refuses it with a reason (the outgoing side logs
+    again)."""
+    key, doc = find(fw, project, log_id)
     if doc["status"] != "submitted":
         raise Conflict(N_("this handover is already {status}"), status=STATE_WORDS[doc["status"]])
     if user["username"] == doc["by"]:
         raise PermissionDenied(N_("the incoming side answers a handover, not whoever wrote it"))
-    refusal = (refusal or "").strip()
+    refusal = validate.text(refusal, N_("reason"))
     if not accept and not refusal:
         raise ValidationError(N_("reason"), N_("say why the handover is refused"))
     with fw.store.transaction(key, user["username"], "attendance.handover.answer") as tx:

@@ -57,10 +57,11 @@ class _RosterChecker:
 
     def date(self, text: str, column: str, row: int) -> str:
         try:
-            day = dt.date.fromisoformat(text.strip()).isoformat()
+            day = dt.date.fromisoformat(text.strip())
         except ValueError:
             raise ValidationError(column, N_("expected a date as YYYY-MM-DD, got {value!r}"),
                                   row=row, value=text) from None
+        day = punch_clock.require_day_in_span(day, text, column, row).isoformat()
         if day[:7] in self.closed:
             raise ValidationError(column, N_("{month} of project {project} is closed: nothing in it "
                                              "can change"), row=row, month=day[:7], project=self.project)
@@ -144,7 +145,7 @@ def roster_cells(fw, project: str, header: list[str], rows: list[tuple[int, dict
     days = {h: d for h, d in days.items() if d is not None}
     if not days:
         raise ValidationError(N_("columns"), N_("the file has neither date and shift columns nor "
-                                                "one column per day"))
+                                                "one column per day"), row=1)
     for h, day in days.items():
         checker.date(day, h, 1)
     for row, values in rows:
@@ -156,7 +157,7 @@ def roster_cells(fw, project: str, header: list[str], rows: list[tuple[int, dict
 
 def import_roster(fw, project, path: str | Path, actor: str, month: str | None = None) -> dict:
     """Set the roster from a .csv/.xlsx file (long or grid form): every cell or none."""
-    header, rows = read_rows(path)
+    header, rows = read_rows(path, limit=fw.install_settings().get("import_row_limit"))
     return _write_roster(fw, _slug(project), header, rows, actor, month)
 
 
@@ -183,9 +184,8 @@ def run_roster(floorwalker, project, rows, actor) -> dict:
 def run_punches(floorwalker, project, rows, actor) -> dict:
     """`Importer.run` for a punch-clock export (see `punches.import_punches`)."""
     slug = _slug(project)
-    col = match_columns(_header_of(rows), punch_clock.COLUMNS, ("agent",))
-    return punch_clock.store_punches(floorwalker, slug, punch_clock.check_rows(floorwalker, slug, rows, col),
-                                     actor)
+    checked = punch_clock.check_rows(floorwalker, slug, rows, punch_clock.columns(_header_of(rows)))
+    return punch_clock.store_punches(floorwalker, slug, checked, actor)
 
 
 IMPORTERS = [

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, ValidationError, new_id,
-                              now_iso)
+                              now_iso, validate)
 
 from . import roster as rosters
 from .config import NAME, holiday_calendar, local_now, request_rules
@@ -104,6 +104,8 @@ def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, la
             asked_at: dt.datetime | None = None) -> dict:
     """Ask for leave; refused with every reason the rules give, unless a manager records an
     exception."""
+    note = validate.text(note, N_("note"))
+    exception = validate.text(exception, N_("exception"))
     settings = fw.projects.settings(project, NAME)
     rules = request_rules(settings)
     covered = plan(fw, project, agent, first, last, start_time, end_time)
@@ -122,14 +124,13 @@ def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, la
     for entry_doc, _ in covered["covered"]:
         scheduled = rosters.schedule_entry(entry_doc, known)
         reasons += leave_on_swapped_shift(scheduled) if scheduled else []
-    exception = (exception or "").strip()
     if reasons and not (exception and set(user.get("roles") or ()) & MANAGER_ROLES):
         raise Refused(reasons)
     doc = {"id": new_id(), "agent": agent, "kind": kind, "date": first_entry["date"],
            "last": covered["covered"][-1][0]["date"], "start": covered["start"].isoformat(),
            "end": covered["end"].isoformat(), "minutes": covered["minutes"],
            "level": approval_level(covered["minutes"], rules), "status": "pending",
-           "certificate": bool(certificate), "emergency": bool(emergency), "note": note.strip(),
+           "certificate": bool(certificate), "emergency": bool(emergency), "note": note,
            "exception": exception if reasons else "",
            # the rules a manager overruled, in both languages (stored text, read by either)
            "overruled": [{locale: r.message(locale) for locale in ("en", "zh_CN")} for r in reasons],
@@ -201,7 +202,7 @@ def decide(fw, project: dict, request_id: str, approve: bool, user: dict, reason
         raise Conflict(N_("this request is already {status}"), status=STATE_WORDS[doc["status"]])
     if not set(user.get("roles") or ()) & APPROVERS[doc["level"]]:
         raise PermissionDenied(APPROVED_BY[doc["level"]], minutes=doc["minutes"])
-    reason = (reason or "").strip()
+    reason = validate.text(reason, N_("reason"))
     if not approve and not reason:
         raise ValidationError(N_("reason"), N_("say why the request is rejected"))
     with fw.store.transaction(key, user["username"], "attendance.leave.decide") as tx:
@@ -215,12 +216,13 @@ def cancel(fw, project: dict, request_id: str, user: dict, reason: str = "") -> 
     key, doc = find(fw, project["slug"], request_id)
     if doc["status"] not in ("pending", "approved"):
         raise Conflict(N_("this request is already {status}"), status=STATE_WORDS[doc["status"]])
+    reason = validate.text(reason, N_("reason"))
     manager = bool(set(user.get("roles") or ()) & MANAGER_ROLES)
     own = doc["asked_by"] == user["username"] or user.get("agent") == doc["agent"]
     if not manager and not (own and doc["status"] == "pending"):
         raise PermissionDenied(N_("only a manager can cancel approved leave"))
     with fw.store.transaction(key, user["username"], "attendance.leave.cancel") as tx:
-        return tx.update(LEAVE, request_id, {"status": "cancelled", "reason": (reason or "").strip(),
+        return tx.update(LEAVE, request_id, {"status": "cancelled", "reason": reason,
                                               "decided_by": user["username"], "decided_at": now_iso()})
 
 

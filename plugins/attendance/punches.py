@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from floorwalker.core import (N_, NotFound, PeriodClosed, ValidationError, match_columns, new_id,
-                              now_iso, read_rows)
+                              now_iso, read_rows, validate)
 
 from .roster import locate, month_key, months_of
 
@@ -30,6 +30,9 @@ COLUMNS = {"agent": ("agent", "工号", "number", "employee number"),
            "clock": ("clock", "时间")}
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
             "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+# The days a punch or a roster day may fall on, the span the core's imports accept: the day
+# before (a night shift's start) and the month after stay within what Python's dates hold.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def parse_time(text: str, field: str = N_("time"), row: int | None = None) -> dt.datetime:
@@ -37,11 +40,21 @@ def parse_time(text: str, field: str = N_("time"), row: int | None = None) -> dt
     text = " ".join(str(text or "").split())
     for fmt in _FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt)
+            at = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
+        require_day_in_span(at.date(), text, field, row)
+        return at
     raise ValidationError(field, N_("expected a time as YYYY-MM-DD HH:MM[:SS], got {value!r}"),
                           row=row, value=text)
+
+
+def require_day_in_span(day: dt.date, text: str, field: str, row: int | None = None) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(field, N_("expected a date from {first} to {last}, got {value!r}"),
+                              row=row, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat(),
+                              value=text)
+    return day
 
 
 def punch_doc(agent: str, at: dt.datetime, source: str, by: str | None = None,
@@ -69,11 +82,16 @@ def agent_punches(fw, project: str, agent: str, first: dt.date, last: dt.date) -
 # ------------------------------------------------------------------ import
 
 
+def columns(header: list[str]) -> dict[str, str]:
+    """Which header holds each column: the agent, and the time or else the date and the clock."""
+    col = match_columns(header, COLUMNS, ("agent",))
+    if "time" not in col and not ("date" in col and "clock" in col):  # name the missing column
+        col = match_columns(header, COLUMNS, ("agent", "time"))
+    return col
+
+
 def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, str]) -> list[dict]:
-    """Every row as a punch document, or the first bad row's error."""
-    if "time" not in col and not ("date" in col and "clock" in col):
-        raise ValidationError(N_("columns"), N_("the column {column} ({alias}) is missing"),
-                              column="time", alias="打卡时间")
+    """Every row as a punch document, or the first bad row's error; *col* as `columns` gives it."""
     assignments: dict[str, list[dict]] = {}
     docs = []
     for row, cells in rows:
@@ -99,9 +117,8 @@ def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, st
 
 def import_punches(fw, project: str, path: str | Path, actor: str) -> dict:
     """Import a punch-clock export (.csv or .xlsx): all rows or none. Returns the counts."""
-    header, rows = read_rows(path)
-    col = match_columns(header, COLUMNS, ("agent",))
-    return store_punches(fw, project, check_rows(fw, project, rows, col), actor)
+    header, rows = read_rows(path, limit=fw.install_settings().get("import_row_limit"))
+    return store_punches(fw, project, check_rows(fw, project, rows, columns(header)), actor)
 
 
 def store_punches(fw, project: str, docs: list[dict], actor: str,
@@ -135,7 +152,7 @@ def store_punches(fw, project: str, docs: list[dict], actor: str,
 
 
 def _note(note: str) -> str:
-    note = (note or "").strip()
+    note = validate.text(note, N_("note"))
     if not note:
         raise ValidationError(N_("note"), N_("say why the punch is entered or corrected by hand"))
     return note

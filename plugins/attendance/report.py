@@ -1,16 +1,16 @@
 """The monthly attendance report (考勤月报): per agent, per team and for the project, as rows for
-the page and as an xlsx workbook.
+the page, as an xlsx workbook and as a PDF.
 
 Pure over `sheet.month_rows` output: the figures are `sheet.figures` (so the report, the KPIs
 and the dashboard never disagree), plus what only a report shows — minutes late and early, and
-leave days by kind. Names come in from the caller, already masked for a client login.
+leave days by kind. Names come in from the caller, already masked for a client login; where they
+are, the employee-number column is left out too. The files are the core's `to_xlsx` and `to_pdf`
+of the same tables, so a name that looks like a formula is quoted in the workbook.
 """
 
 from __future__ import annotations
 
-import io
-
-from floorwalker.core import N_, translate
+from floorwalker.core import N_, Table, to_pdf, to_xlsx, translate
 
 from .requests import leave_title
 from .sheet import figures
@@ -72,61 +72,64 @@ def monthly(rows: list[dict], names: dict[str, str], teams: dict[str, str]) -> d
 
 def workbook(report: dict, days: list[dict], names: dict[str, str], teams: dict[str, str],
              month: str, locale: str, numbers: bool = True) -> bytes:
-    """The report as an xlsx file: the summary sheet (agents, then teams, then the project) and a
-    sheet with each concluded agent-day; without *numbers* the employee numbers are left blank
-    (a client who may not see names may not see who is behind them either)."""
-    from openpyxl import Workbook
+    """The report as an xlsx file: the summary sheet and the sheet of days (`summary_table`,
+    `days_table`)."""
+    return to_xlsx([summary_table(report, month, locale, numbers),
+                    days_table(days, names, teams, locale, numbers)])
+
+
+def document(report: dict, month: str, locale: str, title: str, numbers: bool = True) -> bytes:
+    """The report as a PDF headed *title*: the summary table, as the page shows it."""
+    return to_pdf(summary_table(report, month, locale, numbers), title=title, locale=locale)
+
+
+def summary_table(report: dict, month: str, locale: str, numbers: bool = True) -> Table:
+    """Agents, then teams, then the project, one line each, under the month's title; without
+    *numbers* there is no employee-number column (a client who may not see names may not see
+    who is behind them either)."""
 
     def _(msgid: str, **params) -> str:
         return translate(msgid, locale, **params)
 
-    book = Workbook()
-    first = book.active
-    first.title = month
-    header = [_(N_("Employee no.")), _(N_("Name")), _(N_("Team"))]
+    lead = [_(N_("Employee no."))] if numbers else []
+    header = lead + [_(N_("Name")), _(N_("Team"))]
     header += [_(title) + (" %" if key in RATES else "") for key, title in SUMMARY_COLUMNS]
     header += [_(N_("Leave: {kind}"), kind=_(leave_title(k))) for k in report["kinds"]]
-    _append(first, header)
 
-    def line(cells: list, figures_of: dict) -> list:
-        return (cells + [figures_of[key] for key, _title in SUMMARY_COLUMNS]
+    def line(number: str, cells: list, figures_of: dict) -> list:
+        return (([number] if numbers else []) + cells
+                + [figures_of[key] for key, _title in SUMMARY_COLUMNS]
                 + [figures_of["leave"].get(k, 0) for k in report["kinds"]])
 
-    for a in report["agents"]:
-        _append(first, line([a["agent"] if numbers else "", a["name"], a["team_name"]], a))
-    for t in report["teams"]:
-        _append(first, line(["", _(N_("Team total")), t["team_name"]], t))
-    _append(first, line(["", _(N_("Project total")), ""], report["project"]))
-    first.freeze_panes = "D2"
+    rows = [line(a["agent"], [a["name"], a["team_name"]], a) for a in report["agents"]]
+    rows += [line("", [_(N_("Team total")), t["team_name"]], t) for t in report["teams"]]
+    rows.append(line("", [_(N_("Project total")), ""], report["project"]))
+    return Table(month, header, rows, fixed_columns=len(lead) + 2)
 
-    second = book.create_sheet(_(N_("Days")))
-    _append(second, [_(title) for title in DAY_COLUMNS])
+
+def days_table(days: list[dict], names: dict[str, str], teams: dict[str, str], locale: str,
+               numbers: bool = True) -> Table:
+    """Each concluded agent-day of *days* by date and agent; without *numbers* as above."""
+
+    def _(msgid: str, **params) -> str:
+        return translate(msgid, locale, **params)
+
+    header = [_(title) for title in DAY_COLUMNS if numbers or title != "Employee no."]
+    rows = []
     for r in sorted(days, key=lambda r: (r["date"], r["agent"])):
         if r["status"] not in CONCLUDED:
             continue
         excuse = r["note"].get("excuse", {}).get("status")
-        _append(second, [r["date"], r["agent"] if numbers else "",
-                         names.get(r["agent"], r["agent"] if numbers else ""),
-                         teams.get(r["team"], r["team"]), r["shift"], _(STATUS_TITLES[r["status"]]),
-                         _clock(r.get("check_in")), _clock(r.get("check_out")), r.get("late") or 0,
-                         r.get("early") or 0, r.get("worked") or 0, r["scheduled_minutes"],
-                         _(leave_title(r["leave_kind"])) if r.get("leave_kind") else "",
-                         _(N_("yes")) if r.get("missing_punch") else "",
-                         _(N_("yes")) if r.get("disciplinary") else "",
-                         _(EXCUSE_TITLES[excuse]) if excuse else ""])
-    second.freeze_panes = "C2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _append(sheet, cells: list) -> None:
-    """Append a row whose text stays text: a name such as ``=HYPERLINK(…)`` must not become a
-    formula when the file is opened."""
-    sheet.append(cells)
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
+        rows.append([r["date"], *([r["agent"]] if numbers else []),
+                     names.get(r["agent"], r["agent"] if numbers else ""),
+                     teams.get(r["team"], r["team"]), r["shift"], _(STATUS_TITLES[r["status"]]),
+                     _clock(r.get("check_in")), _clock(r.get("check_out")), r.get("late") or 0,
+                     r.get("early") or 0, r.get("worked") or 0, r["scheduled_minutes"],
+                     _(leave_title(r["leave_kind"])) if r.get("leave_kind") else "",
+                     _(N_("yes")) if r.get("missing_punch") else "",
+                     _(N_("yes")) if r.get("disciplinary") else "",
+                     _(EXCUSE_TITLES[excuse]) if excuse else ""])
+    return Table(_(N_("Days")), header, rows, fixed_columns=2)
 
 
 def _clock(moment) -> str:

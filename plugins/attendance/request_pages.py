@@ -13,19 +13,15 @@ agent's days (`sheet.settle_days`) at once, so the ledger — and the agent's mo
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
-
-from starlette.responses import Response
 
 from floorwalker.core import N_, FloorwalkerError, NotFound, Route, ValidationError
 
 from . import handover, leave, report, sheet, swaps
 from . import roster as rosters
+from .actions import EXCUSE_DECIDE, HANDOVER, LEAVE_DECIDE, MARK, OWN, REPORT, SWAP_DECIDE, VIEW
 from .config import NAME, local_now
 from .context import arg, base, date_arg, go, month_arg, names_of, team_names
 from .requests import Refused, leave_title
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------- helpers
@@ -59,7 +55,7 @@ def own_agent(p, number: str) -> dict:
     if not any(a["number"] == number for a, _ in p.fw.agents.in_project(
             p.project["slug"], "0000-01-01", "9999-12-31")):
         raise NotFound(N_("not found"))
-    p.authorize(f"{NAME}.own", {"agent": number})
+    p.authorize(OWN, {"agent": number})
     return p.fw.agents.get(number)
 
 
@@ -87,17 +83,34 @@ def failed(p, template: str, context, err: FloorwalkerError, typed: dict):
 def approvals_context(p) -> dict:
     slug = p.project["slug"]
     roles = set(p.user.get("roles") or ())
-    waiting_leave = [{**r, "may_decide": bool(roles & leave.APPROVERS[r["level"]]),
+    waiting_leave = [{**r, "may_decide": bool(roles & leave.APPROVERS[r["level"]])
+                      and p.can(LEAVE_DECIDE, r),
                       "approvers": sorted(leave.APPROVERS[r["level"]] - {"admin"})}
                      for r in leave.waiting(p.fw, slug)]
     excuses = [d for m in rosters.stored_months(p.fw, slug)
                for d in sheet.annotations(p.fw, slug, m).values()
                if d.get("excuse", {}).get("status") == "pending"]
-    return {"base": base(p), "leave": waiting_leave, "swaps": swaps.waiting(p.fw, slug),
+    waiting_swaps = [{**s, "mine": [t for t in s["teams"] if p.can(SWAP_DECIDE, {"team": t})]}
+                     for s in swaps.waiting(p.fw, slug)]
+    return {"base": base(p), "leave": waiting_leave, "swaps": waiting_swaps,
             "excuses": sorted(excuses, key=lambda d: (d["date"], d["agent"])),
             "names": names_of(p, "0000-01-01", "9999-12-31"), "teams": team_names(p),
-            "leave_title": leave_title, "is_manager": bool(roles & leave.MANAGER_ROLES),
-            "is_leader": bool(roles & swaps.LEADER_ROLES)}
+            "leave_title": leave_title, "is_manager": bool(roles & leave.MANAGER_ROLES)}
+
+
+def authorize_decision(p, typed: dict, approve: bool) -> None:
+    """The decision's record decides: a leave request's or an excuse's agent, the swap side's
+    team a leader approves (refusing, any team of the swap the leader leads)."""
+    slug = p.project["slug"]
+    if typed["what"] == "leave":
+        p.authorize(LEAVE_DECIDE, leave.find(p.fw, slug, typed["id"])[1])
+    elif typed["what"] == "excuse":
+        p.authorize(EXCUSE_DECIDE, {"agent": typed["agent"], "date": typed["date"]})
+    elif typed["what"] == "swap":
+        doc = swaps.find(p.fw, slug, typed["id"])[1]
+        teams = [typed["team"]] if approve else doc["teams"]
+        if not any(p.can(SWAP_DECIDE, {"team": t}) for t in teams if t):
+            p.authorize(SWAP_DECIDE, {"team": teams[0]} if teams and teams[0] else None)
 
 
 def approvals(p):
@@ -106,6 +119,7 @@ def approvals(p):
                         **approvals_context(p))
     typed = {k: arg(p, k) for k in ("what", "id", "decision", "reason", "team", "agent", "date")}
     approve = typed["decision"] == "approve"
+    authorize_decision(p, typed, approve)
     try:
         if typed["what"] == "leave":
             doc = leave.decide(p.fw, p.project, typed["id"], approve, p.user, typed["reason"])
@@ -175,7 +189,7 @@ def leave_page(p):
 
 def leave_cancel(p):
     _, doc = leave.find(p.fw, p.project["slug"], p.params["id"])
-    p.authorize(f"{NAME}.own", doc)
+    p.authorize(OWN, doc)
     try:
         leave.cancel(p.fw, p.project, doc["id"], p.user, arg(p, "reason"))
     except FloorwalkerError as err:
@@ -261,6 +275,16 @@ def handover_context(p) -> dict:
             "missing": sum(1 for r in rows if r["missing"])}
 
 
+def authorize_handover(p, typed: dict) -> None:
+    """A log is written and answered by its team's leader; a deduction names its agent."""
+    if typed["do"] == "write":
+        p.authorize(HANDOVER, {"team": typed["team"]})
+    elif typed["do"] in ("accept", "refuse"):
+        p.authorize(HANDOVER, {"team": handover.find(p.fw, p.project["slug"], typed["id"])[1]["team"]})
+    elif typed["do"] == "deduct":
+        p.authorize(MARK, {"agent": typed["agent"], "date": typed["date"]})
+
+
 def handover_page(p):
     if p.request.method == "GET":
         return p.render("attendance/handover.html", done=arg(p, "done"), errors=[], typed={},
@@ -269,6 +293,7 @@ def handover_page(p):
               "equipment", "cases", "staffing", "reason", "agent")
     typed = {k: arg(p, k) for k in fields}
     slug = p.project["slug"]
+    authorize_handover(p, typed)
     try:
         if typed["do"] == "write":
             handover.write_log(p.fw, slug, p.user, typed["team"], date_arg(p), typed["from_shift"],
@@ -368,25 +393,32 @@ def report_xlsx(p):
     data, rows, names, teams, masked = report_data(p, month)
     # where names are hidden, so is the employee number that would name the agent just as well
     body = report.workbook(data, rows, names, teams, month, p.locale, numbers=not masked)
-    name = quote(f"{p.project['slug']}-attendance-{month}.xlsx")
-    return Response(body, media_type=XLSX,
-                    headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
+    return p.download(body, f"{p.project['slug']}-attendance-{month}.xlsx")
 
+
+def report_pdf(p):
+    """The report as a PDF: the lines of the page, names and numbers masked as in the xlsx."""
+    month = month_arg(p)
+    data, _, _, _, masked = report_data(p, month)
+    title = f"{p.project['name']} · {p._(N_('Monthly report'))} {month}"
+    body = report.document(data, month, p.locale, title, numbers=not masked)
+    return p.download(body, f"{p.project['slug']}-attendance-{month}.pdf")
 
 
 ROUTES = [
-    Route("approvals", approvals, f"{NAME}.view"),
-    Route("approvals", approvals, f"{NAME}.edit", ("POST",)),
-    Route("leave", leave_page, f"{NAME}.own"),
-    Route("leave", leave_page, f"{NAME}.own", ("POST",)),
-    Route("leave/{id}/cancel", leave_cancel, f"{NAME}.own", ("POST",)),
-    Route("swaps", swaps_page, f"{NAME}.own"),
-    Route("swaps", swaps_page, f"{NAME}.own", ("POST",)),
-    Route("handover", handover_page, f"{NAME}.view"),
-    Route("handover", handover_page, f"{NAME}.edit", ("POST",)),
-    Route("mine", mine, f"{NAME}.own"),
-    Route("agents/{number}", agent_page, f"{NAME}.own"),
-    Route("agents/{number}/excuse", excuse_post, f"{NAME}.own", ("POST",)),
-    Route("report", report_page, f"{NAME}.report"),
-    Route("report.xlsx", report_xlsx, f"{NAME}.report"),
+    Route("approvals", approvals, VIEW),
+    Route("approvals", approvals, VIEW, ("POST",)),
+    Route("leave", leave_page, OWN),
+    Route("leave", leave_page, OWN, ("POST",)),
+    Route("leave/{id}/cancel", leave_cancel, OWN, ("POST",)),
+    Route("swaps", swaps_page, OWN),
+    Route("swaps", swaps_page, OWN, ("POST",)),
+    Route("handover", handover_page, VIEW),
+    Route("handover", handover_page, HANDOVER, ("POST",)),
+    Route("mine", mine, OWN),
+    Route("agents/{number}", agent_page, OWN),
+    Route("agents/{number}/excuse", excuse_post, OWN, ("POST",)),
+    Route("report", report_page, REPORT),
+    Route("report.xlsx", report_xlsx, REPORT),
+    Route("report.pdf", report_pdf, REPORT),
 ]

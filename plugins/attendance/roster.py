@@ -18,7 +18,7 @@ import datetime as dt
 from contextlib import ExitStack
 from dataclasses import asdict
 
-from floorwalker.core import N_, PeriodClosed, ValidationError
+from floorwalker.core import N_, PeriodClosed, ValidationError, validate
 
 from .config import NAME
 from .days import Shift
@@ -101,11 +101,10 @@ def shift_doc(code: str, name: str, start, end, *, job_type: str = "voice", late
     if not code or len(code) > 12 or not code.replace("-", "").replace("_", "").isalnum():
         raise ValidationError(N_("code"), N_("use 1–12 letters, digits, '-' or '_', got {value!r}"),
                               value=code)
-    name = str(name or "").strip()
-    if not name:
-        raise ValidationError(N_("name"), N_("is required"))
+    name = validate.text(name, N_("name"), validate.NAME_LIMIT, required=True)
     doc = {"id": code, "code": code, "name": name, "start": _clock(start, N_("start")),
-           "end": _clock(end, N_("end")), "job_type": str(job_type or "voice").strip(),
+           "end": _clock(end, N_("end")),
+           "job_type": validate.text(job_type, N_("job type"), validate.NAME_LIMIT) or "voice",
            "late_grace": _minutes(late_grace, N_("late grace")),
            "early_grace": _minutes(early_grace, N_("early grace")),
            "punch_before": _minutes(punch_before, N_("punch window before the start")),

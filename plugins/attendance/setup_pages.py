@@ -14,6 +14,7 @@ from floorwalker.core import N_, FloorwalkerError, Route, ValidationError
 
 from . import roster as rosters
 from .calendar import DATA_DIR
+from .actions import SETUP, VIEW
 from .config import (NAME, SHIPPED_CALENDARS, calendar_edits, edit_calendar, holiday_calendar,
                      local_now)
 from .context import actor, arg, base, day_kind, go
@@ -54,7 +55,7 @@ def shifts_context(p, docs: list[dict], current: dict, errors: dict | None = Non
     defaults = {"job_type": "voice", "late_grace": 0, "early_grace": 0, "punch_before": 120,
                 "punch_after": 120, "break_minutes": 0}
     return {"shifts": listed, "form": {**defaults, **current}, "base": base(p),
-            "can_manage": p.can(f"{NAME}.manage"), "errors": errors or {}}
+            "can_manage": p.can(SETUP), "errors": errors or {}}
 
 
 # ---------------------------------------------------------------- the holiday calendar
@@ -118,8 +119,8 @@ def calendar_context(p, year: int, edits: dict, raw: bool = False) -> dict:
 
 
 ROUTES = [
-    Route("shifts", shifts_page, f"{NAME}.view"),
-    Route("shifts", shifts_page, f"{NAME}.manage", ("POST",)),
-    Route("calendar", calendar_page, f"{NAME}.view"),
-    Route("calendar", calendar_page, f"{NAME}.manage", ("POST",)),
+    Route("shifts", shifts_page, VIEW),
+    Route("shifts", shifts_page, SETUP, ("POST",)),
+    Route("calendar", calendar_page, VIEW),
+    Route("calendar", calendar_page, "admin.settings", ("POST",)),  # the install's calendar
 ]

@@ -20,7 +20,7 @@ import datetime as dt
 from collections import Counter, OrderedDict
 from weakref import WeakKeyDictionary
 
-from floorwalker.core import Conflict, N_, PermissionDenied, ValidationError, new_id, now_iso
+from floorwalker.core import Conflict, N_, PermissionDenied, ValidationError, new_id, now_iso, validate
 
 from . import roster as rosters
 from .config import NAME, day_settings, local_now
@@ -35,6 +35,9 @@ SOURCE = NAME
 MARK_RULES = {"away": "away_over_5min", "cover": "covered_shift", "handover": "handover_log_missing"}
 MARK_TITLES = {"away": N_("Away from the seat"), "cover": N_("Covered a shift"),
                "handover": N_("Handover log missing")}
+EXCUSED = "excused: "
+# an accepted excuse is quoted in the reason of the events it reverses, which holds a note
+EXCUSE_LIMIT = validate.NOTE_LIMIT - len(EXCUSED)
 
 
 def evidence(agent: str, day: str) -> str:
@@ -206,7 +209,7 @@ def _why(row: dict) -> str:
     """The reason an attendance event carries (stored text, so in the ledger's language: plain
     facts a reader of either language can follow)."""
     if row["note"].get("excuse", {}).get("status") == "accepted":
-        return f"excused: {row['note']['excuse']['reason']}"
+        return EXCUSED + row["note"]["excuse"]["reason"]
     if row["status"] == "absent":
         return f"absent from shift {row['shift']}"
     parts = []
@@ -241,7 +244,8 @@ def _annotate(fw, project: str, agent: str, day: str, actor: str, action: str, c
 
 def ask_excuse(fw, project: dict, agent: str, day: str, reason: str, proof: str, user: dict) -> dict:
     """Ask that a late, early or absent day be excused (a late train, with proof)."""
-    reason = (reason or "").strip()
+    reason = validate.text(reason, N_("reason"), EXCUSE_LIMIT)
+    proof = validate.text(proof, N_("proof"))
     if not reason:
         raise ValidationError(N_("reason"), N_("say what happened"))
     if user.get("agent") and user["agent"] != agent and "agent" in (user.get("roles") or ()):
@@ -250,7 +254,7 @@ def ask_excuse(fw, project: dict, agent: str, day: str, reason: str, proof: str,
     if not rows or not wanted_events({**rows[0], "note": {}}, fw.projects.settings(project, NAME)):
         raise ValidationError(N_("date"), N_("{agent} has nothing to excuse on {day}"), agent=agent, day=day)
     return _annotate(fw, project["slug"], agent, day, user["username"], "attendance.excuse.ask",
-                     {"excuse": {"status": "pending", "reason": reason, "proof": (proof or "").strip(),
+                     {"excuse": {"status": "pending", "reason": reason, "proof": proof,
                                  "asked_by": user["username"], "asked_at": now_iso(),
                                  "decided_by": None, "decision": ""}})
 
@@ -264,7 +268,7 @@ def decide_excuse(fw, project: dict, agent: str, day: str, approve: bool, user: 
     excuse = note.get("excuse")
     if not excuse or excuse["status"] != "pending":
         raise Conflict(N_("there is no excuse waiting for {agent} on {day}"), agent=agent, day=day)
-    decision = (decision or "").strip()
+    decision = validate.text(decision, N_("reason"))
     if not approve and not decision:
         raise ValidationError(N_("reason"), N_("say why the excuse is rejected"))
     doc = _annotate(fw, project["slug"], agent, day, user["username"], "attendance.excuse.decide",
@@ -276,7 +280,7 @@ def decide_excuse(fw, project: dict, agent: str, day: str, approve: bool, user: 
 
 def resolve_exception(fw, project: dict, agent: str, day: str, note: str, user: dict) -> dict:
     """Accept a day with a missing punch as it is (the leader checked: the agent was there)."""
-    note = (note or "").strip()
+    note = validate.text(note, N_("note"))
     if not note:
         raise ValidationError(N_("note"), N_("say how the exception was resolved"))
     return _annotate(fw, project["slug"], agent, day, user["username"], "attendance.exception",
@@ -301,9 +305,7 @@ def record_mark(fw, project: dict, agent: str, day: str, kind: str, user: dict, 
     short-staffed, a handover log not filled. Each writes its score event, pointing back here."""
     if kind not in MARK_RULES:
         raise ValidationError(N_("kind"), N_("must be one of {choices}"), choices=", ".join(MARK_RULES))
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(N_("note"), N_("is required"))
+    note = validate.text(note, N_("note"), required=True)
     settings = fw.projects.settings(project, NAME)
     if kind == "away":
         if isinstance(minutes, str):

@@ -14,7 +14,7 @@ import datetime as dt
 from contextlib import ExitStack
 
 from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, ValidationError, new_id,
-                              now_iso)
+                              now_iso, validate)
 
 from . import roster as rosters
 from .config import NAME, holiday_calendar, request_rules
@@ -116,8 +116,8 @@ def accept(fw, project: dict, swap_id: str, user: dict) -> dict:
 def approve(fw, project: dict, swap_id: str, user: dict, team: str) -> dict:
     """A team leader approves for *team*; once each side's team has approved, the roster changes.
     One person approves one side only (unless both agents are in the same team). A team leader
-    approves for the team they lead where the team names its leader; a supervisor or above for
-    any team."""
+    approves only for a team they lead (the page checks it with ``attendance.swap.decide``); a
+    supervisor or above for any team."""
     slug = project["slug"]
     key, doc = find(fw, slug, swap_id)
     if doc["status"] != "accepted":
@@ -127,10 +127,7 @@ def approve(fw, project: dict, swap_id: str, user: dict, team: str) -> dict:
         raise PermissionDenied(N_("a team leader approves swaps"))
     if team not in doc["teams"] or team in doc["approvals"]:
         raise ValidationError(N_("team"), N_("team {team} has nothing to approve in this swap"), team=team)
-    leader = fw.teams.get(slug, team).get("leader")
-    if leader and leader != user["username"] and not set(user.get("roles") or ()) & MANAGER_ROLES:
-        raise PermissionDenied(N_("team {team} is approved by its leader, {leader}"), team=team,
-                               leader=leader)
+    fw.access.authorize(user, "attendance.swap.decide", project, {"team": team})
     if user["username"] in doc["approvals"].values():
         raise PermissionDenied(N_("the other team's leader must approve the other side"))
     approvals = {**doc["approvals"], team: user["username"]}
@@ -182,7 +179,7 @@ def reject(fw, project: dict, swap_id: str, user: dict, reason: str) -> dict:
     leader = bool(set(user.get("roles") or ()) & LEADER_ROLES)
     if not leader and user.get("agent") != doc["second"]["agent"]:
         raise PermissionDenied(N_("only {agent} can accept this swap"), agent=doc["second"]["agent"])
-    reason = (reason or "").strip()
+    reason = validate.text(reason, N_("reason"))
     if leader and not reason:
         raise ValidationError(N_("reason"), N_("say why the swap is rejected"))
     return _update(fw, key, swap_id, {"status": "rejected", "reason": reason}, user,

@@ -28,6 +28,12 @@ def register_commands(cli):
 
 
 @hookimpl
+def register_actions():
+    from .actions import ACTIONS
+    return ACTIONS
+
+
+@hookimpl
 def register_routes():
     return pages.routes()
 

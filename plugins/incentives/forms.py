@@ -12,6 +12,7 @@ import orjson
 from floorwalker.core import N_, Conflict, FloorwalkerError, ValidationError
 
 from . import drafts
+from .actions import GIVE_JUDGEMENT, RECORD
 from .boards import active_events
 from .grades import GRADES
 from .pages import base, month_param, this_month
@@ -66,6 +67,7 @@ def record_page(p, errors: dict | None = None, values: dict | None = None,
 
 def record_submit(p):
     values = {key: str(p.form.get(key, "")) for key in ("agent", "rule", "date", "points", "note")}
+    p.authorize(RECORD, {"agent": values["agent"], "date": values["date"]})
     try:
         note = _required(values["note"], N_("reason"))
         event = p.fw.ledger.record(p.project["slug"], values["agent"], values["rule"], values["date"],
@@ -91,6 +93,7 @@ def judgement_submit(p):
     values = {key: str(p.form.get(key, "")) for key in ("agent", "month", "points", "note")}
     try:
         month = month_param(p)
+        p.authorize(GIVE_JUDGEMENT, {"agent": values["agent"], "date": judgement_day(month)})
         note = _required(values["note"], N_("reason"))
         row = next((r for r in p.fw.ledger.sheet(slug, month) if r["number"] == values["agent"]), None)
         if row and any(e["rule"] == JUDGEMENT for e in active_events(row)):

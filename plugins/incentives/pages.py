@@ -12,18 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from urllib.parse import quote
 
 from starlette.responses import Response
 
 from floorwalker.core import N_, FloorwalkerError, Route, ValidationError
 
 from . import boards, payroll, reversals, suggestions
+from .actions import GIVE_JUDGEMENT, MANAGE, RECORD, REPORT, REVERSAL_ASK, VIEW
 from .grades import GRADES, shift_month
 from .settings import NAME, in_effect
 from .tiers import tier_title
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def this_month() -> str:
@@ -60,7 +58,7 @@ def summary(rows: list[dict]) -> dict:
 
 
 def landing(p) -> Response:
-    return p.redirect(f"{base(p)}/sheet" if p.can(f"{NAME}.view") else f"{base(p)}/boards")
+    return p.redirect(f"{base(p)}/sheet" if p.can(VIEW) else f"{base(p)}/boards")
 
 
 def sheet(p) -> Response:
@@ -70,7 +68,7 @@ def sheet(p) -> Response:
     return p.render("incentives/sheet.html", month=month, rows=rows, summary=summary(rows),
                     months=months_of(p)[:6], pay_from=settings["pay_from_month"],
                     state=p.fw.periods.state(p.project["slug"], month), base=base(p),
-                    can_close=p.can(f"{NAME}.manage"))
+                    can_close=p.can(MANAGE))
 
 
 # ---------------------------------------------------------------- closing a month
@@ -107,9 +105,7 @@ def close_submit(p) -> Response:
 def export_pay(p) -> Response:
     month = month_param(p)
     rows = payroll.pay_rows(p.fw, p.project["slug"], month)
-    name = quote(f"{p.project['slug']}-pay-{month}.xlsx")
-    return Response(payroll.workbook(rows, month, p.locale), media_type=XLSX,
-                    headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
+    return p.download(payroll.workbook(rows, month, p.locale), f"{p.project['slug']}-pay-{month}.xlsx")
 
 
 # ---------------------------------------------------------------- tier suggestions
@@ -120,7 +116,7 @@ def tiers_page(p, error: str | None = None, status: int = 200) -> Response:
     return p.render("incentives/tiers.html", http_status=status, error=error, base=base(p),
                     pending=[s for s in found if s["state"] == suggestions.PENDING],
                     decided=[s for s in found if s["state"] != suggestions.PENDING][:30],
-                    tier=lambda t: tier_title(t, p.locale), can_decide=p.can(f"{NAME}.manage"))
+                    tier=lambda t: tier_title(t, p.locale), can_decide=p.can(MANAGE))
 
 
 def _acting(p, action, page, back: str) -> Response:
@@ -158,11 +154,12 @@ def reversals_page(p, error: str | None = None, status: int = 200, values: dict 
                     pending=[r for r in found if r["state"] == reversals.PENDING],
                     decided=[r for r in found if r["state"] != reversals.PENDING][:30], base=base(p),
                     rule_title=rule_title(p),
-                    can_request=p.can(f"{NAME}.edit"), can_decide=p.can(f"{NAME}.manage"))
+                    can_request=p.can(REVERSAL_ASK), can_decide=p.can(MANAGE))
 
 
 def reversal_request(p) -> Response:
     values = {"event": str(p.form.get("event", "")).strip(), "reason": str(p.form.get("reason", ""))}
+    p.authorize(REVERSAL_ASK, p.fw.ledger.find(values["event"], p.project["slug"])[1])
     try:
         reversals.request(p.fw, p.project["slug"], values["event"], values["reason"], p.user["username"])
     except FloorwalkerError as err:
@@ -187,9 +184,10 @@ def reversal_reject(p) -> Response:
 def viewer_team(p, month: str) -> str | None:
     """The team whose names the viewer may read on the boards: the team they lead, else the
     team of the agent their login is linked to; None for managers above the teams."""
-    for team in p.fw.teams.of(p.project["slug"]):
-        if team.get("leader") == p.user["username"]:
-            return team["slug"]
+    slug = p.project["slug"]
+    led = sorted(t.split(".", 1)[1] for t in p.user.get("teams") or () if t.startswith(f"{slug}."))
+    if led:
+        return led[0]
     own = p.user.get("agent")
     if own:
         assignment = p.fw.agents.assignment_on(own, f"{month}-01")
@@ -237,26 +235,26 @@ def boards_page(p) -> Response:
 def routes() -> list[Route]:
     from . import forms
 
-    view, edit, manage, report = (f"{NAME}.{verb}" for verb in ("view", "edit", "manage", "report"))
+    view, manage, report = VIEW, MANAGE, REPORT
     post = ("POST",)
     return [
         Route("/", landing, action=report),
         Route("/sheet", sheet, action=view),
         Route("/close", close_page, action=manage),
-        Route("/close", close_submit, action=manage, methods=post),
+        Route("/close", close_submit, action="periods.close", methods=post),
         Route("/pay.xlsx", export_pay, action=manage),
         Route("/tiers", tiers_page, action=view),
         Route("/tiers", tiers_refresh, action=manage, methods=post),
         Route("/tiers/{id}/accept", tier_accept, action=manage, methods=post),
         Route("/tiers/{id}/dismiss", tier_dismiss, action=manage, methods=post),
         Route("/reversals", reversals_page, action=view),
-        Route("/reversals", reversal_request, action=edit, methods=post),
+        Route("/reversals", reversal_request, action=REVERSAL_ASK, methods=post),
         Route("/reversals/{id}/approve", reversal_approve, action=manage, methods=post),
         Route("/reversals/{id}/reject", reversal_reject, action=manage, methods=post),
         Route("/boards", boards_page, action=report),
-        Route("/record", forms.record_page, action=edit),
-        Route("/record", forms.record_submit, action=edit, methods=post),
-        Route("/judgement", forms.judgement_submit, action=edit, methods=post),
+        Route("/record", forms.record_page, action=RECORD),
+        Route("/record", forms.record_submit, action=RECORD, methods=post),
+        Route("/judgement", forms.judgement_submit, action=GIVE_JUDGEMENT, methods=post),
         Route("/backtest", forms.backtest_page, action=manage),
         Route("/backtest", forms.backtest_save, action=manage, methods=post),
         Route("/backtest/publish", forms.backtest_publish, action=manage, methods=post),

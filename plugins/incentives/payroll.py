@@ -2,17 +2,13 @@
 pay float, stepped rewards and flags, as rows or as an xlsx file.
 
 Only a closed month is exported: an open month's figures can still change, and payroll must
-not pay from them. Headings are in the reader's language; text cells that a spreadsheet would
-run as a formula (= + - @) get a leading apostrophe.
+not pay from them. Headings are in the reader's language; the file is made by the core's
+`to_xlsx`, which quotes text cells that a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-
-from floorwalker.core import N_, Conflict
+from floorwalker.core import N_, Conflict, Table, to_xlsx
 
 from .boards import stepped_rewards
 from .settings import in_effect
@@ -24,7 +20,6 @@ COLUMNS = (("number", "Employee no.", "工号"), ("name", "Name", "姓名"), ("t
            ("flags", "Flags", "提示"))
 FLAG_TITLES = {"dismissal_review": ("Dismissal review", "辞退评审"),
                "dismissal_conduct": ("Dismissal-level conduct", "辞退级违纪")}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def pick(pair: tuple[str, str], locale: str) -> str:
@@ -45,20 +40,11 @@ def pay_rows(fw, project: str, month: str) -> list[dict]:
              "flags": list(r.get("flags") or ())} for r in rows]
 
 
-def _safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def workbook(rows: list[dict], month: str, locale: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = month
-    sheet.append([pick(titles, locale) for _, *titles in COLUMNS])
+    """*rows* (of `pay_rows`) as an xlsx sheet named after the month, flags in words."""
+    cells = []
     for row in rows:
         flags = ", ".join(pick(FLAG_TITLES.get(f, (f, f)), locale) for f in row["flags"])
-        sheet.append([_safe(flags if key == "flags" else row[key]) for key, *_ in COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        cells.append([flags if key == "flags" else row[key] for key, *_ in COLUMNS])
+    columns = [(key, pick(titles, locale)) for key, *titles in COLUMNS]
+    return to_xlsx(Table(month, columns, cells, fixed_columns=2))

@@ -8,7 +8,7 @@ request still undecided cannot close (`waiting`, used by ``period_blockers``).
 
 from __future__ import annotations
 
-from floorwalker.core import N_, Conflict, NotFound, ValidationError
+from floorwalker.core import N_, Conflict, NotFound, validate
 
 from . import shard
 
@@ -26,16 +26,9 @@ def waiting(fw, project: str, month: str) -> list[dict]:
     return [r for r in requests(fw, project, PENDING) if r["event_month"] == month]
 
 
-def _reason(text, field=N_("reason")) -> str:
-    text = str(text or "").strip()
-    if not text:
-        raise ValidationError(field, N_("is required"))
-    return text
-
-
 def request(fw, project: str, event_id: str, reason: str, actor: str) -> dict:
     """Ask for *event_id* (an event of *project*) to be reversed because of *reason*."""
-    reason = _reason(reason)
+    reason = validate.text(reason, N_("reason"), required=True)
     _, event = fw.ledger.find(event_id, project)
     if event["reverses"]:
         raise Conflict(N_("{id} is itself a reversal and cannot be reversed"), id=event_id)
@@ -62,12 +55,10 @@ def decide(fw, project: str, request_id: str, approve: bool, actor: str, note: s
         raise NotFound(N_("no reversal request {id!r}"), id=request_id)
     if found["state"] != PENDING:
         raise Conflict(N_("this request was already decided"))
-    note = str(note or "").strip()
+    note = validate.text(note, N_("note"), required=not approve)
     reversal = None
     if approve:
         reversal = fw.ledger.reverse(found["event"], found["reason"], actor, project)
-    else:
-        note = _reason(note, N_("note"))
     with fw.store.transaction(key, actor, "incentives.reversal_decision") as tx:
         return tx.update(shard.REQUESTS, request_id, {
             "state": APPROVED if approve else REJECTED, "decided_by": actor,

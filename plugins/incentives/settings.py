@@ -10,7 +10,7 @@ rolled back (`published.py` keeps each change with its before and after values).
 
 from __future__ import annotations
 
-from floorwalker.core import N_, Setting, ValidationError
+from floorwalker.core import N_, Setting, ValidationError, validate
 
 from . import shard
 from .grades import GRADES
@@ -54,6 +54,7 @@ def check_goals(value) -> None:
             raise ValidationError("stage_goals",
                                   N_("each goal needs a title, a metric and a numeric target, got {value!r}"),
                                   value=goal)
+        validate.text(goal["title"], "stage_goals", validate.NAME_LIMIT)
         check_metric(goal.get("metric"), "stage_goals")
 
 
@@ -69,6 +70,7 @@ def check_steps(value) -> None:
             raise ValidationError("stepped_rewards",
                                   N_("each reward needs a title, a metric and steps as [threshold, amount], got {value!r}"),
                                   value=reward)
+        validate.text(reward["title"], "stepped_rewards", validate.NAME_LIMIT)
         if any(b[0] <= a[0] for a, b in zip(steps, steps[1:])):
             raise ValidationError("stepped_rewards", N_("the thresholds of {title} must rise"),
                                   title=reward["title"])

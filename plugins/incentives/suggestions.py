@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from floorwalker.core import N_, Conflict, NotFound
+from floorwalker.core import N_, Conflict, NotFound, validate
 
 from . import shard
 from .grades import shift_month
@@ -123,8 +123,9 @@ def accept(fw, project: str, suggestion_id: str, actor: str, user: dict | None =
 
 
 def dismiss(fw, project: str, suggestion_id: str, actor: str, note: str = "") -> dict:
+    note = validate.text(note, N_("note"))
     _pending(fw, project, suggestion_id)
-    return _decide(fw, project, suggestion_id, DISMISSED, actor, str(note or "").strip())
+    return _decide(fw, project, suggestion_id, DISMISSED, actor, note)
 
 
 def _decide(fw, project, suggestion_id, state, actor, note) -> dict:

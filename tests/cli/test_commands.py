@@ -351,7 +351,7 @@ def test_serve_runs_the_web_app_in_one_worker(run, fw, monkeypatch):
     result = run("serve", "--host", "127.0.0.1", "--port", "8123")
     assert result.exit_code == 0, result.output
     ((app, options),) = calls
-    assert options == {"host": "127.0.0.1", "port": 8123, "workers": 1}
+    assert options == {"host": "127.0.0.1", "port": 8123, "workers": 1, "proxy_headers": False}
     assert callable(app)
 
 

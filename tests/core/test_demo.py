@@ -87,7 +87,7 @@ def test_about_120_agents_in_three_or_four_teams_per_project(fw):
         teams = fw.teams.of(project["slug"])
         assert 3 <= len(teams) <= 4
         for team in teams:
-            leader = fw.users.get(team["leader"])
+            leader = fw.users.leading(team["project"], team["slug"])[0]
             assert leader["roles"] == ["team_leader"] and leader["projects"] == [project["slug"]]
 
 
@@ -155,7 +155,7 @@ def test_sheets_spread_from_escalated_to_above_90(fw):
 
 def test_events_are_realistic_and_traceable(fw):
     events = all_events(fw)
-    leaders = {t["leader"] for p in fw.projects.all() for t in fw.teams.of(p["slug"])}
+    leaders = {u["username"] for u in fw.users.all() if u.get("teams")}
     assert all(e["reason"] for e in events)
     derived = [e for e in events if (e["evidence"] or "").startswith("attendance:day:") and not e["reverses"]]
     assert derived and {e["recorded_by"] for e in derived} == {"demo"}  # settled from the punches

@@ -37,7 +37,7 @@ def cheap_hashes():
 
 def make_company(root, pm=None) -> Floorwalker:
     """Projects alpha (two teams, three agents, a leaver) and beta (one agent); a user per role in
-    alpha (``<role>1``; the agent login is 1001), an all-projects admin ``root``, a supervisor of
+    alpha (``<role>1``; the agent login is 1001; team_leader1 leads the day team), an all-projects admin ``root``, a supervisor of
     beta and a spare user ``victim``."""
     fw = Floorwalker(Store(root), pm or make_plugin_manager())
     fw.projects.create("alpha", "Alpha Bank", "setup", name="Alpha 信用卡")
@@ -57,7 +57,8 @@ def make_company(root, pm=None) -> Floorwalker:
     docs = []
     for role in ROLES:
         docs.append(fw.users.prepare(f"{role}1", hashed, [role], ["alpha"], f"{role} one", "en",
-                                     agent="1001" if role == "agent" else None))
+                                     agent="1001" if role == "agent" else None,
+                                     teams=["alpha.day"] if role == "team_leader" else ()))
     docs.append(fw.users.prepare("root", hashed, ["admin"], ["*"], "Root", "zh_CN"))
     docs.append(fw.users.prepare("betasup", hashed, ["supervisor"], ["beta"], "Beta sup", "en"))
     docs.append(fw.users.prepare("victim", hashed, ["qa"], ["alpha"], "Victim", "en"))

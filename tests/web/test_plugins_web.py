@@ -5,7 +5,7 @@ import re
 
 from starlette.responses import PlainTextResponse
 
-from floorwalker.core import KPI, AgentSection, Blocker, NavItem, Route, SheetColumn, Widget, hookimpl
+from floorwalker.core import KPI, Action, AgentSection, Blocker, NavItem, Route, SheetColumn, Widget, hookimpl
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.web import create_app
 
@@ -14,6 +14,13 @@ MONTH = dt.date.today().isoformat()[:7]
 
 class Hello:
     """A tiny plugin: a staff page, a page for an agent's own records, a nav entry, a widget."""
+
+    @hookimpl
+    def register_actions(self):
+        staff = ("admin", "director", "supervisor", "team_leader", "qa")
+        return [Action("hello.view", staff, "Greet", "问候"),
+                Action("hello.own", staff + ("agent",), "Own greeting", "本人问候"),
+                Action("hello.report", staff + ("client",), "Greeting report", "问候报告")]
 
     @hookimpl
     def register_routes(self):

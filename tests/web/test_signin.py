@@ -4,7 +4,10 @@ import re
 
 import pytest
 
-from floorwalker.core.auth import COOKIE, LoginThrottle, TooManyAttempts
+from starlette.testclient import TestClient
+
+from floorwalker.core.auth import COOKIE
+from floorwalker.core.web import create_app
 
 PASSWORD = "correct-horse-7"
 
@@ -41,24 +44,70 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(app, sign_in, login
     assert 'value="qa1"' in wrong.text  # the form keeps the name typed
 
 
-def test_five_failures_lock_the_account_even_with_the_right_password(app, sign_in, login):
-    for i in range(5):
-        login(sign_in(app, None), "director1", "bad-password")
-    r = login(sign_in(app, None), "director1", PASSWORD)
+def from_address(app, address: str, forwarded_for: str | None = None) -> TestClient:
+    """A signed-out client at *address* (192.0.2.x: none of conftest's), optionally with an
+    X-Forwarded-For header."""
+    headers = {"x-forwarded-for": forwarded_for} if forwarded_for else {}
+    return TestClient(app, follow_redirects=False, client=(address, 4000), headers=headers)
+
+
+def fail_five_times(client, login, username="director1"):
+    for _ in range(5):
+        assert login(client, username, "bad-password").status_code == 400
+
+
+def test_five_failures_lock_the_pair_even_with_the_right_password(app, login):
+    client = from_address(app, "192.0.2.10")
+    fail_five_times(client, login)
+    r = login(client, "director1", PASSWORD)
     assert r.status_code == 429 and COOKIE not in r.headers.get("set-cookie", "")
-    app.state.shell.throttle.succeeded("director1")  # the shared company stays usable
+    assert "15" in r.text  # the minutes to wait
 
 
-def test_the_throttle_counts_per_address_and_forgets_after_the_window():
-    now = [0.0]
-    throttle = LoginThrottle(limit=3, window=60, clock=lambda: now[0])
-    for name in ("a", "b", "c"):
-        throttle.failed(name, "1.2.3.4")
-    with pytest.raises(TooManyAttempts):
-        throttle.check("d", "1.2.3.4")  # a new name from the same address
-    throttle.check("d", "5.6.7.8")
-    now[0] = 61
-    throttle.check("d", "1.2.3.4")
+def test_the_right_password_from_another_address_signs_in(app, login):
+    fail_five_times(from_address(app, "192.0.2.11"), login)
+    assert login(from_address(app, "192.0.2.12"), "director1", PASSWORD).status_code == 303
+
+
+def test_another_user_behind_the_same_address_signs_in(app, login):
+    fail_five_times(from_address(app, "192.0.2.13"), login)
+    assert login(from_address(app, "192.0.2.13"), "qa1", PASSWORD).status_code == 303
+
+
+def test_the_per_address_ceiling_stops_spraying_from_that_address_only(app, login, monkeypatch):
+    monkeypatch.setattr(app.state.shell.throttle, "address_limit", 3)
+    sprayer = from_address(app, "192.0.2.14")
+    for name in ("nobody1", "nobody2", "qa1"):
+        assert login(sprayer, name, "Password1").status_code == 400
+    assert login(from_address(app, "192.0.2.14"), "supervisor1", PASSWORD).status_code == 429
+    assert login(from_address(app, "192.0.2.15"), "supervisor1", PASSWORD).status_code == 303
+
+
+def test_x_forwarded_for_is_ignored_by_default(app, login):
+    fail_five_times(from_address(app, "192.0.2.16", forwarded_for="198.51.100.1"), login)
+    other_claim = from_address(app, "192.0.2.16", forwarded_for="198.51.100.2")
+    assert login(other_claim, "director1", PASSWORD).status_code == 429  # the peer counts
+
+
+@pytest.fixture(scope="module")
+def proxied_app(company):
+    """The company served behind the proxy 192.0.2.100 (``serve --trusted-proxy 192.0.2.100``)."""
+    return create_app(company, config={"trusted_proxies": ["192.0.2.100"]})
+
+
+def test_x_forwarded_for_is_honoured_from_a_trusted_proxy(proxied_app, login):
+    fail_five_times(from_address(proxied_app, "192.0.2.100", forwarded_for="198.51.100.7"), login)
+    for forwarded in ("198.51.100.7", "198.51.100.8, 198.51.100.7"):  # a prepended entry is the client's own claim
+        r = login(from_address(proxied_app, "192.0.2.100", forwarded_for=forwarded), "director1", PASSWORD)
+        assert r.status_code == 429, forwarded
+    colleague = from_address(proxied_app, "192.0.2.100", forwarded_for="198.51.100.8")
+    assert login(colleague, "director1", PASSWORD).status_code == 303
+
+
+def test_x_forwarded_for_from_an_untrusted_peer_is_ignored_behind_a_proxy_too(proxied_app, login):
+    fail_five_times(from_address(proxied_app, "192.0.2.17", forwarded_for="198.51.100.9"), login)
+    r = login(from_address(proxied_app, "192.0.2.17", forwarded_for="198.51.100.10"), "director1", PASSWORD)
+    assert r.status_code == 429
 
 
 def test_logout_ends_the_session_on_the_server(app, sign_in, csrf):
@@ -111,6 +160,11 @@ def test_every_response_carries_the_security_headers(app, clients):
         assert r.headers["referrer-policy"] == "same-origin"
         csp = r.headers["content-security-policy"]
         assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_no_hsts_unless_served_behind_https(clients):
+    """HSTS comes with `serve --behind-https` (tests/cli/test_serving.py)."""
+    assert "strict-transport-security" not in clients("qa1").get("/").headers
 
 
 def test_pages_have_no_inline_script_or_style(clients):

@@ -34,16 +34,17 @@ def cheap_hashes():
     users._dummy_hash.cache_clear()
 
 
-def user(username: str, *roles: str, agent: str | None = None) -> dict:
-    return {"username": username, "roles": list(roles), "agent": agent}
+def user(username: str, *roles: str, agent: str | None = None, teams=()) -> dict:
+    return {"username": username, "roles": list(roles), "agent": agent, "projects": ["alpha"],
+            "teams": list(teams)}
 
 
 class Company:
     """The company and the few verbs the tests need to set a day up and read what it became."""
 
     slug = "alpha"
-    tl_day = user("tl_day", "team_leader")
-    tl_eve = user("tl_eve", "team_leader")
+    tl_day = user("tl_day", "team_leader", teams=["alpha.day"])
+    tl_eve = user("tl_eve", "team_leader", teams=["alpha.eve"])
     sup = user("sup", "supervisor")
     director = user("director", "director")
     later = LATER

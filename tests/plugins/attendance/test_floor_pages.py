@@ -79,6 +79,7 @@ def build(root, pm) -> Floorwalker:
     ], "setup")
     hashed = hash_password(PASSWORD)
     fw.users.add_many([fw.users.prepare(name, hashed, roles, ["alpha"], name, locale,
+                                        teams=["alpha.day", "alpha.night"] if name == "tl" else (),
                                         agent="1001" if roles == ["agent"] else None)
                        for name, (roles, locale) in USERS.items()], "setup")
     return fw
@@ -361,7 +362,7 @@ def test_a_voided_punch_stays_on_the_page_struck(fresh):
 
 def test_a_punch_file_is_imported_all_or_nothing(fresh):
     fw, app = fresh
-    client = client_for(app, "tl")
+    client = client_for(app, "sup_en")  # a whole file is a supervisor's import
     before = len(punches.punches(fw, "alpha", "2026-10"))
     bad = "工号,打卡时间\n1001,2026-10-13 07:58\n1002,later\n".encode()
     r = post(client, "punches/import?date=2026-10-13", {}, files={"file": ("clock.csv", bad, "text/csv")})
@@ -375,7 +376,7 @@ def test_a_punch_file_is_imported_all_or_nothing(fresh):
 
 def test_a_roster_file_sets_every_cell_or_none(fresh):
     fw, app = fresh
-    client = client_for(app, "tl")
+    client = client_for(app, "sup_en")  # a whole file is a supervisor's import
     before = dict(roster.roster(fw, "alpha", "2026-12"))
     bad = "工号,日期,班次\n1001,2026-12-01,D\n1002,2026-12-01,ZZ\n".encode()
     r = post(client, "roster/import?team=day&month=2026-12", {}, files={"file": ("roster.csv", bad, "text/csv")})

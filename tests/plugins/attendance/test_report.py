@@ -106,18 +106,24 @@ def test_the_workbook_holds_the_same_figures_as_the_report():
     assert (late[6], late[8], late[14]) == ("08:25", 25, "yes")
 
 
-def test_a_name_that_looks_like_a_formula_stays_text():
-    built = report.monthly(ROWS, NAMES, TEAMS)
-    _, book = open_book(report.workbook(built, ROWS, NAMES, TEAMS, "2026-03", "en"))
-    cell = next(c for row in book.worksheets[0].iter_rows() for c in row if c.value == NAMES["2001"])
-    assert cell.data_type == "s"
+def test_a_name_that_looks_like_a_formula_is_quoted_in_both_sheets():
+    names = {**NAMES, "1001": "+1+cmd|' /C calc'!A0", "1002": "@SUM(1)"}
+    built = report.monthly(ROWS, names, TEAMS)
+    (summary, days), book = open_book(report.workbook(built, ROWS, names, TEAMS, "2026-03", "en"))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    for name in names.values():
+        quoted = [c for c in cells if c.value == "'" + name]
+        assert len(quoted) >= 2 and all(c.data_type == "s" for c in quoted)  # summary and days
+        assert name not in [c.value for c in cells]
 
 
 def test_the_workbook_speaks_chinese_and_can_hide_employee_numbers():
     built = report.monthly(ROWS, NAMES, TEAMS)
     (summary, days), book = open_book(report.workbook(built, ROWS, NAMES, TEAMS, "2026-03", "zh_CN",
                                                       numbers=False))
-    assert summary[0][0] == "工号" and "班组合计" in [r[1] for r in summary]
+    assert summary[0][:2] == ("姓名", "班组") and "班组合计" in [r[0] for r in summary]
     assert book.sheetnames[1] == "每日明细"
-    assert all(r[0] in (None, "") for r in summary[1:]) and all(d[1] in (None, "") for d in days[1:])
-    assert "旷工" in [d[5] for d in days]
+    assert "工号" not in summary[0] and "工号" not in days[0]
+    assert not {"1001", "1002", "2001"} & {c for row in summary + days for c in row}
+    assert "旷工" in [d[4] for d in days]  # status, one column left of where numbers show

@@ -8,6 +8,8 @@ real clock: past days (already punched or missed) and days a few days ahead (for
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -83,8 +85,8 @@ def build(root) -> tuple[Floorwalker, dict]:
         fw.users.prepare("agent1", hashed, ["agent"], ["alpha"], "Li Lei", "en", agent="1001"),
         fw.users.prepare("agent2", hashed, ["agent"], ["alpha"], "Han Meimei", "zh_CN", agent="1002"),
         fw.users.prepare("agent3", hashed, ["agent"], ["alpha"], "Wang Fang", "en", agent="1003"),
-        fw.users.prepare("tl1", hashed, ["team_leader"], ["alpha"], "TL", "en"),
-        fw.users.prepare("tl2", hashed, ["team_leader"], ["alpha"], "TL two", "en"),
+        fw.users.prepare("tl1", hashed, ["team_leader"], ["alpha"], "TL", "en", teams=["alpha.day"]),
+        fw.users.prepare("tl2", hashed, ["team_leader"], ["alpha"], "TL two", "en", teams=["alpha.night"]),
         fw.users.prepare("sup1", hashed, ["supervisor"], ["alpha"], "Sup", "en"),
         fw.users.prepare("supzh", hashed, ["supervisor"], ["alpha"], "主管", "zh_CN"),
         fw.users.prepare("dir1", hashed, ["director"], ["alpha"], "Director", "en"),
@@ -200,6 +202,7 @@ def test_an_agent_and_a_client_cannot_reach_the_approvals(site):
     assert site.as_("client1").get(f"{BASE}/leave").status_code == 403
     assert site.as_("agent1").get(f"{BASE}/report").status_code == 403
     assert site.as_("agent1").get(f"{BASE}/report.xlsx").status_code == 403
+    assert site.as_("agent1").get(f"{BASE}/report.pdf").status_code == 403
     assert site.as_("agent1").get(f"{BASE}/handover").status_code == 403
 
 
@@ -298,7 +301,7 @@ def test_a_team_leader_may_not_approve_leave_and_is_told_who_may(fresh):
     queue = fresh.as_("tl1").get(f"{BASE}/approvals").text
     assert "Only these may approve it" in queue and "Supervisor" in queue
     r = fresh.post("tl1", "approvals", what="leave", id=doc["id"], decision="approve")
-    assert r.status_code == 422
+    assert r.status_code == 403  # leave is decided by supervisors (attendance.leave.decide)
     assert leave.find(fresh.fw, "alpha", doc["id"])[1]["status"] == "pending"
 
 
@@ -385,9 +388,9 @@ def test_the_handover_board_shows_missing_logs_and_takes_one(fresh):
     assert r.status_code == 303, r.text
     [log] = [h for h in fresh.fw.store.table(roster.month_key(fresh.fw, "alpha", day[:7]), "handovers").values()]
     assert log["equipment"] == "headset 7 broken"
-    r = fresh.post("tl2", "handover", do="refuse", id=log["id"], reason="")
+    r = fresh.post("sup1", "handover", do="refuse", id=log["id"], reason="")
     assert r.status_code == 422
-    assert fresh.post("tl2", "handover", do="accept", id=log["id"]).status_code == 303
+    assert fresh.post("sup1", "handover", do="accept", id=log["id"]).status_code == 303
     board = fresh.as_("tl1").get(f"{BASE}/handover?from={day}&to={day}").text
     assert "headset 7 broken" in board and "Accepted" in board
 
@@ -418,7 +421,7 @@ def test_the_report_shows_agents_teams_and_the_project(site):
     month = site.day("absent")[:7]
     page = site.as_("sup1").get(f"{BASE}/report?month={month}").text
     assert "Li Lei" in page and "Team total" in page and "Project total" in page
-    assert f"report.xlsx?month={month}" in page
+    assert f"report.xlsx?month={month}" in page and f"report.pdf?month={month}" in page
 
 
 def test_the_client_report_masks_names_unless_the_project_shows_them(fresh):
@@ -450,6 +453,48 @@ def test_the_xlsx_opens_and_its_figures_match_the_report(site):
     assert by_number["1001"]["Absent"] >= 1
     days = list(book.worksheets[1].iter_rows(values_only=True))
     assert any(d[1] == "1001" and d[0] == site.day("absent") and d[5] == "Absent" for d in days[1:])
+
+
+def test_the_xlsx_quotes_agent_names_that_look_like_formulas(fresh):
+    day = fresh.day("absent")
+    for number, name in (("1005", "=1+1"), ("1006", "+1+cmd|calc")):
+        fresh.fw.agents.add("alpha", number, name, "setup", team="day", hired="2024-01-02")
+        roster.set_entries(fresh.fw, "alpha", [(number, day, "D")], "setup")
+    sheet.settle(fresh.fw, fresh.fw.projects.get("alpha"), day[:7], "setup")
+    r = fresh.as_("sup1").get(f"{BASE}/report.xlsx?month={day[:7]}")
+    book = load_workbook(io.BytesIO(r.content))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    values = [c.value for c in cells]
+    assert values.count("'=1+1") == 2 and values.count("'+1+cmd|calc") == 2  # summary and days
+    assert "=1+1" not in values and "+1+cmd|calc" not in values
+    assert not [c for c in cells if c.data_type == "f"]
+
+
+def pdf_text(pdf: bytes) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is installed by scripts/setup --test")
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def test_the_pdf_report_has_the_pages_lines_for_a_supervisor(site):
+    month = site.day("absent")[:7]
+    r = site.as_("supzh").get(f"{BASE}/report.pdf?month={month}")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    assert f"alpha-attendance-{month}.pdf" in r.headers["content-disposition"]
+    text = pdf_text(r.content)
+    assert f"考勤月报 {month}" in text and "Li Lei" in text and "1001" in text.split()
+    assert "班组合计" in text and "项目合计" in text and "第 1 页" in text
+
+
+def test_the_pdf_report_masks_names_and_numbers_for_a_client(site):
+    month = site.day("absent")[:7]
+    r = site.as_("client1").get(f"{BASE}/report.pdf?month={month}")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = pdf_text(r.content)
+    assert "Agent #1" in text and "Project total" in text
+    assert "Li Lei" not in text and "1001" not in text.split()
 
 
 def test_cancelling_approved_leave_of_a_past_day_brings_the_absence_back(fresh):

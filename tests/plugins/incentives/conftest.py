@@ -25,7 +25,7 @@ def pm():
 def build_company(root, pm) -> Floorwalker:
     fw = Floorwalker(Store(root), pm)
     fw.projects.create("acme", "Acme Co", "setup", plugins=["incentives"])
-    fw.teams.create("acme", "day", "Day team", "setup", leader="tl")
+    fw.teams.create("acme", "day", "Day team", "setup")
     fw.teams.create("acme", "night", "Night team", "setup")
     fw.agents.add("acme", "1001", "Li Lei", "setup", team="day", hired="2025-01-01")
     fw.agents.add("acme", "1002", "Han Meimei", "setup", team="day", hired="2025-01-01")

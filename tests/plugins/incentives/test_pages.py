@@ -20,11 +20,10 @@ USERS = [("dir", ["director"], None), ("sup", ["supervisor"], None), ("tl", ["te
 @pytest.fixture
 def app(fw, score):
     hashed = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
-    fw.users.add_many([fw.users.prepare(name, hashed, roles, ["acme"], name, "en", agent=agent)
+    leads = {"tl": ["acme.day"], "tln": ["acme.night"]}
+    fw.users.add_many([fw.users.prepare(name, hashed, roles, ["acme"], name, "en", agent=agent,
+                                        teams=leads.get(name, ()))
                        for name, roles, agent in USERS], "setup")
-    fw.store  # the night team's leader signs in as tln
-    with fw.store.transaction("core", "setup", "team.leader") as tx:
-        tx.update("teams", "acme.night", {"leader": "tln"})
     score("1001", 11)                                   # 91, A, +110
     score("1003", -12)                                  # 68, D, −120
     fw.ledger.record("acme", "1002", "extra_task", "2025-03-04", "tl", points=5, reason="helped")
@@ -113,13 +112,13 @@ def test_one_judgement_a_month(app, fw):
     assert (event["date"], event["points"]) == ("2025-03-31", 4)
     again = client.post(f"{URL}/judgement", data=form)
     assert again.status_code == 409 and "already has a judgement" in again.text
-    bad = client.post(f"{URL}/judgement", data={**form, "agent": "1003", "points": "6"})
+    bad = client.post(f"{URL}/judgement", data={**form, "agent": "1004", "points": "6"})
     assert bad.status_code == 422 and "leader_judgement takes -5 to 5, got 6" in bad.text
 
 
 def test_reversal_request_and_approval_through_the_pages(app, fw):
     event = next(e for e in fw.ledger.events("acme", MONTH) if e["agent"] == "1003")
-    leader = client_of(app, "tl")
+    leader = client_of(app, "tln")  # 1003's team leader
     assert f"reversals?event={event['id']}" in leader.get(f"/p/acme/agents/1003?month={MONTH}").text
     r = leader.post(f"{URL}/reversals", data={"csrf_token": csrf(leader, f"{URL}/reversals"),
                                               "event": event["id"], "reason": "absence excused"})
