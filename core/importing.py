@@ -10,11 +10,18 @@ Headers are matched without regard to case or surrounding space, in English or C
 leaders in either language. CSV files may be UTF-8 (with or without BOM) or GB18030, which is what
 Excel on a Chinese Windows writes.
 
+Every importer, the plugins' too, reads through `read_rows`, which takes any file as it comes:
+a damaged workbook, an XML entity, a file of a million rows are refused with one error naming
+the file (`FileRefused`: exit code 2 in the CLI, 422 on the web), the rows being counted as they
+stream so that a file over the install's row limit stops at the row past it. A date must lie
+from FIRST_DATE to LAST_DATE.
+
 Score events take the columns agent, rule, date, points, reason and, optionally, evidence and
 adjusts (the closed month an adjustment corrects). They are checked here in one tight loop with
 the lookups (rules, agents' assignments, closed months, dates) prepared once, because
 `Ledger.prepare` re-reads the store for every row, which is too slow for a 25,000-row month. The
-checks and the event documents are the same as `Ledger.prepare`'s; a test holds the two together.
+checks and the event documents are the same as `Ledger.prepare`'s (the import adds the date
+span); a test holds the two together.
 """
 
 from __future__ import annotations
@@ -98,8 +105,11 @@ class _Unreadable(Exception):
 
 def row_limit(fw) -> int:
     """The install's most rows for a file to import: the setting `import_row_limit`, else ROW_LIMIT."""
-    value = fw.install_settings().get(ROW_LIMIT_SETTING)
-    return value if isinstance(value, int) and value > 0 else ROW_LIMIT
+    return _row_limit(fw.install_settings().get(ROW_LIMIT_SETTING))
+
+
+def _row_limit(value) -> int:
+    return value if type(value) is int and value > 0 else ROW_LIMIT
 
 
 def read_rows(path: str | Path, limit: int | None = ROW_LIMIT
@@ -115,7 +125,7 @@ def read_rows(path: str | Path, limit: int | None = ROW_LIMIT
     repeats a heading.
     """
     path = Path(path)
-    limit = limit if isinstance(limit, int) and limit > 0 else ROW_LIMIT
+    limit = _row_limit(limit)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise FileRefused(N_("file"), N_("use a .csv or .xlsx file, got {name}"), name=path.name)

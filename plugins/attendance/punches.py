@@ -50,6 +50,7 @@ def parse_time(text: str, field: str = N_("time"), row: int | None = None) -> dt
 
 
 def require_day_in_span(day: dt.date, text: str, field: str, row: int | None = None) -> dt.date:
+    """*day* if it lies from FIRST_DAY to LAST_DAY; else the error on *field*, quoting *text*."""
     if not FIRST_DAY <= day <= LAST_DAY:
         raise ValidationError(field, N_("expected a date from {first} to {last}, got {value!r}"),
                               row=row, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat(),

@@ -8,6 +8,7 @@ binary junk, an empty file, a .txt. The company: project acme with the attendanc
 day (agents 1001 and 1002, hired 2025-01-01) and the shift type D.
 """
 
+import datetime as dt
 import itertools
 import re
 import shutil
@@ -27,7 +28,7 @@ from floorwalker.core.errors import ValidationError
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.importing import import_agents, import_score_events, read_rows, row_limit
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import FileOps, Store
+from floorwalker.core.store import Store
 from floorwalker.core.web import create_app
 from floorwalker.plugins.attendance import roster
 
@@ -36,18 +37,8 @@ ADDRESSES = itertools.count(1)  # one client address per sign-in: the sign-in th
 SPAN = "expected a date from 1900-01-01 to 2999-12-31"
 
 
-class NoSync(FileOps):
-    """Commits without fsync: what is asserted is whether anything was written at all."""
-
-    def fsync(self, fd: int) -> None:
-        pass
-
-    def fsync_dir(self, folder) -> None:
-        pass
-
-
 def open_company(folder: Path) -> Floorwalker:
-    return Floorwalker(Store(folder, fs=NoSync()), make_plugin_manager(builtins=["attendance"]))
+    return Floorwalker(Store(folder), make_plugin_manager(builtins=["attendance"]))
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +235,21 @@ def test_a_sheet_claiming_rows_beyond_excels_last_is_refused(tmp_path):
         read_rows(path)
     assert refused.value.message("en") == \
         "file: cannot read far.xlsx: it has more rows than a spreadsheet holds"
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_before_it_is_parsed(tmp_path):
+    path = write_xlsx(tmp_path / "zipbomb.xlsx", [["agent", "time"]])
+    rewrite_member(path, "xl/theme/theme1.xml", lambda xml: b" " * 17_000_000)
+    with pytest.raises(ValidationError) as refused:
+        read_rows(path, limit=100)
+    assert refused.value.message("en") == "file: zipbomb.xlsx unpacks to more than 16 MB; split the file"
+
+
+def test_a_date_serial_out_of_range_reads_as_an_error_value_without_a_warning(tmp_path, recwarn):
+    path = write_xlsx(tmp_path / "serial.xlsx", [["agent", "date"], ["1001", dt.date(2026, 3, 5)]])
+    rewrite_member(path, SHEET, lambda xml: re.sub(rb"<v>[0-9.]+</v>", b"<v>1e20</v>", xml))
+    assert read_rows(path)[1] == [(2, {"agent": "1001", "date": "#VALUE!"})]
+    assert not recwarn.list
 
 
 # ---------------------------------------------------------------- the row limit
