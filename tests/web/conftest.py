@@ -5,6 +5,7 @@ Every user's password is PASSWORD; the hash is computed once so building the com
 """
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -76,13 +77,18 @@ def app(company):
     return create_app(company)
 
 
-_addresses = iter(range(1, 250))
+_addresses = itertools.count(1)
+
+
+def _address(n: int) -> str:
+    """The n-th client address, each its own /64 too (the throttle's per-address ceiling)."""
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
 
 
 def signed_in(app, username: str | None) -> TestClient:
     """A client from its own address (so the throttle of one test never hits another),
     signed in as *username* (None: signed out)."""
-    client = TestClient(app, follow_redirects=False, client=(f"10.0.0.{next(_addresses)}", 4000))
+    client = TestClient(app, follow_redirects=False, client=(_address(next(_addresses)), 4000))
     if username:
         r = log_in(client, username, PASSWORD)
         assert r.status_code == 303, r.text
