@@ -13,7 +13,6 @@ write is audited as ``--as USER``, else ``cli:<login name>``.
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import ipaddress
 import sys
@@ -29,6 +28,7 @@ from .core.errors import Conflict, FloorwalkerError, ValidationError
 from .core.floorwalker import data_dir, open_floorwalker, read_allowlist
 from .core.i18n import LOCALES, N_, cli_locale, gettext, normalize_locale, translate
 from .core.importing import read_rows, row_limit
+from .core.jobs_cli import jobs
 from .core.people import TIERS
 from .core.plugins import available_entry_points, make_plugin_manager
 from .core.store import Store, loose_files, open_private
@@ -230,6 +230,8 @@ def _serve(s: Session, host: str, port: int, behind_https: bool = False,
                                   "(floorwalker.core.web is missing)")) from None
     import uvicorn
 
+    from .core.jobs import Runner
+
     app = create_app(s.fw, config={"secure_cookie": behind_https, "hsts": behind_https,
                                    "trusted_proxies": list(trusted_proxies)})
     if not behind_https and not _loopback(host):
@@ -238,8 +240,9 @@ def _serve(s: Session, host: str, port: int, behind_https: bool = False,
     s.say(N_("Serving {folder} on http://{host}:{port}/ (Ctrl+C stops)"),
           folder=str(s.data), host=host, port=port)
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default; off, so that the app alone
-    # decides whom to believe (--trusted-proxy)
-    uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=False)
+    # decides whom to believe (--trusted-proxy); the plugins' jobs run beside it in a thread
+    with Runner(s.fw):
+        uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=False)
 
 
 def _loopback(host: str) -> bool:
@@ -419,8 +422,7 @@ AGENT_COLUMNS = [("number", N_("employee number")), ("name", N_("name")), ("team
 @click.pass_obj
 def agent_list(s: Session, project, month, team, fmt):
     """List the agents assigned to a project during a month."""
-    s.fw.projects.get(project)
-    month = validate.month(month or dt.date.today().isoformat()[:7])
+    month = validate.month(month or s.fw.projects.today(project).isoformat()[:7])
     rows = [{**a, "team": asg["team"], "assigned_from": asg["start"], "assigned_until": asg["end"]}
             for a, asg in s.fw.agents.in_month(project, month) if team is None or asg["team"] == team]
     s.show(rows, AGENT_COLUMNS, fmt)
@@ -686,9 +688,27 @@ def scores_record(s: Session, project, number, rule, points, date, reason, evide
 @click.option("--project", help="Look only in this project.")
 @click.pass_obj
 def scores_reverse(s: Session, event_id, reason, project):
-    """Cancel a score event with a reversal that points at it."""
-    reversal = s.fw.ledger.reverse(event_id, reason, s.actor, project)
+    """Cancel a score event of an open month with a reversal that points at it (a decision:
+    no later settle of the event's evidence writes it again)."""
+    reversal = s.fw.ledger.reverse(event_id, reason, s.actor, project, decision=True)
     s.say(N_("Event {id} reversed by {reversal}."), id=event_id, reversal=reversal["id"])
+
+
+@scores.command("correct")
+@click.argument("event_id")
+@click.option("--reason", required=True)
+@click.option("--project", help="Look only in this project.")
+@click.pass_obj
+def scores_correct(s: Session, event_id, reason, project):
+    """Correct a score event: a reversal in an open month, an adjustment in the first open
+    month for an event of a closed one."""
+    done = s.fw.ledger.correct(event_id, reason, s.actor, project)
+    if done["reverses"]:
+        s.say(N_("Event {id} reversed by {reversal}."), id=event_id, reversal=done["id"])
+    else:
+        s.say(N_("Event {id} of closed {month} corrected by adjustment {adjustment} "
+                 "({points:+d} in {into})."), id=event_id, month=done["adjusts"],
+              adjustment=done["id"], points=done["points"], into=done["period"])
 
 
 @scores.command("rules")
@@ -740,7 +760,7 @@ COUNT_WORDS = {"rows": N_("rows"), "added": N_("added"), "already": N_("already 
 @click.pass_obj
 def import_file(s: Session, kind, file, project, fmt):
     """Import a plugin's .csv/.xlsx file (all rows or none); without KIND, list the imports."""
-    offered = {f"{i.plugin}.{i.code}": i for group in s.fw.pm.hook.register_importers() for i in group or ()}
+    offered = s.fw.importers
     if not kind:
         s.show([{"kind": k, "title": i.title(s.locale), "columns": ", ".join(i.columns)}
                 for k, i in sorted(offered.items())],
@@ -807,7 +827,7 @@ def restore(s: Session, file):
 
 
 _COMMANDS = (init, demo, serve, project, team, agent, user, plugins, period, scores, import_file,
-             check, backup, restore)
+             check, backup, restore, jobs)
 
 
 # Commands that must run when an allowlisted plugin cannot load: the way out the error names.

@@ -25,11 +25,11 @@ handler reads it, and the handler passes it to ``page.authorize(action, obj)``.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 from .errors import NotFound, PermissionDenied, ValidationError
 from .i18n import N_
+from .plugins import collect
 from .records import Action
 from .store import CORE
 from .users import ROLES, in_scope
@@ -74,21 +74,15 @@ def collect_actions(pm) -> dict[str, Action]:
     ``<plugin>.…``; a duplicate name, an unknown role or a wrong type stops start-up, naming
     the plugin."""
     actions: dict[str, Action] = {}
-    for impl in pm.hook.register_actions.get_hookimpls():
-        plugin = impl.plugin_name
-        for action in impl.function() or ():
-            if not isinstance(action, Action):
-                raise TypeError(f"plugin {plugin} returned {action!r}, not an Action")
-            if plugin != "core" and not action.name.startswith(f"{plugin}."):
-                raise ValueError(f"plugin {plugin} declares action {action.name!r}: "
-                                 f"name it {plugin}.<thing>")
-            unknown = set(action.roles) - set(ROLES) - {EVERYONE}
-            if unknown:
-                raise ValueError(f"plugin {plugin} gives action {action.name!r} unknown roles {sorted(unknown)}")
-            if action.name in actions:
-                raise ValueError(f"action {action.name!r} is declared by both "
-                                 f"{actions[action.name].plugin} and {plugin}")
-            actions[action.name] = replace(action, plugin=plugin, roles=tuple(action.roles))
+    for action in collect(pm.hook.register_actions, Action, key="name"):
+        plugin = action.plugin
+        if plugin != "core" and not action.name.startswith(f"{plugin}."):
+            raise ValueError(f"plugin {plugin} declares action {action.name!r}: "
+                             f"name it {plugin}.<thing>")
+        unknown = set(action.roles) - set(ROLES) - {EVERYONE}
+        if unknown:
+            raise ValueError(f"plugin {plugin} gives action {action.name!r} unknown roles {sorted(unknown)}")
+        actions[action.name] = replace(action, roles=tuple(action.roles))
     return actions
 
 
@@ -207,7 +201,7 @@ class Access:
         mine = [a for a in self.fw.agents.assignments(str(agent)) if a["project"] == slug]
         if not mine:
             raise NotFound(N_("not found"))
-        day = str(obj.get("date") or dt.date.today().isoformat())
+        day = str(obj.get("date") or self.fw.projects.today(slug).isoformat())
         on = [a for a in mine if a["start"] <= day and (a["end"] is None or day <= a["end"])]
         return {a["team"] for a in (on or mine[-1:]) if a.get("team")}
 

@@ -157,10 +157,18 @@ def actions_form(p: Page, saved: bool = False, error: str = "", status: int = 20
     access = p.fw.access
     rows = [{"action": a, "held": access.roles(name, p.project), "grantable": access.grantable(name),
              "chosen": name in (p.project.get("actions") or {})}
-            for name, a in sorted(access.actions.items(), key=lambda item: (item[1].plugin, item[0]))
-            if a.scoped and "*" not in a.roles and (a.plugin == "core" or a.plugin in p.project["plugins"])]
+            for name, a in _project_actions(p)]
     return p.render("admin/actions.html", http_status=status, actions=rows, roles=ROLES,
                     saved=saved or p.request.query_params.get("saved") == "1", error=error)
+
+
+def _project_actions(p: Page) -> list:
+    """The actions a project may give out: the core's, then each enabled plugin's, each in the
+    order its plugin declared them (what one sees before what one changes)."""
+    order = ["core", *p.project["plugins"]]
+    found = [(name, a) for name, a in p.fw.access.actions.items()
+             if a.scoped and "*" not in a.roles and a.plugin in order]
+    return sorted(found, key=lambda item: order.index(item[1].plugin))
 
 
 def save_actions(p: Page) -> Response:
@@ -170,8 +178,7 @@ def save_actions(p: Page) -> Response:
     if p.form.get("seen") != "1":  # a form that lists no action must not take every one away
         return actions_form(p, error=p._(N_("the form is incomplete; reload the page")), status=422)
     access = p.fw.access
-    choices = {name: ticked(name) for name, a in access.actions.items()
-               if a.scoped and "*" not in a.roles and (a.plugin == "core" or a.plugin in p.project["plugins"])}
+    choices = {name: ticked(name) for name, _ in _project_actions(p)}
     try:
         access.choose(p.project["slug"], choices, p.user["username"])
     except FloorwalkerError as err:

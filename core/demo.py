@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import validate
+from .calendar import DEFAULT_TIMEZONE, local_now
 from .errors import Conflict
 from .i18n import N_
 from .users import hash_password
@@ -186,7 +187,7 @@ def build_demo(fw, seed: int = 7, actor: str = "demo", today: dt.date | None = N
     """
     if fw.projects.all() or fw.users.all():
         raise Conflict(N_("the demo needs an empty data folder"))
-    today = today or dt.date.today()
+    today = today or local_now(DEFAULT_TIMEZONE).date()  # the demo's projects keep the default zone
     rng = random.Random(seed)
     say = progress or (lambda step: None)
     months = demo_months(today)

@@ -12,11 +12,14 @@ from pathlib import Path
 import pluggy
 
 from .access import Access
+from .calendar import Calendar
 from .i18n import DEFAULT_LOCALE, normalize_locale
 from .ledger import Ledger
 from .people import Agents, Teams
 from .periods import Periods
-from .plugins import collect_rules, collect_settings, make_plugin_manager, plugin_names, project_hook
+from .plugins import (collect_importers, collect_jobs, collect_kpi_defs, collect_migrations,
+                      collect_rules, collect_settings, make_plugin_manager, plugin_names,
+                      project_hook)
 from .projects import Projects
 from .store import CORE, Store
 from .users import Users
@@ -41,6 +44,11 @@ class Floorwalker:
         self.pm = pm
         self.rules = collect_rules(pm)
         self.settings_schemas = collect_settings(pm)
+        # the other register_* contributions, checked once here so a bad one stops start-up
+        self.importers = collect_importers(pm)
+        self.kpi_defs = collect_kpi_defs(pm)
+        self.jobs = collect_jobs(pm)
+        self.migrations = collect_migrations(pm)
         self.projects = Projects(self)
         self.teams = Teams(self)
         self.agents = Agents(self)
@@ -48,6 +56,7 @@ class Floorwalker:
         self.periods = Periods(self)
         self.ledger = Ledger(self)
         self.access = Access(self)
+        self.calendar = Calendar(self)
 
     def plugin_names(self) -> list[str]:
         return plugin_names(self.pm)

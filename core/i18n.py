@@ -1,12 +1,30 @@
 """Languages: Simplified Chinese and English, from Babel catalogs.
 
 Messages are written in English in the code and templates (the msgid) and translated through
-the .po files in `locale/<locale>/LC_MESSAGES/` (one per area: core.po, cli.po, web.po …, merged
-into one catalog; a msgid must not be translated in two of them). The .po files are the single
-source: they are compiled in memory when first needed, so there is no build step and no stale
-.mo file to forget.
+.po files in `<folder>/<locale>/LC_MESSAGES/`. The .po files are the single source: they are
+compiled in memory when first needed, so there is no build step and no stale .mo file to forget.
 `N_()` marks a string for extraction without translating it yet (field names inside errors,
 rule titles declared at import time); `translate()` turns it into the reader's language later.
+
+Translations ship with their owner. The core's folder is `locale/` at the package root (one
+file per area: core.po, cli.po, web.po …) and holds only the messages the core, the CLI and
+the themes use; a plugin's are in the `locale/` folder beside its module, as its templates are
+(`plugins/attendance/locale/zh_CN/LC_MESSAGES/attendance-*.po`). One catalog per language
+merges them all: the core's folder, then each plugin's in the order added. A msgid is
+translated once within an owner's folder; a plugin leaves out what the core translates, and
+where a plugin translates it anyway the first translation wins, so a plugin cannot change the
+core's words (two plugins that share a msgid the core lacks each ship it, in the same words).
+
+How the plugins' folders get here: `translate()`, the templates' gettext and the CLI reach the
+catalog from everywhere — from an error's message, without a plugin manager — so this module
+keeps a registry of extra folders rather than asking a plugin manager. The plugin manager adds
+each plugin's folder as the plugin is registered (`core/plugins.py`), built-in, entry-point or
+a test's tiny plugin alike. Adding a folder twice changes nothing; the compiled catalogs are
+cached by the tuple of folders, so adding one is seen by the next lookup with nothing to
+invalidate (a template environment takes the catalog when it is built, after the plugins). A
+folder stays for the life of the process: a plugin that a later plugin manager leaves out only
+keeps words nobody asks for. Before any plugin manager exists only the core's words are known,
+so a test of a plugin's pure rules that reads its Chinese makes one first.
 """
 
 from __future__ import annotations
@@ -15,6 +33,7 @@ import io
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -47,25 +66,47 @@ def normalize_locale(value: str | None) -> str:
     return DEFAULT_LOCALE
 
 
-@lru_cache(maxsize=None)
+_plugin_locale_dirs: list[Path] = []
+
+
+def add_locale_dir(folder: str | os.PathLike) -> None:
+    """Merge the .po files under *folder* (a plugin's ``locale/``) into the catalogs, after the
+    core's and those added before; adding a folder again changes nothing."""
+    folder = Path(folder).resolve()
+    if folder != LOCALE_DIR and folder not in _plugin_locale_dirs:
+        _plugin_locale_dirs.append(folder)
+
+
+def locale_dirs() -> tuple[Path, ...]:
+    """The folders the catalogs are merged from: the core's, then each plugin's."""
+    return (LOCALE_DIR, *_plugin_locale_dirs)
+
+
 def translations(locale: str) -> NullTranslations:
     """The compiled catalog of *locale*; English is the identity."""
+    return _compiled(locale, locale_dirs())
+
+
+@lru_cache(maxsize=16)
+def _compiled(locale: str, folders: tuple[Path, ...]) -> NullTranslations:
     if locale == "en":
         return NullTranslations()
     buffer = io.BytesIO()
-    write_mo(buffer, catalog(locale))
+    write_mo(buffer, catalog(locale, folders))
     buffer.seek(0)
     return Translations(fp=buffer)
 
 
-def catalog(locale: str) -> Catalog:
-    """Every .po file of *locale* merged into one Babel catalog."""
+def catalog(locale: str, folders: Iterable[Path] | None = None) -> Catalog:
+    """Every .po file of *locale* in *folders* (by default `locale_dirs()`) merged into one
+    Babel catalog; the first translation of a msgid wins."""
     merged = Catalog(locale=locale)
-    for po_path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
-        with po_path.open("rb") as fh:
-            for message in read_po(fh, locale=locale):
-                if message.id and message.string:
-                    merged[message.id] = message
+    for folder in locale_dirs() if folders is None else folders:
+        for po_path in sorted((Path(folder) / locale / "LC_MESSAGES").glob("*.po")):
+            with po_path.open("rb") as fh:
+                for message in read_po(fh, locale=locale):
+                    if message.id and message.string and message.id not in merged:
+                        merged[message.id] = message
     return merged
 
 

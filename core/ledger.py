@@ -6,7 +6,15 @@ the event it reverses. Events live in one file per project and month
 (``projects/<slug>/score_events/<YYYY-MM>``).
 
 The sheet of a month is a pure function of the month's events and the project's ``core``
-settings (`build_sheet`): base + active events + the escalation rule, capped at full marks.
+settings (`build_sheet`): base + active events + the escalation rule, capped at full marks. The
+escalation counts events by the kind their rule has (light, medium …), whoever contributed the
+rule: a plugin's medium rule escalates together with the core's.
+
+Every plugin shares three services (the rules they follow are in `core/settlement.py`):
+`settle` (a plugin states the events its evidence wants; the ledger writes the missing and
+reverses the rest, one commit per month file), decisions (a reversal a person decided,
+``decision: true``, which no settle undoes) and `correct` (a reversal, or in a closed month an
+adjustment in the first open month of the difference it makes to the closed month's total).
 """
 
 from __future__ import annotations
@@ -14,12 +22,15 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from contextlib import ExitStack
 from dataclasses import replace
-from typing import Iterable
+from typing import Collection, Iterable, Mapping
 
 from . import validate
 from .errors import Conflict, NotFound, PeriodClosed, ValidationError
 from .i18n import N_
+from .plugins import collect
 from .records import ScoreRule, SheetColumn
+from .settlement import (WITHHELD_BY, Settled, Wanted, corrected_view, first_open_month, plan_settle,
+                         reversal_of)
 from .store import CORE, new_id, now_iso
 
 EVENTS = "score_events"
@@ -132,20 +143,184 @@ class Ledger:
                 tx.insert_many(TABLE, batch)
         return sum(map(len, by_month.values()))
 
-    def reverse(self, event_id: str, reason: str, actor: str, project: str | None = None) -> dict:
-        """Cancel an event with a reversal that points at it; the original stays."""
+    def reverse(self, event_id: str, reason: str, actor: str, project: str | None = None, *,
+                decision: bool = False) -> dict:
+        """Cancel an event with a reversal that points at it; the original stays.
+
+        *decision* marks the reversal as a person's decision (a supervisor approving a
+        cancellation, an admin at the command line): `settle` then leaves the event's evidence
+        alone for good. A plugin reversing what its evidence no longer supports leaves it
+        False (or lets `settle` do it). The event's month must be open: see `correct`.
+        """
         reason = validate.text(reason, N_("reason"), required=True)
         key, event = self.find(event_id, project)
         if event["reverses"]:
             raise Conflict(N_("{id} is itself a reversal and cannot be reversed"), id=event_id)
-        reversal = {**event, "id": new_id(), "points": -event["points"], "reverses": event_id,
-                    "recorded_by": actor, "reason": reason, "created_at": now_iso(),
-                    "evidence": event["evidence"]}
+        reversal = reversal_of(event, reason, actor, decision)
         with self.fw.store.transaction(key, actor, "score.reverse") as tx:
             if any(e["reverses"] == event_id for e in tx.docs(TABLE).values()):
                 raise Conflict(N_("{id} is already reversed"), id=event_id)
             tx.insert(TABLE, reversal)
         return reversal
+
+    # ------------------------------------------------------------ settling evidence
+
+    def settle(self, project: str, source: str,
+               wanted_by_evidence: Mapping[str, Iterable[Wanted | tuple | Mapping]], actor: str, *,
+               month: str | None = None, kind: str | None = None,
+               agents: Collection[str] | None = None, reasons: Mapping[str, str] | None = None,
+               reason: str = "no longer wanted", action: str | None = None) -> Settled:
+        """Make the ledger hold, for each evidence key, exactly the events *source* wants.
+
+        :param project: the project's slug.
+        :param source: the plugin's name; it settles only its own events (``source``) and its
+            own evidence keys, ``<source>:<kind>:<id>`` (``attendance:day:1001:2026-11-03``).
+        :param wanted_by_evidence: evidence key → the events wanted for it, each a `Wanted`
+            (rule, points, date, agent, reason); an empty list wants none.
+        :param actor: who settles (the audit's actor and the events' ``recorded_by``).
+        :param month: read and write only this month's file (every wanted event is dated in
+            it); without it, every month of the project is looked at.
+        :param kind: with *month*: *wanted_by_evidence* is the whole truth about the month's
+            ``<source>:<kind>:`` evidence, so an event of such a key missing from it is
+            reversed too (a day no longer rostered). Without it only the keys given are settled.
+        :param agents: with *kind*: the whole truth for these agents only.
+        :param reasons: evidence key → the reason its reversals carry (default *reason*).
+        :param action: the audit's action (default ``<source>.settle``).
+        :returns: a `Settled`.
+
+        Evidence a person decided, and evidence in a closed month, is left alone and reported
+        (`core/settlement.py` has the rules and the reasons). The month files are locked before
+        they are read and each is written in one commit, nothing if anything is refused.
+        """
+        project_doc = self.fw.projects.get(project)
+        wanted = self._wanted(project_doc, source, kind, wanted_by_evidence)
+        if month is not None:
+            month = validate.month(month)
+            stray = sorted({w.date for ws in wanted.values() for w in ws if w.date[:7] != month})
+            if stray:
+                raise ValueError(f"settling {month}, but events are wanted on {', '.join(stray)}")
+        elif kind is not None:
+            raise ValueError("settling a whole kind of evidence needs its month")
+        closed = self.fw.store.closed_months(project)
+        months = {month} if month else {*self._months(project),
+                                         *(w.date[:7] for ws in wanted.values() for w in ws)}
+        with ExitStack() as stack:
+            txs = {m: stack.enter_context(self.fw.store.transaction(
+                       self.fw.store.period_key(project, EVENTS, m), actor, action or f"{source}.settle"))
+                   for m in sorted(months - closed)}
+            events = [e for m in sorted(months) for e in (
+                txs[m].docs(TABLE) if m in txs
+                else self.fw.store.table(self.fw.store.period_key(project, EVENTS, m), TABLE)).values()]
+            scope = (f"{source}:{kind}:", None if agents is None else set(agents)) if kind else None
+            plan = plan_settle(events, wanted, source, scope, closed)
+            reasons = reasons or {}
+            written = [self.prepare(project_doc, w.agent, w.rule, w.date, actor, points=w.points,
+                                    reason=w.reason, source=source, evidence=key, allow_derived=True)
+                       for key, w in plan.write]
+            reversals = [reversal_of(e, validate.text(reasons.get(e["evidence"]) or reason, N_("reason"),
+                                                    required=True), actor, False)
+                         for e in plan.reverse]
+            by_month: dict[str, list[dict]] = {}
+            for event in (*reversals, *written):
+                by_month.setdefault(event["period"], []).append(event)
+            for m, batch in by_month.items():
+                txs[m].insert_many(TABLE, batch)
+        return Settled(tuple(written), tuple(reversals), plan.decided, plan.closed)
+
+    def _wanted(self, project: dict, source: str, kind: str | None,
+                wanted_by_evidence: Mapping[str, Iterable]) -> dict[str, list[Wanted]]:
+        """The wanted events as `Wanted`s with their points worked out, keys checked."""
+        prefix = f"{source}:{kind}:" if kind else f"{source}:"
+        rules: dict[str, ScoreRule] = {}
+        found = {}
+        for key, items in wanted_by_evidence.items():
+            parts = key.split(":", 2) if isinstance(key, str) else ()
+            if len(parts) != 3 or not all(parts) or not key.startswith(prefix):
+                raise ValueError(f"evidence {key!r} is not {prefix}{'' if kind else '<kind>:'}<id>")
+            found[key] = []
+            for item in items:
+                w = Wanted(**item) if isinstance(item, Mapping) else Wanted(*item)
+                if w.rule not in rules:
+                    rules[w.rule] = self.rule(w.rule, project)
+                points = rules[w.rule].points if w.points is None else w.points
+                found[key].append(w._replace(points=points, date=validate.date(w.date),
+                                             agent=str(w.agent)))
+        return found
+
+    def _months(self, project: str) -> list[str]:
+        """The months of *project* that have an events file."""
+        return [key.rsplit("/", 1)[1] for key in self.fw.store.keys(f"projects/{project}/{EVENTS}")]
+
+    # ------------------------------------------------------------ correcting
+
+    def correctable(self, event_id: str, project: str | None = None) -> tuple[str, dict]:
+        """The event *event_id* and its file key, if it still counts and may be corrected;
+        else `Conflict`: it is a reversal, already reversed, or already corrected."""
+        key, event = self.find(event_id, project)
+        if event["reverses"]:
+            raise Conflict(N_("{id} is itself a reversal and cannot be reversed"), id=event_id)
+        if self.fw.store.read(key).index(TABLE, "reverses").get(event_id):
+            raise Conflict(N_("{id} is already reversed"), id=event_id)
+        if event["period"] in self.fw.store.closed_months(event["project"]):
+            done = self._corrections(event["project"], event["period"], event["agent"])
+            if event_id in done:
+                raise Conflict(N_("{id} is already corrected by adjustment {adjustment}"),
+                               id=event_id, adjustment=done[event_id]["id"])
+        return key, event
+
+    def correct(self, event_id: str, reason: str, actor: str, project: str | None = None) -> dict:
+        """Correct an event that should not count: a person's decision, logged with *reason*.
+
+        In an open month, a reversal marked as a decision (see `reverse`). In a closed month,
+        which nothing may change, an ``adjustment`` in the first open month after it (dated its
+        first day) that names the closed month (``adjusts``) and the event (``corrects``): its
+        points are the closed month's total as corrected (earlier corrections of the agent's
+        month included) with this event, less the same without it, so an escalation that no
+        longer holds and a derived bonus now earned (`WITHHELD_BY`) are in it. Returns the
+        reversal or the adjustment.
+        """
+        reason = validate.text(reason, N_("reason"), required=True)
+        _, event = self.correctable(event_id, project)
+        slug, month = event["project"], event["period"]
+        closed = self.fw.store.closed_months(slug)
+        if month not in closed:
+            return self.reverse(event_id, reason, actor, slug, decision=True)
+        project_doc = self.fw.projects.get(slug)
+        into = first_open_month(month, closed)
+        with self.fw.store.transaction(self.fw.store.period_key(slug, EVENTS, into), actor,
+                                       "score.correct") as tx:
+            done = self._corrections(slug, month, event["agent"], tx)
+            if event_id in done:  # another correction landed while this one waited
+                raise Conflict(N_("{id} is already corrected by adjustment {adjustment}"),
+                               id=event_id, adjustment=done[event_id]["id"])
+            month_events = self.events(slug, month)
+            settings = self.fw.projects.settings(project_doc, "core")
+            rules = {code: self.rule(code, project_doc) for code in WITHHELD_BY if code in self.fw.rules}
+            totals = [build_sheet(corrected_view(month_events, event["agent"], ids, rules),
+                                  settings, self.fw.rules)["total"]
+                      for ids in (set(done), {*done, event_id})]
+            adjustment = self.prepare(project_doc, event["agent"], "adjustment", f"{into}-01", actor,
+                                      points=totals[1] - totals[0], reason=reason, adjusts=month,
+                                      evidence=event["evidence"])
+            adjustment.update(corrects=event_id, decision=True)
+            tx.insert(TABLE, adjustment)
+        return adjustment
+
+    def _corrections(self, project: str, month: str, agent: str, tx=None) -> dict[str, dict]:
+        """The adjustments that still count and correct events of *agent*'s closed *month*,
+        by the event they correct (from any later month; *tx*'s working copy for its file)."""
+        found = {}
+        for later in self._months(project):
+            if later <= month:
+                continue
+            key = self.fw.store.period_key(project, EVENTS, later)
+            docs = tx.docs(TABLE) if tx is not None and tx.shard.key == key \
+                else self.fw.store.table(key, TABLE)
+            reversed_ids = {e["reverses"] for e in docs.values() if e["reverses"]}
+            found.update((e["corrects"], e) for e in docs.values()
+                         if e.get("corrects") and e["adjusts"] == month and e["agent"] == agent
+                         and not e["reverses"] and e["id"] not in reversed_ids)
+        return found
 
     # ------------------------------------------------------------ the sheet
 
@@ -193,9 +368,9 @@ class Ledger:
     def sheet_columns(self, project: str, month: str, rows: list[dict]) -> list[SheetColumn]:
         """The columns the project's enabled plugins add to the sheet of *rows*, in hook order."""
         project_doc = self.fw.projects.get(project)
-        found = self.fw.project_hook(project_doc, "sheet_columns")(
-            floorwalker=self.fw, project=project_doc, period=validate.month(month), rows=rows)
-        return [column for group in found for column in group or ()]
+        return collect(self.fw.project_hook(project_doc, "sheet_columns"), SheetColumn, key="key",
+                       floorwalker=self.fw, project=project_doc, period=validate.month(month),
+                       rows=rows)
 
 
 def effective_rule(rule: ScoreRule, settings: dict) -> ScoreRule:

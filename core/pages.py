@@ -20,6 +20,8 @@ from .exports import Table, to_csv, to_xlsx
 from .i18n import LOCALES, N_, translate
 from .ledger import build_sheet
 from .people import TIER_TITLES
+from .plugins import collect
+from .records import KPI, AgentSection, WaitingItem, Widget
 from .web import LANG_COOKIE, Page, page, set_session_cookie
 
 # ---------------------------------------------------------------- sign-in and account
@@ -109,43 +111,49 @@ SCORE_BANDS = (("<60", 0, 60), ("60–69", 60, 70), ("70–79", 70, 80), ("80–
                ("90–99", 90, 100), ("100+", 100, 10_000))
 
 
-def this_month() -> str:
-    return dt.date.today().isoformat()[:7]
+def this_month(p: Page, project: dict) -> str:
+    """The month on the project's floor (its clock, in its time zone)."""
+    return p.fw.projects.today(project).isoformat()[:7]
 
 
 def key_numbers(p: Page, project: dict, month: str) -> dict:
     """Agents, average score and events of the month, with the plugins' KPIs."""
     totals = [row["total"] for row in p.fw.ledger.sheet(project["slug"], month)]
-    kpis = p.fw.project_hook(project, "project_kpis")(floorwalker=p.fw, project=project, period=month)
+    first, last = (dt.date.fromisoformat(day) for day in validate.month_bounds(month))
+    kpis = collect(p.fw.project_hook(project, "project_kpis"), KPI, key="code", floorwalker=p.fw,
+                   project=project, period=month, first=first, last=last)
     return {"agents": len(totals), "average": sum(totals) / len(totals) if totals else None,
             "events": len(p.fw.ledger.events(project["slug"], month)),
-            "kpis": [k for group in kpis for k in group], "totals": totals}
+            "kpis": kpis, "totals": totals}
 
 
 def home(p: Page) -> Response:
-    month = this_month()
     cards = []
     for project in p.fw.projects.all():
         slug = project["slug"]
         if in_scope(p.user, slug):
             own = p.user.get("agent")
-            cards.append({"project": project, "numbers": key_numbers(p, project, month),
+            month = this_month(p, project)
+            cards.append({"project": project, "month": month, "numbers": key_numbers(p, project, month),
                           "dashboard": p.fw.access.can(p.user, "project.dashboard", project),
                           "own_page": own and p.fw.access.can(p.user, "agent.view", project,
                                                               {"number": own})})
-    return p.render("home.html", cards=cards, month=month)
+    # each card counts its project's month; the heading names the latest (zones differ by hours)
+    return p.render("home.html", cards=cards, month=max((c["month"] for c in cards), default=""))
 
 
 def dashboard(p: Page) -> Response:
-    month = validate.month(p.request.query_params.get("month") or this_month())
+    month = validate.month(p.request.query_params.get("month") or this_month(p, p.project))
     numbers = key_numbers(p, p.project, month)
     bands = [{"label": label, "count": sum(low <= t < high for t in numbers["totals"])}
              for label, low, high in SCORE_BANDS]
-    found = p.fw.project_hook(p.project, "dashboard_widgets")(
-        floorwalker=p.fw, project=p.project, period=month, user=p.user)
-    widgets = sorted((w for group in found for w in group), key=lambda w: w.order)
+    widgets = collect(p.fw.project_hook(p.project, "dashboard_widgets"), Widget,
+                      floorwalker=p.fw, project=p.project, period=month, user=p.user)
+    waiting = [w for w in collect(p.fw.project_hook(p.project, "waiting_items"), WaitingItem,
+                                  floorwalker=p.fw, project=p.project, user=p.user) if w.count]
     return p.render("dashboard.html", month=month, numbers=numbers, bands=bands,
-                    peak=max([b["count"] for b in bands] + [1]), widgets=widgets)
+                    peak=max([b["count"] for b in bands] + [1]), widgets=widgets,
+                    waiting=waiting, waiting_total=sum(w.count for w in waiting))
 
 
 # ---------------------------------------------------------------- agents
@@ -170,7 +178,7 @@ def roster(p: Page) -> Response:
         rows.append({**agent, "team": assignment["team"], "team_name": names.get(assignment["team"], ""),
                      "tier_title": tier[1] if p.locale == "zh_CN" else tier[0]})
     return p.render("agents.html", rows=rows, teams=teams, team=team, status=status,
-                    statuses=AGENT_STATUSES, q=search, month=this_month())
+                    statuses=AGENT_STATUSES, q=search, month=this_month(p, p.project))
 
 
 def agent_month(p: Page) -> Response:
@@ -180,21 +188,21 @@ def agent_month(p: Page) -> Response:
     if agent is None or not any(a["project"] == slug for a in p.fw.agents.assignments(agent["number"])):
         raise NotFound(N_("no agent with employee number {number!r}"), number=number)
     p.authorize("agent.view", {**agent, "project": slug})
-    month = validate.month(p.request.query_params.get("month") or this_month())
+    month = validate.month(p.request.query_params.get("month") or this_month(p, p.project))
     settings = p.fw.projects.settings(p.project, "core")
     row = build_sheet(p.fw.ledger.agent_events(slug, month, agent["number"]), settings, p.fw.rules)
     links: dict = {}
-    for found in p.fw.project_hook(p.project, "evidence_links")(
-            floorwalker=p.fw, project=p.project, events=row["events"], user=p.user):
-        links.update(found or {})
+    for found in collect(p.fw.project_hook(p.project, "evidence_links"), dict,
+                         floorwalker=p.fw, project=p.project, events=row["events"], user=p.user):
+        links.update(found)
     for event in row["events"]:
         rule = p.fw.rules.get(event["rule"])
         event["title"] = rule[1].title(p.locale) if rule else event["rule"]
         event["evidence_url"] = links.get(event["id"])
-    found = p.fw.project_hook(p.project, "agent_sections")(
-        floorwalker=p.fw, project=p.project, agent=agent, period=month, user=p.user)
-    sections = sorted((s for group in found for s in group), key=lambda s: s.order)
-    months = validate.months_between(min(agent["hired"][:7], month), max(this_month(), month))
+    sections = collect(p.fw.project_hook(p.project, "agent_sections"), AgentSection,
+                       floorwalker=p.fw, project=p.project, agent=agent, period=month, user=p.user)
+    months = validate.months_between(min(agent["hired"][:7], month),
+                                     max(this_month(p, p.project), month))
     return p.render("agent.html", agent=agent, month=month, row=row, sections=sections,
                     months=list(reversed(months)))
 
@@ -275,7 +283,7 @@ def periods(p: Page, error: str | None = None, status: int = 200) -> Response:
     slug = p.project["slug"]
     months = []
     for doc in reversed(p.fw.periods.list(slug)):
-        past_open = doc["state"] != "closed" and doc["month"] < this_month()
+        past_open = doc["state"] != "closed" and doc["month"] < this_month(p, p.project)
         months.append({**doc, "closable": past_open,
                        "blockers": p.fw.periods.blockers(slug, doc["month"]) if past_open else []})
     return p.render("periods.html", http_status=status, months=months, error=error,

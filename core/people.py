@@ -132,7 +132,7 @@ class Agents:
                       value=number)
         try:
             name = validate.text(name, N_("name"), validate.NAME_LIMIT, required=True)
-            hired = validate.date(hired or dt.date.today(), N_("hire date"))
+            hired = validate.date(hired or self.fw.projects.today(project), N_("hire date"))
         except ValidationError as exc:
             raise err(exc.field, exc.problem, **exc.params["problem"].params) from None
         if tier not in TIERS:
@@ -180,10 +180,27 @@ class Agents:
                 seen[number] = row
             tx.insert_many("agents", [agent for agent, _ in pairs])
             tx.insert_many("assignments", [a for _, a in pairs])
-        hook = self.fw.project_hook(project_doc, "on_agent_created")
-        for agent, _ in pairs:
-            hook(floorwalker=self.fw, project=project_doc, agent=agent, user=user)
+        if pairs:
+            self._announce(project_doc, [agent for agent, _ in pairs], user)
         return len(pairs)
+
+    def _announce(self, project_doc: dict, agents: list[dict], user: dict | None) -> None:
+        """Tell the enabled plugins of new agents: an import once (`on_agents_created`) to a
+        plugin that implements it, else once per agent (`on_agent_created`); an agent added
+        alone through `on_agent_created` where the plugin implements it."""
+        def implementers(name: str) -> set[str]:
+            return {impl.plugin_name for impl in self.fw.project_hook(project_doc, name).get_hookimpls()}
+
+        batch, single = implementers("on_agents_created"), implementers("on_agent_created")
+        alone = len(agents) == 1
+        at_once, per_agent = (batch - single, single) if alone else (batch, single - batch)
+        if at_once:
+            project_hook(self.fw.pm, "on_agents_created", at_once)(
+                floorwalker=self.fw, project=project_doc, agents=agents, user=user)
+        if per_agent:
+            hook = project_hook(self.fw.pm, "on_agent_created", per_agent)
+            for agent in agents:
+                hook(floorwalker=self.fw, project=project_doc, agent=agent, user=user)
 
     def move(self, number: str, project: str, actor: str, *, team: str | None = None,
              start: str | None = None, user: dict | None = None) -> dict:
@@ -192,7 +209,7 @@ class Agents:
         project_doc = self.fw.projects.get(project)
         if agent["status"] != "active":
             raise Conflict(N_("agent {number} has left"), number=number)
-        start = validate.date(start or dt.date.today(), N_("start date"))
+        start = validate.date(start or self.fw.projects.today(project_doc), N_("start date"))
         if team:
             self.fw.teams.get(project, team)
         self._refuse_closed(project, start)

@@ -14,6 +14,8 @@ import datetime as dt
 from . import validate
 from .errors import Conflict
 from .i18n import DEFAULT_LOCALE, N_, normalize_locale, translate
+from .plugins import collect
+from .records import Blocker
 from .store import CORE, now_iso
 
 
@@ -48,20 +50,19 @@ class Periods:
         project's creation, its first month of score events, its first closed month, and
         always last month (the one a manager closes at the start of this one)."""
         project_doc = self.fw.projects.get(project)
-        today = dt.date.today().isoformat()[:7]
-        last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).isoformat()[:7]
+        today = self.fw.projects.today(project_doc)
+        last_month = (today.replace(day=1) - dt.timedelta(days=1)).isoformat()[:7]
         closed = self.closed(project)
         event_months = [key.rsplit("/", 1)[1]
                         for key in self.fw.store.keys(f"projects/{project}/score_events")]
         start = first or min([project_doc["created_at"][:7], last_month, *event_months, *closed])
         return [closed.get(m, {"project": project, "month": m, "state": "open"})
-                for m in validate.months_between(start, today)]
+                for m in validate.months_between(start, today.isoformat()[:7])]
 
     def blockers(self, project: str, month: str) -> list:
         project_doc = self.fw.projects.get(project)
-        found = self.fw.project_hook(project_doc, "period_blockers")(
-            floorwalker=self.fw, project=project_doc, period=month)
-        return [b for group in found for b in group]
+        return collect(self.fw.project_hook(project_doc, "period_blockers"), Blocker,
+                       floorwalker=self.fw, project=project_doc, period=month)
 
     def close(self, project: str, month: str, actor: str, user: dict | None = None) -> dict:
         project_doc = self.fw.projects.get(project)
@@ -69,7 +70,7 @@ class Periods:
         if self.state(project, month) == "closed":
             raise Conflict(N_("{month} of project {project} is already closed"), month=month,
                            project=project)
-        if month >= dt.date.today().isoformat()[:7]:
+        if month >= self.fw.projects.today(project_doc).isoformat()[:7]:
             raise Conflict(N_("{month} has not ended yet"), month=month)
         blockers = self.blockers(project, month)
         if blockers:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from . import validate
+from .calendar import local_now
 from .errors import Conflict, NotFound, ValidationError
 from .i18n import N_
 from .settings import resolve, validate as validate_settings
@@ -26,6 +28,20 @@ class Projects:
         if project is None:
             raise NotFound(N_("no project {slug!r}"), slug=slug)
         return project
+
+    def now(self, project: dict | str) -> datetime:
+        """The wall-clock time on the project's floor, in its time zone, to the second.
+
+        Naive (no tzinfo), like the roster's shifts and the punches it is compared with; every
+        "now" and "today" of a project's rules and pages reads this one clock (tests set it here).
+        """
+        project = self.get(project) if isinstance(project, str) else project
+        return local_now(project.get("timezone"))
+
+    def today(self, project: dict | str) -> date:
+        """The date on the project's floor (a floor in another time zone may be a day off the
+        server's)."""
+        return self.now(project).date()
 
     def create(self, slug: str, client: str, actor: str, *, name: str | None = None,
                channels: list[str] = ("voice",), timezone: str = "Asia/Shanghai",
@@ -75,14 +91,23 @@ class Projects:
             raise ValidationError(key, N_("no such project field"))
         return self._update(slug, change, actor, "project.set")
 
-    def configure(self, slug: str, plugin: str, changes: dict, actor: str) -> dict:
-        """Validate *changes* against *plugin*'s schema and store them for the project."""
+    def configure(self, slug: str, plugin: str, changes: dict, actor: str,
+                  user: dict | None = None) -> dict:
+        """Validate *changes* against *plugin*'s schema and store them for the project; then,
+        where the effective settings changed, tell the enabled plugins (`on_settings_changed`)."""
         project = self.get(slug)
         if plugin != "core":
             self._known_plugin(plugin)
         checked = validate_settings(self.fw.settings_schemas.get(plugin, {}), changes)
         settings = {**project["settings"], plugin: {**project["settings"].get(plugin, {}), **checked}}
-        return self._update(slug, {"settings": settings}, actor, f"project.settings.{plugin}")
+        before = self.settings(project, plugin)
+        project = self._update(slug, {"settings": settings}, actor, f"project.settings.{plugin}")
+        after = self.settings(project, plugin)
+        if after != before:
+            self.fw.project_hook(project, "on_settings_changed")(
+                floorwalker=self.fw, project=project, plugin=plugin, before=before, after=after,
+                user=user)
+        return project
 
     def settings(self, project: dict | str, plugin: str) -> dict:
         """The effective settings of *plugin* for *project*: defaults overlaid by stored values."""

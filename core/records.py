@@ -1,21 +1,48 @@
 """The typed records that hooks return. The core checks their type and refuses duplicates.
 
-Titles come in both languages (`title_en`, `title_zh`); `title(locale)` picks one.
+Every hook result passes `plugins.collect()`, which stamps each record's ``plugin`` with the
+name of the plugin that returned it: a plugin may leave the field out. The records that had
+``plugin`` as their first field keep it there, so ``NavItem("qa", "QA", "质检", "qa/")`` still
+works; their other fields are then `REQUIRED` (a default that refuses to be left unset, the
+price of letting the first field be omitted). Titles come in both languages (`title_en`,
+`title_zh`); `title(locale)` picks one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+import re
+from dataclasses import dataclass, field, fields
 from typing import Any, Callable
 
 RULE_KINDS = ("bonus", "light", "medium", "severe", "dismissal", "judgement", "escalation",
               "adjustment", "result")
 
 
+class _Required:
+    """The default of a field that must be given (see the module's docstring)."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+
 @dataclass(frozen=True)
 class _Titled:
     def title(self, locale: str) -> str:
         return self.title_zh if locale.startswith("zh") and self.title_zh else self.title_en
+
+
+@dataclass(frozen=True)
+class _Contribution(_Titled):
+    """A record whose fields after an optional ``plugin`` are `REQUIRED` all the same."""
+
+    def __post_init__(self):
+        missing = [f.name for f in fields(self) if getattr(self, f.name) is REQUIRED]
+        if missing:
+            raise TypeError(f"{type(self).__name__}() is missing {', '.join(missing)}")
 
 
 @dataclass(frozen=True)
@@ -37,6 +64,7 @@ class ScoreRule(_Titled):
     flags_dismissal: bool = False
     derived: bool = False
     reason_required: bool = False
+    plugin: str = ""  # stamped by the core
 
     def __post_init__(self):
         if self.kind not in RULE_KINDS:
@@ -73,89 +101,132 @@ class Setting(_Titled):
     help_en: str = ""
     help_zh: str = ""
     check: Callable[[Any], None] | None = None
+    plugin: str = ""  # stamped by the core
 
 
 @dataclass(frozen=True)
-class Blocker(_Titled):
+class Blocker(_Contribution):
     """Something that must be settled before a month may close, with a link to settle it."""
 
-    plugin: str
-    title_en: str
-    title_zh: str
+    plugin: str = ""
+    title_en: str = REQUIRED
+    title_zh: str = REQUIRED
     count: int = 1
     url: str = ""
 
 
 @dataclass(frozen=True)
-class AgentSection(_Titled):
+class AgentSection(_Contribution):
     """A section of an agent's month page: a template and its context."""
 
-    plugin: str
-    title_en: str
-    title_zh: str
-    template: str
+    plugin: str = ""
+    title_en: str = REQUIRED
+    title_zh: str = REQUIRED
+    template: str = REQUIRED
     context: dict = field(default_factory=dict)
     order: int = 100
 
 
 @dataclass(frozen=True)
-class NavItem(_Titled):
-    plugin: str
-    title_en: str
-    title_zh: str
-    url: str
+class NavItem(_Contribution):
+    """An entry of a project's navigation; `url` is relative to ``/p/<project>/``."""
+
+    plugin: str = ""
+    title_en: str = REQUIRED
+    title_zh: str = REQUIRED
+    url: str = REQUIRED
     order: int = 100
 
 
 @dataclass(frozen=True)
-class Widget(_Titled):
+class Widget(_Contribution):
     """A dashboard widget: a template and its context."""
 
-    plugin: str
-    title_en: str
-    title_zh: str
-    template: str
+    plugin: str = ""
+    title_en: str = REQUIRED
+    title_zh: str = REQUIRED
+    template: str = REQUIRED
     context: dict = field(default_factory=dict)
     order: int = 100
 
 
 @dataclass(frozen=True)
-class KPI(_Titled):
-    """A figure for a project and period, with its unit and optional contract target."""
+class KPI(_Contribution):
+    """A figure for a project and span, with its unit and optional contract target.
 
-    plugin: str
-    code: str
-    title_en: str
-    title_zh: str
-    value: float | None
+    `n` is how many observations the figure rests on (agent-days, evaluations, calls): every
+    average is shown with its n. A ratio gives its `numerator` and `denominator` too, so a
+    report can add weeks into a month (sum the numerators, sum the denominators) instead of
+    averaging averages. `automated` is false for a figure a person typed in.
+    """
+
+    plugin: str = ""
+    code: str = REQUIRED
+    title_en: str = REQUIRED
+    title_zh: str = REQUIRED
+    value: float | None = REQUIRED
     unit: str = ""
     target: float | None = None
     higher_is_better: bool = True
+    n: int | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    automated: bool = True
+
+
+KPI_AGGREGATES = ("sum", "mean", "ratio")
+KPI_AUDIENCES = ("internal", "client")
 
 
 @dataclass(frozen=True)
-class ReportSection(_Titled):
-    plugin: str
+class KPIDef(_Titled):
+    """A KPI a plugin can compute, declared once at start (`register_kpis`).
+
+    `aggregate` says how figures of shorter spans add up to a longer one: ``sum`` (absences),
+    ``mean`` (weighted by n) or ``ratio`` (sum of numerators over sum of denominators).
+    `audience` ``client`` lets the figure into a client's report; pay and other internal figures
+    are ``internal`` and never shown to a client.
+    """
+
+    code: str
     title_en: str
     title_zh: str
-    template: str
+    unit: str = ""
+    higher_is_better: bool = True
+    aggregate: str = "mean"
+    audience: str = "internal"
+    plugin: str = ""  # stamped by the core
+
+    def __post_init__(self):
+        if self.aggregate not in KPI_AGGREGATES:
+            raise ValueError(f"KPI {self.code}: aggregate must be one of {KPI_AGGREGATES}")
+        if self.audience not in KPI_AUDIENCES:
+            raise ValueError(f"KPI {self.code}: audience must be one of {KPI_AUDIENCES}")
+
+
+@dataclass(frozen=True)
+class ReportSection(_Contribution):
+    plugin: str = ""
+    title_en: str = REQUIRED
+    title_zh: str = REQUIRED
+    template: str = REQUIRED
     context: dict = field(default_factory=dict)
     order: int = 100
 
 
 @dataclass(frozen=True)
-class SheetColumn(_Titled):
+class SheetColumn(_Contribution):
     """A column a plugin adds to a month's score sheet: a value per agent number."""
 
-    plugin: str
-    key: str
-    title_en: str
-    title_zh: str
+    plugin: str = ""
+    key: str = REQUIRED
+    title_en: str = REQUIRED
+    title_zh: str = REQUIRED
     values: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class Importer(_Titled):
+class Importer(_Contribution):
     """A file import a plugin offers: `run(floorwalker, project, rows, actor)` writes all or none.
 
     *project* is the project document; *rows* are `read_rows`'s (row number, {header: text})
@@ -163,12 +234,116 @@ class Importer(_Titled):
     raises `ValidationError` with ``row=`` for the first bad row. ``floorwalker import`` lists
     the imports as ``<plugin>.<code>`` and runs them."""
 
-    plugin: str
-    code: str
+    plugin: str = ""
+    code: str = REQUIRED
+    title_en: str = REQUIRED
+    title_zh: str = REQUIRED
+    columns: tuple = REQUIRED
+    run: Callable = REQUIRED
+
+
+@dataclass(frozen=True)
+class AgendaItem(_Titled):
+    """Material for a meeting's agenda: a template and its context, placed by `order`."""
+
     title_en: str
     title_zh: str
-    columns: tuple
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+    plugin: str = ""  # stamped by the core
+
+
+ABSENCE_KINDS = ("leave", "rest", "training", "other")
+
+
+@dataclass(frozen=True)
+class Absence:
+    """An agent away from *first* to *last* (dates, both included), and why: `kind` is one of
+    `ABSENCE_KINDS` (approved leave, a rest day of the roster …)."""
+
+    agent: str
+    first: dt.date
+    last: dt.date
+    kind: str = "leave"
+    plugin: str = ""  # stamped by the core
+
+    def __post_init__(self):
+        for name in ("first", "last"):
+            value = getattr(self, name)
+            if isinstance(value, str):  # an ISO date is taken as the date it names
+                object.__setattr__(self, name, dt.date.fromisoformat(value))
+        if self.last < self.first:
+            raise ValueError(f"absence of {self.agent}: {self.last} is before {self.first}")
+        if self.kind not in ABSENCE_KINDS:
+            raise ValueError(f"absence of {self.agent}: kind must be one of {ABSENCE_KINDS}")
+
+
+@dataclass(frozen=True)
+class WaitingItem(_Titled):
+    """Something waiting for a user's decision: how many, and where to decide them."""
+
+    title_en: str
+    title_zh: str
+    count: int
+    url: str
+    plugin: str = ""  # stamped by the core
+
+
+_JOB_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work on a timer: `run(floorwalker, project, now)` every `every` (a timedelta, or minutes).
+
+    `run` is called once per project that enables the plugin, with *now* the project's
+    wall-clock time (`projects.now`); it must be idempotent (the server and a cron line may
+    both run it, and a run that failed half-way is run again) and may return a dict of counts
+    to record.
+    The job is known as ``<plugin>.<name>``.
+    """
+
+    name: str
+    every: dt.timedelta
     run: Callable
+    plugin: str = ""  # stamped by the core
+
+    def __post_init__(self):
+        if not _JOB_NAME.match(self.name):
+            raise ValueError(f"job {self.name!r}: name it in lower case, like dispute_windows")
+        every = self.every
+        if not isinstance(every, dt.timedelta):
+            every = dt.timedelta(minutes=every)
+            object.__setattr__(self, "every", every)
+        if every < dt.timedelta(minutes=1):
+            raise ValueError(f"job {self.name}: runs at most once a minute")
+        if not callable(self.run):
+            raise ValueError(f"job {self.name}: run is not callable")
+
+    @property
+    def id(self) -> str:
+        return f"{self.plugin}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """The numbered schema steps of one kind of file a plugin owns.
+
+    `kind` names the file: the plugin's project file (its name, ``projects/<slug>/<plugin>``) or
+    one of its month tables (``<plugin>_<table>``, ``projects/<slug>/<table>/<YYYY-MM>``).
+    ``steps[i]`` upgrades the file's tables from version i + 1 to i + 2, in place, as the core's
+    own `store.MIGRATIONS` do.
+    """
+
+    kind: str
+    steps: tuple
+    plugin: str = ""  # stamped by the core
+
+    def __post_init__(self):
+        object.__setattr__(self, "steps", tuple(self.steps))
+        if not all(callable(step) for step in self.steps):
+            raise ValueError(f"migrations of {self.kind}: every step is a function of the tables")
 
 
 @dataclass(frozen=True)
@@ -207,3 +382,4 @@ class Route:
     methods: tuple = ("GET",)
     name: str | None = None
     limits: dict = field(default_factory=dict)
+    plugin: str = ""  # stamped by the core

@@ -16,7 +16,12 @@ what goes around it (see "Storage" in shared/architecture.md):
 * a write that would change anything dated inside a closed month of a project is refused here,
   in one place, for the core and every plugin alike; ``periods.lock`` (shared by project
   commits, exclusive for the commit that closes a month) keeps a close from slipping in
-  between that check and the write it allowed;
+  between that check and the write it allowed. A document is dated by its own ``dated`` field
+  when it has one (``"YYYY-MM"``, or None for a record of no month — settings frozen *about* a
+  closed month, a complaint before its verdict), so its plugin says which month it belongs to;
+  without one its month is guessed from a top-level ``period`` or ``date`` (`doc_month`), which
+  is how the older records work. A month's own file (``…/<YYYY-MM>``) is that month's
+  whole, whatever its documents say;
 * reads come from an in-memory cache of parsed files keyed by (inode, mtime_ns, size) and the
   generation number the file carries; files are re-stat'ed on every read, so a write by another
   process is seen at once; per-shard indexes are built lazily and die with their generation.
@@ -95,6 +100,8 @@ HEADER_BYTES = 96
 # lock again and again while another waits, so poll more often: a retry is one flock call
 LOCK_POLL = 0.01
 _MONTH_KEY = re.compile(r"/(\d{4}-\d{2})$")
+DATED = "dated"  # a document's own month, when its plugin says which (see `doc_month`)
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 class FileOps:
@@ -365,9 +372,13 @@ class Store:
         return changes
 
     def _check_periods(self, key: str, changes: list[dict]) -> None:
-        """Refuse any change dated inside a closed month of the file's project."""
+        """Refuse any change dated inside a closed month of the file's project, and a document
+        whose own ``dated`` is not a month."""
         if not key.startswith("projects/"):
             return
+        for change in changes:
+            for doc in change["inserted"] + [new for _, _, new in change["updated"]]:
+                _check_dated(doc)
         project = key.split("/")[1]
         closed = self.closed_months(project)
         if not closed:
@@ -561,7 +572,10 @@ def parse_file(path: Path, raw: bytes) -> dict:
 
 
 def doc_month(doc: Mapping) -> str | None:
-    """The month a document is dated in: its `period` (YYYY-MM) or its `date` (YYYY-MM-DD)."""
+    """The month a document is dated in: its ``dated`` if it has the field (None: no month),
+    else guessed from its ``period`` (YYYY-MM) or its ``date`` (YYYY-MM-DD)."""
+    if DATED in doc:
+        return doc[DATED]
     period = doc.get("period")
     if isinstance(period, str) and len(period) == 7:
         return period
@@ -569,6 +583,15 @@ def doc_month(doc: Mapping) -> str | None:
     if isinstance(date, str) and len(date) >= 7:
         return date[:7]
     return None
+
+
+def _check_dated(doc: Mapping) -> None:
+    """A document's own ``dated`` is a month (YYYY-MM) or None: anything else would slip past
+    the closed-month check."""
+    if DATED in doc and doc[DATED] is not None and not (
+            isinstance(doc[DATED], str) and _MONTH.fullmatch(doc[DATED])):
+        raise ValueError(f"document {doc.get('id')!r}: dated must be YYYY-MM or None, "
+                         f"got {doc[DATED]!r}")
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -20,7 +20,6 @@ A handler — the core's or a plugin's `Route.endpoint` — is a plain sync func
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets as _secrets
 from dataclasses import dataclass, field
 from typing import Callable
@@ -41,7 +40,8 @@ from .auth import COOKIE, SESSION_HOURS, FormTokens, Sessions, agent_label
 from .errors import FloorwalkerError, NotFound, PermissionDenied, ValidationError
 from .i18n import N_, normalize_locale, translate
 from .middleware import BodyLimit, BodyTooLarge, SecurityHeaders
-from .records import NavItem
+from .plugins import collect
+from .records import NavItem, Route as PluginRoute
 from .templating import DEFAULT_THEME, THEMES_DIR, Templates, plugin_dirs
 from .throttle import LoginThrottle
 
@@ -140,26 +140,21 @@ class Page:
         if self.project is None or self.user is None:
             return []
         slug = self.project["slug"]
+        month = self.fw.projects.today(self.project).isoformat()[:7]
         core = [("project.dashboard", "", N_("Dashboard")), ("agents.list", "agents", N_("Agents")),
-                ("scores.view", f"scores/{_this_month()}", N_("Scores")),
+                ("scores.view", f"scores/{month}", N_("Scores")),
                 ("periods.view", "periods", N_("Periods"))]
         links = [(self._(title), url) for action, url, title in core if self.can(action)]
         own = self.user.get("agent")
         if own and not self.can("agents.list") and self.can("agent.view", {"number": own}):
             links.append((self._(N_("My month")), f"agents/{own}"))
-        found = self.fw.project_hook(self.project, "nav_items")(
-            floorwalker=self.fw, project=self.project, user=self.user)
-        extra = sorted((i for group in found for i in group if isinstance(i, NavItem)),
-                       key=lambda i: i.order)
+        extra = collect(self.fw.project_hook(self.project, "nav_items"), NavItem,
+                        floorwalker=self.fw, project=self.project, user=self.user)
         links += [(i.title(self.locale), i.url) for i in extra]
         path = self.request.url.path
         return [{"title": title, "url": f"/p/{slug}/{url}",
                  "on": path == f"/p/{slug}/{url}" or (url != "" and path.startswith(
                      f"/p/{slug}/{url.split('/')[0]}/"))} for title, url in links]
-
-
-def _this_month() -> str:
-    return dt.date.today().isoformat()[:7]
 
 
 def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: str | None = None,
@@ -281,14 +276,12 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def plugin_routes(fw) -> list[Route]:
-    """Each plugin's routes under /p/{project}/{plugin}/, answering only where enabled."""
-    routes = []
-    for impl in fw.pm.hook.register_routes.get_hookimpls():
-        for r in impl.function() or ():
-            path = f"/p/{{project}}/{impl.plugin_name}/{r.path.lstrip('/')}"
-            routes.append(page(path, r.endpoint, r.action, r.methods, plugin=impl.plugin_name,
-                               limits=r.limits))
-    return routes
+    """Each plugin's routes under /p/{project}/{plugin}/, answering only where enabled; a path
+    and method a plugin declares twice stops the app from starting."""
+    declared = collect(fw.pm.hook.register_routes, PluginRoute,
+                       key=lambda r: (r.plugin, r.path.strip("/"), *sorted(r.methods)))
+    return [page(f"/p/{{project}}/{r.plugin}/{r.path.lstrip('/')}", r.endpoint, r.action,
+                 r.methods, plugin=r.plugin, limits=r.limits) for r in declared]
 
 
 def static_app(theme: str, data_root=None) -> StaticFiles:

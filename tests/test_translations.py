@@ -1,23 +1,31 @@
-"""Every message a user can meet has a Simplified-Chinese translation.
+"""Every message a user can meet has a Simplified-Chinese translation, shipped by its owner.
 
 Msgids are extracted the way a translator's tool would (Babel's extractors: N_, _, gettext and
-ngettext in Python; the i18n extension's calls and {% trans %} blocks in Jinja templates) and
-looked up in the merged zh_CN catalog that the application itself reads.
+ngettext in Python; the i18n extension's calls and {% trans %} blocks in Jinja templates). A
+message belongs to the plugin whose package holds the file (the built-in plugins and the
+example's), else to the core; each owner translates its messages in its own ``locale/`` folder,
+and the catalog the application reads merges those folders (core/i18n.py).
 """
 
 import re
+from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
 from babel.messages.extract import extract
+from babel.messages.pofile import read_po
 
-from floorwalker.core.i18n import catalog
+from floorwalker.core.i18n import LOCALE_DIR, catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2)}
 SKIP = {".venv", "build", "tests", "data", "node_modules"}
 TEMPLATE_GLOBS = ("themes/*/templates/**/*.html", "plugins/*/templates/**/*.html",
                   "examples/*/*/templates/**/*.html")
+PLUGIN_PACKAGES = [p.parent for p in sorted(ROOT.glob("plugins/*/__init__.py"))] + \
+                  [p.parent for p in sorted(ROOT.glob("examples/*/*/__init__.py"))]
+# Where translations live: the core's folder, then each plugin's beside its module.
+FOLDERS = (LOCALE_DIR, *(package / "locale" for package in PLUGIN_PACKAGES))
 
 
 def python_files():
@@ -32,9 +40,19 @@ def template_files():
         yield from sorted(ROOT.glob(pattern))
 
 
+def owner(path: Path) -> Path:
+    """The locale folder that must translate the messages of *path*."""
+    return next((package / "locale" for package in PLUGIN_PACKAGES if package in path.parents),
+                LOCALE_DIR)
+
+
+def short(folder: Path) -> str:
+    return str(folder.relative_to(ROOT))
+
+
 @cache
 def messages() -> tuple:
-    """(msgid, where) of every extractable message in the repository."""
+    """(msgid, where, owner's locale folder) of every extractable message in the repository."""
     return tuple(_extract())
 
 
@@ -48,20 +66,97 @@ def _extract():
             for line, message, _comments, _context in extract(method, fh, KEYWORDS, options=options):
                 ids = message if isinstance(message, tuple) else (message,)
                 if ids and ids[0]:
-                    yield ids[0], f"{path.relative_to(ROOT)}:{line}"
+                    yield ids[0], f"{path.relative_to(ROOT)}:{line}", owner(path)
 
 
-def test_the_extraction_finds_core_messages():
-    found = {msgid for msgid, _ in messages()}
-    assert "{month} has not ended yet" in found  # core/periods.py, through N_
-    assert "employee number" in found
+def users() -> dict[str, set[Path]]:
+    """The owners' folders using each msgid."""
+    found = defaultdict(set)
+    for msgid, _where, folder in messages():
+        found[msgid].add(folder)
+    return found
+
+
+def home(folders: set[Path]) -> set[Path]:
+    """Where a msgid used by *folders*' owners is translated: the core's folder when the core
+    uses it (the plugins read the core's words), else each plugin that uses it."""
+    return {LOCALE_DIR} if LOCALE_DIR in folders else folders
+
+
+@cache
+def translated() -> dict[Path, dict[str, list[tuple[str, str]]]]:
+    """Per locale folder: each translated msgid with its (file, translation)s."""
+    found = {}
+    for folder in FOLDERS:
+        found[folder] = defaultdict(list)
+        for po in sorted((folder / "zh_CN" / "LC_MESSAGES").glob("*.po")):
+            with po.open("rb") as fh:
+                for message in read_po(fh, locale="zh_CN"):
+                    if message.id and message.string:
+                        found[folder][str(message.id)].append((po.name, message.string))
+    return found
+
+
+def test_the_extraction_finds_core_plugin_and_example_messages():
+    used = users()
+    assert used["{month} has not ended yet"] == {LOCALE_DIR}  # core/periods.py, through N_
+    assert used["Import a roster file"] == {ROOT / "plugins/attendance/locale"}
+    assert used["Training topic"] == \
+        {ROOT / "examples/floorwalker-example-plugin/floorwalker_training/locale"}
+    assert {LOCALE_DIR, ROOT / "plugins/incentives/locale"} <= used["employee number"]
+
+
+def test_every_plugin_and_the_example_ship_a_locale_folder():
+    for package in PLUGIN_PACKAGES:
+        assert sorted((package / "locale" / "zh_CN" / "LC_MESSAGES").glob("*.po")), short(package)
 
 
 def test_every_message_has_a_chinese_translation():
-    zh = catalog("zh_CN")
-    missing = sorted({f"{where}: {msgid!r}" for msgid, where in messages()
+    zh = catalog("zh_CN", FOLDERS)
+    missing = sorted({f"{where}: {msgid!r}" for msgid, where, _ in messages()
                       if msgid not in zh or not zh[msgid].string})
     assert not missing, f"{len(missing)} messages have no zh_CN translation:\n" + "\n".join(missing)
+
+
+def test_each_message_is_translated_in_its_owners_folder():
+    """A plugin's words come with the plugin (plugins/<name>/locale/), the core's with the core;
+    a plugin relies on the core for a message the core uses too, never on another plugin."""
+    missing = sorted(f"{where}: {msgid!r} belongs in {short(folder)}"
+                     for msgid, where, _ in messages()
+                     for folder in home(users()[msgid])
+                     if msgid not in translated()[folder])
+    assert not missing, "\n".join(missing)
+
+
+def test_a_folder_translates_only_its_owners_messages():
+    """The core's catalogs keep only the core's messages, and a plugin's only its own."""
+    used = users()
+    stray = sorted(f"{short(folder)}/{files[0][0]}: {msgid!r} belongs in "
+                   f"{', '.join(short(f) for f in sorted(home(used[msgid])))}"
+                   for folder, messages_ in translated().items()
+                   for msgid, files in messages_.items()
+                   if msgid in used and folder not in home(used[msgid]))
+    assert not stray, "\n".join(stray)
+
+
+def test_no_message_is_translated_twice():
+    """The catalogs are merged and the first translation wins, so a second would silently lose:
+    a msgid is translated once in its owner's folder, and two plugins that both need a message
+    the core lacks (each ships its own words) must say the same."""
+    twice = []
+    for folder, messages_ in translated().items():
+        twice += [f"{msgid!r}: {short(folder)}/{', '.join(f for f, _ in files)}"
+                  for msgid, files in messages_.items() if len(files) > 1]
+    core = translated()[LOCALE_DIR]
+    words = defaultdict(set)
+    for folder in FOLDERS[1:]:
+        for msgid, files in translated()[folder].items():
+            if msgid in core:
+                twice.append(f"{msgid!r}: {short(folder)}/{files[0][0]} and the core's")
+            words[msgid] |= {string for _, string in files}
+    twice += [f"{msgid!r} is translated differently by two plugins: {sorted(strings)}"
+              for msgid, strings in words.items() if len(strings) > 1]
+    assert not twice, "\n".join(sorted(twice))
 
 
 def test_translations_keep_their_placeholders():
@@ -69,26 +164,17 @@ def test_translations_keep_their_placeholders():
     def names(text):
         return sorted(set(re.findall(r"{(\w+)[^{}]*}", text)))
 
-    wrong = [f"{m.id!r} -> {m.string!r}" for m in catalog("zh_CN")
-             if m.id and isinstance(m.id, str) and m.string and names(m.id) != names(m.string)]
+    wrong = [f"{short(folder)}: {msgid!r} -> {string!r}"
+             for folder, messages_ in translated().items()
+             for msgid, files in messages_.items() for _, string in files
+             if names(msgid) != names(string)]
     assert not wrong, "\n".join(wrong)
 
 
-def test_no_message_is_translated_in_two_files():
-    """The catalogs are merged, so a second translation would silently win over the first."""
-    from babel.messages.pofile import read_po
-
-    from floorwalker.core.i18n import LOCALE_DIR
-
-    owners: dict[str, list[str]] = {}
-    for po in sorted((LOCALE_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po")):
-        with po.open("rb") as fh:
-            catalog_ = read_po(fh, locale="zh_CN")
-        assert catalog_.locale_identifier == "zh_CN", po.name
-        assert (catalog_.charset or "").lower() == "utf-8", po.name
-        for message in catalog_:
-            if message.id and message.string:
-                owners.setdefault(str(message.id), []).append(po.name)
-    twice = sorted(f"{msgid!r}: {', '.join(files)}" for msgid, files in owners.items()
-                   if len(files) > 1)
-    assert not twice, "\n".join(twice)
+def test_every_catalog_file_is_chinese_in_utf8():
+    for folder in FOLDERS:
+        for po in sorted((folder / "zh_CN" / "LC_MESSAGES").glob("*.po")):
+            with po.open("rb") as fh:
+                catalog_ = read_po(fh, locale="zh_CN")
+            assert catalog_.locale_identifier == "zh_CN", po
+            assert (catalog_.charset or "").lower() == "utf-8", po

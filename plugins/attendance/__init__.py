@@ -3,9 +3,9 @@ events they cause.
 
 The modules, from the rules outwards:
 
-* `days`, `requests`, `calendar` — pure rules: an agent-day from a shift and punches, the leave
-  and swap regulations, the holiday calendar;
-* `config` — the per-project settings with the domain's defaults, and the install's calendar;
+* `days`, `requests` — pure rules: an agent-day from a shift and punches, the leave and swap
+  regulations (which take the core's holiday calendar, ``floorwalker.calendar``);
+* `config` — the per-project settings with the domain's defaults;
 * `roster`, `punches`, `leave`, `swaps`, `handover` — the records, kept through the store;
 * `sheet` — the month's derived days, settled into the ledger, with excuses and leaders' marks;
 * `importers`, `pages`, `commands`, `demo` — files, web pages, the command line and demo data.
@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from floorwalker.core import KPI, AgentSection, Blocker, NavItem, Widget, hookimpl
+from floorwalker.core import (KPI, Absence, AgentSection, Blocker, KPIDef, NavItem, WaitingItem,
+                              Widget, hookimpl, validate)
 
 from . import leave, roster, sheet, swaps
-from .config import NAME, SETTINGS, local_now
+from .actions import EXCUSE_DECIDE, LEAVE_DECIDE, SWAP_DECIDE
+from .config import NAME, SETTINGS
 
 
 @hookimpl
@@ -68,21 +70,103 @@ def _concluded(rows: list[dict]) -> list[dict]:
     return [r for r in rows if r["status"] not in ("scheduled", "rest")]
 
 
+KPIS = [
+    KPIDef("attendance_rate", "Attendance rate", "出勤率", "%", True, "ratio", "client"),
+    KPIDef("punctuality", "Punctuality", "准时率", "%", True, "ratio", "client"),
+    KPIDef("absences", "Absences", "旷工次数", "", False, "sum", "client"),
+    KPIDef("adherence", "Schedule adherence", "排班遵从率", "%", True, "ratio", "client"),
+    KPIDef("leave_days", "Leave days", "请假天数", "", False, "sum", "internal"),
+]
+
+
 @hookimpl
-def project_kpis(floorwalker, project, period):
+def register_kpis():
+    return KPIS
+
+
+@hookimpl
+def project_kpis(floorwalker, project, period, first, last):
+    """The concluded days from *first* to *last* (the month of *period* without them); each
+    rate with what it counts (agent-days, minutes), so weeks add up into a month."""
+    if first is None or last is None:
+        first, last = (dt.date.fromisoformat(day) for day in validate.month_bounds(period))
     settings = floorwalker.projects.settings(project, NAME)
-    figures = sheet.figures(_concluded(sheet.month_rows(floorwalker, project, period)))
+    figures = sheet.figures(_concluded(sheet.derive(floorwalker, project, first, last)))
+    due, present = figures["due"], figures["present"]
     return [
-        KPI(NAME, "attendance_rate", "Attendance rate", "出勤率", figures["attendance_rate"], "%",
-            settings["attendance_target"]),
-        KPI(NAME, "punctuality", "Punctuality", "准时率", figures["punctuality"], "%",
-            settings["punctuality_target"]),
-        KPI(NAME, "absences", "Absences", "旷工次数", figures["absent"], "", None, higher_is_better=False),
-        KPI(NAME, "adherence", "Schedule adherence", "排班遵从率", figures["adherence"], "%"),
-        KPI(NAME, "leave_days", "Leave days", "请假天数",
-            round(sum(sheet.leave_days_by_kind(floorwalker, project["slug"], period).values()), 2), "",
-            None, higher_is_better=False),
+        KPI(code="attendance_rate", title_en="Attendance rate", title_zh="出勤率",
+            value=figures["attendance_rate"], unit="%", target=settings["attendance_target"],
+            n=due, numerator=present, denominator=due),
+        KPI(code="punctuality", title_en="Punctuality", title_zh="准时率",
+            value=figures["punctuality"], unit="%", target=settings["punctuality_target"],
+            n=present, numerator=figures["on_time"], denominator=present),
+        KPI(code="absences", title_en="Absences", title_zh="旷工次数", value=figures["absent"],
+            higher_is_better=False, n=due),
+        KPI(code="adherence", title_en="Schedule adherence", title_zh="排班遵从率",
+            value=figures["adherence"], unit="%", n=due, numerator=figures["adhered_minutes"],
+            denominator=figures["scheduled_minutes"]),
+        KPI(code="leave_days", title_en="Leave days", title_zh="请假天数",
+            value=_leave_days(floorwalker, project["slug"], first, last), higher_is_better=False),
     ]
+
+
+def _leave_days(floorwalker, slug: str, first, last) -> float:
+    """Approved leave in working days (480 minutes), counted in the span it starts in."""
+    return round(sum(r["minutes"] for r in leave.requests_between(floorwalker, slug, first, last)
+                     if r["status"] == "approved"
+                     and first.isoformat() <= r["date"] <= last.isoformat()) / 480, 2)
+
+
+@hookimpl
+def agent_availability(floorwalker, project, first, last, agents):
+    """Approved leave (a day with any approved leave counts whole) and the roster's rest days."""
+    wanted = set(agents)
+    days = [(r["agent"], dt.date.fromisoformat(r["date"]), "rest") for r in
+            roster.roster_between(floorwalker, project["slug"], first, last, wanted).values()
+            if r["shift"] is None]
+    found = [Absence(r["agent"], max(dt.date.fromisoformat(r["date"]), first),
+                     min(dt.date.fromisoformat(r["last"]), last), "leave")
+             for r in leave.requests_between(floorwalker, project["slug"], first, last)
+             if r["status"] == "approved" and r["agent"] in wanted]
+    return found + _spans(days)
+
+
+def _spans(days: list[tuple[str, dt.date, str]]) -> list[Absence]:
+    """Consecutive days of one agent and kind as one absence."""
+    spans: list[Absence] = []
+    for agent, day, kind in sorted(days):
+        last = spans[-1] if spans else None
+        if last and (last.agent, last.kind) == (agent, kind) and last.last + dt.timedelta(days=1) == day:
+            spans[-1] = Absence(agent, last.first, day, kind)
+        else:
+            spans.append(Absence(agent, day, day, kind))
+    return spans
+
+
+@hookimpl
+def waiting_items(floorwalker, project, user):
+    """Leave this user may approve, swaps waiting for this user's side, excuses to decide."""
+    slug, can = project["slug"], floorwalker.access.can
+    url = f"/p/{slug}/{NAME}/approvals"
+    roles = set(user.get("roles") or ())
+    found = []
+    leave_count = sum(1 for r in leave.waiting(floorwalker, slug)
+                      if roles & leave.APPROVERS[r["level"]] and can(user, LEAVE_DECIDE, project, r))
+    found.append(WaitingItem("Leave requests to approve", "待审批的请假", leave_count, url))
+    swaps_waiting = swaps.waiting(floorwalker, slug)
+    asked_of_me = sum(1 for s in swaps_waiting if s["status"] == "asked"
+                      and user.get("agent") and s["second"]["agent"] == user.get("agent"))
+    found.append(WaitingItem("Swaps asked of you", "请你确认的换班", asked_of_me, f"/p/{slug}/{NAME}/swaps"))
+    if can(user, SWAP_DECIDE, project):
+        sides = sum(1 for s in swaps_waiting if s["status"] == "accepted" for team in s["teams"]
+                    if team not in s["approvals"] and can(user, SWAP_DECIDE, project, {"team": team}))
+        found.append(WaitingItem("Swaps to approve", "待审批的换班", sides, url))
+    if can(user, EXCUSE_DECIDE, project):
+        excuses = sum(1 for month in roster.stored_months(floorwalker, slug)
+                      for day in sheet.annotations(floorwalker, slug, month).values()
+                      if day.get("excuse", {}).get("status") == "pending")
+        found.append(WaitingItem("Excuses to decide", "待审核的考勤说明", excuses, url))
+    return [item for item in found if item.count]
 
 
 @hookimpl
@@ -117,7 +201,7 @@ def on_period_closing(floorwalker, project, period, user):
 
 @hookimpl
 def dashboard_widgets(floorwalker, project, period, user):
-    today = local_now(project).date()
+    today = floorwalker.projects.today(project)
     rows = sheet.derive(floorwalker, project, today, today)
     counts: dict[str, int] = {}
     for row in rows:
@@ -162,13 +246,33 @@ def evidence_links(project, events):
 @hookimpl
 def on_agent_created(floorwalker, project, agent, user):
     """A new agent gets the team's weekly pattern for the rest of the month they start in."""
-    assignment = floorwalker.agents.assignment_on(agent["number"], max(agent["hired"], _today(project)))
+    first = max(agent["hired"], floorwalker.projects.today(project).isoformat())
+    assignment = floorwalker.agents.assignment_on(agent["number"], first)
     if assignment is None or roster.pattern(floorwalker, project["slug"], assignment["team"]) is None:
         return
-    first = max(agent["hired"], _today(project))
     last = roster.month_dates(first[:7])[-1].isoformat()
     roster.apply_pattern(floorwalker, project["slug"], assignment["team"], first, last,
                          user["username"] if user else "system", only=agent["number"])
+
+
+@hookimpl
+def on_agents_created(floorwalker, project, agents, user):
+    """An import: every new agent gets their team's pattern for the rest of the month they start
+    in, all in one roster commit per month file (not one per agent)."""
+    slug, today = project["slug"], floorwalker.projects.today(project).isoformat()
+    groups: dict[tuple[str, str], set[str]] = {}  # (team, first day) -> agents
+    for agent in agents:
+        first = max(agent["hired"], today)
+        assignment = floorwalker.agents.assignment_on(agent["number"], first)
+        if assignment is not None and roster.pattern(floorwalker, slug, assignment["team"]) is not None:
+            groups.setdefault((assignment["team"], first), set()).add(agent["number"])
+    cells = []
+    for (team, first), numbers in sorted(groups.items()):
+        last = roster.month_dates(first[:7])[-1].isoformat()
+        cells += roster.pattern_cells(floorwalker, slug, team, first, last, only=numbers)
+    if cells:
+        roster.set_entries(floorwalker, slug, cells, user["username"] if user else "system",
+                           source="pattern", action="attendance.pattern")
 
 
 @hookimpl
@@ -200,12 +304,8 @@ def demo_data(floorwalker, project, months, rng, actor, today):
     date may be a day off the floor's time zone), else — a demo of another day, as tests
     build — at 18:00 of that day, so a seed gives the same floor."""
     from .demo import build
-    now = local_now(project)
+    now = floorwalker.projects.now(project)
     if abs((now.date() - today).days) > 1:
         now = dt.datetime.combine(today, dt.time(18, 0))
     build(floorwalker, project, months, rng, actor, now)
-
-
-def _today(project: dict) -> str:
-    return local_now(project).date().isoformat()
 

@@ -20,7 +20,6 @@ from floorwalker.core import N_, ValidationError, translate
 from . import leave as leaves
 from . import roster as rosters
 from . import sheet
-from .config import holiday_calendar, local_now
 from .importers import import_roster
 from .punches import import_punches
 from .report import STATUS_TITLES
@@ -54,9 +53,9 @@ def _project_option(f):
     return click.option("--project", required=True, help="Project slug.")(f)
 
 
-def _month(project: dict, month: str | None) -> str:
+def _month(fw, project: dict, month: str | None) -> str:
     """*month* checked, or this month on the project's floor."""
-    month = month or local_now(project).date().isoformat()[:7]
+    month = month or fw.projects.today(project).isoformat()[:7]
     try:
         dt.date.fromisoformat(f"{month}-01")
     except ValueError:
@@ -190,7 +189,7 @@ def import_punches_command(s, project, file):
 def settle(s, project, month):
     """Bring the ledger in line with the month's days (lateness, absence)."""
     doc = s.fw.projects.get(project)
-    month = _month(doc, month)
+    month = _month(s.fw, doc, month)
     result = sheet.settle(s.fw, doc, month, s.actor)
     s.say(N_("{month} of project {project} settled: {written} score events written, "
              "{reversed} reversed."), month=month, project=project, written=result["written"],
@@ -206,7 +205,7 @@ def settle(s, project, month):
 def days(s, project, month, agent, fmt):
     """List the month's agent-days as derived from the roster, punches and leave."""
     doc = s.fw.projects.get(project)
-    month = _month(doc, month)
+    month = _month(s.fw, doc, month)
     if agent:
         s.fw.agents.get(agent)
     rows = sheet.month_rows(s.fw, doc, month, agents={agent} if agent else None)
@@ -229,7 +228,7 @@ def leave(s, project, month, status, fmt):
     rows = [{**r, "kind_title": translate(leave_title(r["kind"]), s.locale),
              "status_title": _title(LEAVE_STATUS_TITLES, r["status"], s.locale),
              "level_title": _title(LEVEL_TITLES, r["level"], s.locale)}
-            for r in leaves.month_requests(s.fw, project, _month(doc, month))
+            for r in leaves.month_requests(s.fw, project, _month(s.fw, doc, month))
             if status is None or r["status"] == status]
     s.show(rows, LEAVE_COLUMNS, fmt)
 
@@ -241,7 +240,7 @@ def leave(s, project, month, status, fmt):
 def calendar(s, year, fmt):
     """List the public holidays and make-up workdays of a year."""
     year = year or dt.date.today().year
-    found = holiday_calendar(s.fw)
+    found = s.fw.calendar.current()
     rows = [{"date": d.isoformat(), "kind": translate(title, s.locale)}
             for days_of, title in ((found.holidays, N_("public holiday")),
                                    (found.workdays, N_("make-up workday")))

@@ -1,25 +1,21 @@
-"""The attendance settings of a project, and the install's holiday calendar.
+"""The attendance settings of a project.
 
 The schema (`SETTINGS`) carries the domain's numbers as defaults; `day_settings` and
 `request_rules` turn a project's resolved values into the frozen records the pure rules take.
-The holiday calendar belongs to the install, not to a project: the shipped PRC data with an
-administrator's edits merged on top, kept in the store (``plugins/attendance``) and audited there.
+The holiday calendar and the project's clock are the core's (``floorwalker.calendar``,
+``floorwalker.projects.now``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import time
 
-from floorwalker.core import N_, Setting, ValidationError, validate
+from floorwalker.core import N_, Setting, ValidationError
 
-from .calendar import HolidayCalendar
 from .days import DEFAULT_LATE_BANDS, DaySettings
 from .requests import DEFAULT_NOTICE_MINUTES, RequestRules
 
 NAME = "attendance"
-CALENDAR_KEY = "plugins/attendance"
-SHIPPED_CALENDARS = ("cn-2026",)
 
 
 def _check_bands(value) -> None:
@@ -100,49 +96,3 @@ def request_rules(settings: dict) -> RequestRules:
                         max_swaps_per_month=settings["max_swaps_per_month"],
                         min_rest_minutes=settings["min_rest_minutes"])
 
-
-# ------------------------------------------------------------------ the holiday calendar
-
-
-def calendar_edits(fw) -> dict:
-    """The administrator's edits on top of the shipped calendars."""
-    doc = fw.store.table(CALENDAR_KEY, "calendar").get("edits")
-    return {k: doc[k] for k in ("holidays", "workdays", "ordinary") if k in doc} if doc else {}
-
-
-def holiday_calendar(fw) -> HolidayCalendar:
-    """The install's calendar: every shipped year, then the administrator's edits."""
-    return holiday_calendar_from(calendar_edits(fw))
-
-
-def edit_calendar(fw, edits: dict, actor: str) -> HolidayCalendar:
-    """Replace the administrator's edits with *edits* (checked by merging them first)."""
-    clean = {k: list(edits.get(k) or ()) for k in ("holidays", "workdays", "ordinary")}
-    for entry in clean["holidays"]:
-        if isinstance(entry, dict):
-            validate.text(entry.get("name"), N_("name"), validate.NAME_LIMIT)
-    calendar = holiday_calendar_from(clean)
-    with fw.store.transaction(CALENDAR_KEY, actor, "attendance.calendar") as tx:
-        if tx.get("calendar", "edits") is None:
-            tx.insert("calendar", {"id": "edits", **clean})
-        else:
-            tx.update("calendar", "edits", clean)
-    return calendar
-
-
-def holiday_calendar_from(edits: dict) -> HolidayCalendar:
-    """The shipped calendars with *edits* merged on top."""
-    shipped = HolidayCalendar()
-    for name in SHIPPED_CALENDARS:
-        loaded = HolidayCalendar.load(name)
-        shipped = HolidayCalendar(shipped.holidays | loaded.holidays, shipped.workdays | loaded.workdays)
-    return shipped.merge(edits)
-
-
-def local_now(project: dict) -> datetime:
-    """The wall-clock time on the project's floor, naive like the roster's and the punches'."""
-    try:
-        zone = ZoneInfo(project.get("timezone") or "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = None
-    return datetime.now(zone).replace(tzinfo=None, microsecond=0)

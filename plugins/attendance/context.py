@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from floorwalker.core import N_, ValidationError
 
-from .config import NAME, local_now
+from .config import NAME
 
 def base(p) -> str:
     return f"/p/{p.project['slug']}/{NAME}"
@@ -29,14 +29,14 @@ def arg(p, name: str, default: str = "") -> str:
 
 
 def month_arg(p) -> str:
-    text = arg(p, "month") or local_now(p.project).date().isoformat()[:7]
+    text = arg(p, "month") or p.fw.projects.today(p.project).isoformat()[:7]
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         raise ValidationError(N_("month"), N_("expected a month as YYYY-MM, got {value!r}"), value=text)
     return text
 
 
 def date_arg(p, name: str = "date") -> str:
-    text = arg(p, name) or local_now(p.project).date().isoformat()
+    text = arg(p, name) or p.fw.projects.today(p.project).isoformat()
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:

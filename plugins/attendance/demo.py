@@ -30,7 +30,6 @@ from floorwalker.core import FloorwalkerError, new_id
 
 from . import handover, leave, punches, sheet, swaps
 from . import roster as rosters
-from .config import holiday_calendar, local_now
 
 SHIFTS = (("D", "早班", "08:00", "17:00"), ("M", "中班", "12:00", "21:00"),
           ("N", "夜班", "21:00", "06:00"))
@@ -63,11 +62,11 @@ class _Floor:
         self.months = months
         self.first = rosters.month_dates(months[0])[0]
         self.last = rosters.month_dates(months[-1])[-1]
-        self.now = min(now or local_now(project), dt.datetime.combine(self.last, dt.time(23, 59)))
+        self.now = min(now or fw.projects.now(project), dt.datetime.combine(self.last, dt.time(23, 59)))
         self.teams = {t["slug"]: t for t in fw.teams.of(self.slug)}
         self.supervisor = {"username": f"{self.slug}.supervisor", "roles": ["supervisor"], "projects": [self.slug]}
         self.director = {"username": "director", "roles": ["director"], "projects": ["*"]}
-        self.calendar = holiday_calendar(fw)
+        self.calendar = fw.calendar.current()
 
     def build(self) -> None:
         self.shifts()

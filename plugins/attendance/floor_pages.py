@@ -29,7 +29,6 @@ from . import roster as rosters
 from . import sheet
 from .actions import (EXCEPTION_RESOLVE, MARK, PUNCH_CORRECT, PUNCH_IMPORT, ROSTER_EDIT, ROSTER_IMPORT,
                       VIEW)
-from .config import NAME, holiday_calendar, local_now
 from .context import (actor, arg, base, date_arg, day_kind, go, month_arg, names_of, team_agents,
                       team_names)
 from .days import due_span, on_the_minute, whole_minutes
@@ -85,7 +84,7 @@ def floor_rows(fw, project: dict, now: dt.datetime) -> list[dict]:
 
 
 def floor(p):
-    now = local_now(p.project)
+    now = p.fw.projects.now(p.project)
     rows = floor_rows(p.fw, p.project, now)
     names = names_of(p, (now.date() - dt.timedelta(days=1)).isoformat(), now.date().isoformat())
     teams = team_names(p)
@@ -106,7 +105,7 @@ def grid(p, month: str, team: str, typed: dict | None = None) -> dict:
     """The roster grid's context: agents × days, each cell's value, swaps, holidays."""
     slug = p.project["slug"]
     days = rosters.month_dates(month)
-    calendar = holiday_calendar(p.fw)
+    calendar = p.fw.calendar.current()
     entries = rosters.roster(p.fw, slug, month)
     typed = typed or {}
     agents = team_agents(p, team, days[0].isoformat(), days[-1].isoformat()) if team else []
@@ -299,7 +298,8 @@ def uploaded(p):
     if suffix not in (".csv", ".xlsx"):
         raise ValidationError(N_("file"), N_("use a .csv or .xlsx file, got {name}"), name=filename or "-")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        # named as the user's file, so an error names the file they chose
+        path = Path(folder) / (Path(filename).name or f"upload{suffix}")
         path.write_bytes(upload.file.read())
         yield path
 

@@ -21,7 +21,7 @@ from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, Validati
                               now_iso, validate)
 
 from . import roster as rosters
-from .config import NAME, holiday_calendar, local_now, request_rules
+from .config import NAME, request_rules
 from .days import LeaveSpan, whole_minutes
 from .requests import (STATE_WORDS, WORKING_DAY_MINUTES, LeaveRequest, Refused, approval_level,
                        check_leave, leave_on_swapped_shift)
@@ -109,11 +109,11 @@ def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, la
     settings = fw.projects.settings(project, NAME)
     rules = request_rules(settings)
     covered = plan(fw, project, agent, first, last, start_time, end_time)
-    asked_at = asked_at or local_now(project)
+    asked_at = asked_at or fw.projects.now(project)
     first_entry, (shift_start, shift_end) = covered["covered"][0]
     night = shift_end.date() > shift_start.date()
     reasons = check_leave(LeaveRequest(kind, covered["minutes"], certificate, emergency),
-                          covered["start"], asked_at, asker_id(user), agent, holiday_calendar(fw),
+                          covered["start"], asked_at, asker_id(user), agent, fw.calendar.current(),
                           rules, night, shift_start.date())
     if covered["start"] <= asked_at:  # then "asked N minutes before" makes no sense: say this
         reasons = [ValidationError(N_("date"), N_(
@@ -134,7 +134,7 @@ def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, la
            "exception": exception if reasons else "",
            # the rules a manager overruled, in both languages (stored text, read by either)
            "overruled": [{locale: r.message(locale) for locale in ("en", "zh_CN")} for r in reasons],
-           "holiday": holiday_calendar(fw).is_holiday(covered["start"].date()),
+           "holiday": fw.calendar.is_holiday(covered["start"].date()),
            "asked_by": user["username"], "asked_at": asked_at.isoformat(timespec="minutes"),
            "decided_by": None, "decided_at": None, "reason": ""}
     # A request lives in the month of its first day, so one running over a month's end is in

@@ -19,7 +19,7 @@ from floorwalker.core import N_, FloorwalkerError, NotFound, Route, ValidationEr
 from . import handover, leave, report, sheet, swaps
 from . import roster as rosters
 from .actions import EXCUSE_DECIDE, HANDOVER, LEAVE_DECIDE, MARK, OWN, REPORT, SWAP_DECIDE, VIEW
-from .config import NAME, local_now
+from .config import NAME
 from .context import arg, base, date_arg, go, month_arg, names_of, team_names
 from .requests import Refused, leave_title
 
@@ -40,7 +40,7 @@ def agent_login(p) -> bool:
 
 
 def today(p) -> dt.date:
-    return local_now(p.project).date()
+    return p.fw.projects.today(p.project)
 
 
 def months_from(p, month: str) -> list[str]:
@@ -259,7 +259,7 @@ def handover_context(p) -> dict:
     on_shift: dict[tuple, list[str]] = {}
     for e in entries:
         on_shift.setdefault((e["team"], e["date"], e["shift"]), []).append(e["agent"])
-    rows = handover.board(p.fw, slug, first, last, local_now(p.project))
+    rows = handover.board(p.fw, slug, first, last, p.fw.projects.now(p.project))
     known = rosters.shifts(p.fw, slug)
     deducted = {(k["agent"], k["date"]) for m in rosters.months_of(first, last)
                 for k in sheet.marks(p.fw, slug, m) if k["kind"] == "handover"}

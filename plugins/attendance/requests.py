@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
-from floorwalker.core import FloorwalkerError, N_, ValidationError, translate
-
-from .calendar import HolidayCalendar
+from floorwalker.core import FloorwalkerError, HolidayCalendar, N_, ValidationError, translate
 
 LEAVE_TYPES = ("personal", "urgent_personal", "sick", "annual", "marriage", "bereavement",
                "compensatory")

@@ -257,6 +257,15 @@ def apply_pattern(fw, project: str, team: str, first: str, last: str, actor: str
     """Fill the roster of *team*'s agents (or of the agent *only*) from *first* to *last* with the
     team's weekly pattern. Entries already set (by hand, an import or a swap) stay unless
     *overwrite*; swaps always stay."""
+    cells = pattern_cells(fw, project, team, first, last, overwrite=overwrite,
+                          only=None if only is None else {only})
+    return set_entries(fw, project, cells, actor, source="pattern", action="attendance.pattern")
+
+
+def pattern_cells(fw, project: str, team: str, first: str, last: str, *, overwrite: bool = False,
+                  only: set[str] | None = None) -> list[tuple[str, str, str | None]]:
+    """The roster cells `apply_pattern` writes, for the agents *only* if given: several teams'
+    cells can then go into one `set_entries` (an import of new agents is one commit)."""
     week = pattern(fw, project, team)
     if week is None:
         raise ValidationError(N_("pattern"), N_("team {team} has no weekly pattern yet"), team=team)
@@ -264,7 +273,7 @@ def apply_pattern(fw, project: str, team: str, first: str, last: str, actor: str
     existing = roster_between(fw, project, start, end)
     cells = []
     for agent, _ in fw.agents.in_project(project, first, last):
-        if only is not None and agent["number"] != only:
+        if only is not None and agent["number"] not in only:
             continue
         for day in dates(start, end):
             key = entry_id(agent["number"], day.isoformat())
@@ -275,7 +284,7 @@ def apply_pattern(fw, project: str, team: str, first: str, last: str, actor: str
             if assignment is None or assignment["project"] != project or assignment["team"] != team:
                 continue
             cells.append((agent["number"], day.isoformat(), week[day.weekday()]))
-    return set_entries(fw, project, cells, actor, source="pattern", action="attendance.pattern")
+    return cells
 
 
 def drop_from(fw, project: str, agent: str, first: str, actor: str) -> int:

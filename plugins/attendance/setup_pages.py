@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar as weeks
 import datetime as dt
-import json
 import re
 
 from babel.dates import format_skeleton
@@ -13,10 +12,7 @@ from babel.dates import format_skeleton
 from floorwalker.core import N_, FloorwalkerError, Route, ValidationError
 
 from . import roster as rosters
-from .calendar import DATA_DIR
 from .actions import SETUP, VIEW
-from .config import (NAME, SHIPPED_CALENDARS, calendar_edits, edit_calendar, holiday_calendar,
-                     local_now)
 from .context import actor, arg, base, day_kind, go
 
 SHIFT_FIELDS = {"code": "code", "name": "name", "start": "start", "end": "end",
@@ -62,16 +58,16 @@ def shifts_context(p, docs: list[dict], current: dict, errors: dict | None = Non
 
 
 def calendar_page(p):
-    year = arg(p, "year") or str(local_now(p.project).year)
+    year = arg(p, "year") or str(p.fw.projects.today(p.project).year)
     if not re.fullmatch(r"\d{4}", year):
         raise ValidationError(N_("year"), N_("expected a year as YYYY, got {value!r}"), value=year)
     if p.request.method == "GET":
         return p.render("attendance/calendar.html", done=arg(p, "done"),
-                        **calendar_context(p, int(year), calendar_edits(p.fw)))
+                        **calendar_context(p, int(year), p.fw.calendar.edits()))
     p.authorize("admin.settings")
     typed = {k: arg(p, k) for k in ("holidays", "workdays", "ordinary")}
     try:
-        edit_calendar(p.fw, parse_edits(typed), actor(p))
+        p.fw.calendar.edit(parse_edits(typed), actor(p))
     except FloorwalkerError as err:
         return p.render("attendance/calendar.html", http_status=422, error=err.message(p.locale),
                         **calendar_context(p, int(year), typed, raw=True))
@@ -79,8 +75,8 @@ def calendar_page(p):
 
 
 def parse_edits(typed: dict) -> dict:
-    """The edit form's text as `edit_calendar` takes it: a holiday line is ``from [to] name``,
-    the other boxes one date a line (the calendar checks the dates)."""
+    """The edit form's text as ``floorwalker.calendar.edit`` takes it: a holiday line is
+    ``from [to] name``, the other boxes one date a line (the calendar checks the dates)."""
     holidays = []
     for line in typed["holidays"].splitlines():
         words = line.split()
@@ -102,17 +98,13 @@ def edits_text(edits: dict) -> dict:
 
 
 def calendar_context(p, year: int, edits: dict, raw: bool = False) -> dict:
-    calendar = holiday_calendar(p.fw)
+    calendar = p.fw.calendar.current()
     months = [{"title": format_skeleton("yMMMM", dt.date(year, m, 1), locale=p.locale),
                "weeks": [[{"date": d, "kind": day_kind(calendar, d), "other": d.month != m} for d in week]
                          for week in weeks.Calendar().monthdatescalendar(year, m)]}
               for m in range(1, 13)]
-    shipped = []
-    for name in SHIPPED_CALENDARS:
-        data = json.loads((DATA_DIR / f"{name}.json").read_text(encoding="utf-8"))
-        shipped.append({"name": name, "source": data.get("source", ""), "year": data.get("year"),
-                        "holidays": data.get("holidays", []), "workdays": data.get("workdays", [])})
-    return {"year": year, "months": months, "shipped": shipped, "base": base(p),
+    official = p.fw.calendar.official(year)
+    return {"year": year, "months": months, "shipped": [official] if official else [], "base": base(p),
             "holidays": sorted(d for d in calendar.holidays if d.year == year),
             "workdays": sorted(d for d in calendar.workdays if d.year == year),
             "edits": edits if raw else edits_text(edits), "can_admin": p.can("admin.settings")}

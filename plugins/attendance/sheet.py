@@ -17,13 +17,13 @@ shift, a missing handover log — live in ``marks``, each with the event it caus
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from weakref import WeakKeyDictionary
 
 from floorwalker.core import Conflict, N_, PermissionDenied, ValidationError, new_id, now_iso, validate
 
 from . import roster as rosters
-from .config import NAME, day_settings, local_now
+from .config import NAME, day_settings
 from .days import derive_day, due_span, score_for, whole_minutes
 from .leave import MANAGER_ROLES, approved_spans, requests_between
 from .punches import agent_punches
@@ -62,7 +62,7 @@ def derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime | 
     end on whole minutes), so the last few results are kept, keyed by those files' generations:
     a dashboard asks for the month twice (KPIs, widget), the home page once per project. Each
     caller gets its own copy of the rows."""
-    now = now or local_now(project).replace(second=0)
+    now = now or fw.projects.now(project).replace(second=0)
     memo = _memo_key(fw, project["slug"], first, last, now, agents)
     kept = _KEPT.setdefault(fw.store, OrderedDict())
     if memo not in kept:
@@ -166,43 +166,28 @@ def wanted_events(row: dict, settings: dict, rules: dict | None = None) -> list[
 
 def settle(fw, project: dict, month: str, actor: str, now: dt.datetime | None = None,
            agents: set[str] | None = None) -> dict:
-    """Make the ledger agree with the month's derived days; returns what changed."""
+    """Make the ledger agree with the month's derived days; returns what changed.
+
+    The month's days are the whole truth about its ``attendance:day:`` evidence (of *agents*,
+    if given): the ledger writes what a day lacks and reverses what it no longer wants,
+    including the events of a day no longer rostered, in one commit. A day whose event a
+    person cancelled (a reversal request approved) is left as they decided."""
     slug = project["slug"]
     if month in fw.store.closed_months(slug):
         return {"written": 0, "reversed": 0}
     settings = fw.projects.settings(project, NAME)
     rules = {code: fw.ledger.rule(code, project) for code in ("absent", "late_or_early")}
-    active: dict[str, list[dict]] = {}
-    events = fw.ledger.events(slug, month)
-    reversed_ids = {e["reverses"] for e in events if e["reverses"]}
-    for e in events:
-        if (e["source"] == SOURCE and (e["evidence"] or "").startswith(f"{SOURCE}:day:")
-                and not e["reverses"] and e["id"] not in reversed_ids):
-            active.setdefault(e["evidence"], []).append(e)
-    written, reversed_count = [], 0
+    wanted, reasons = {}, {}
     for row in month_rows(fw, project, month, now, agents):
         if row["status"] == "scheduled":
             continue
         key = evidence(row["agent"], row["date"])
-        want = wanted_events(row, settings, rules)
-        have = active.pop(key, [])
-        if Counter(want) == Counter((e["rule"], e["points"]) for e in have):
-            continue
-        for e in have:
-            fw.ledger.reverse(e["id"], _why(row), actor, slug)
-            reversed_count += 1
-        for code, points in want:
-            written.append(fw.ledger.prepare(project, row["agent"], code, row["date"], actor,
-                                             points=points, source=SOURCE, evidence=key,
-                                             reason=_why(row)))
-    for stale in active.values():  # a day no longer rostered keeps no events
-        for e in stale:
-            if agents is None or e["agent"] in agents:
-                fw.ledger.reverse(e["id"], "no longer rostered", actor, slug)
-                reversed_count += 1
-    if written:
-        fw.ledger.write(written, actor, "attendance.settle")
-    return {"written": len(written), "reversed": reversed_count}
+        reasons[key] = _why(row)
+        wanted[key] = [(code, points, row["date"], row["agent"], reasons[key])
+                       for code, points in wanted_events(row, settings, rules)]
+    done = fw.ledger.settle(slug, SOURCE, wanted, actor, month=month, kind="day", agents=agents,
+                            reasons=reasons, reason="no longer rostered")
+    return {"written": len(done.written), "reversed": len(done.reversed)}
 
 
 def _why(row: dict) -> str:
@@ -359,11 +344,13 @@ def figures(rows: list[dict]) -> dict:
     on_time = [r for r in present if not r["late"] and not r["early"]]
     worked = sum(r["worked"] for r in present)
     scheduled = sum(r["scheduled_minutes"] for r in due)
+    adhered = sum(r.get("adhered", 0) for r in present)
     return {"due": len(due), "present": len(present), "absent": len(due) - len(present),
+            "on_time": len(on_time), "adhered_minutes": adhered,
             "late": sum(1 for r in present if r["late"]), "early": sum(1 for r in present if r["early"]),
             "on_leave": sum(1 for r in rows if r["status"] == "on_leave"),
             "attendance_rate": _rate(len(present), len(due)), "punctuality": _rate(len(on_time), len(present)),
-            "adherence": _rate(sum(r.get("adhered", 0) for r in present), scheduled), "worked_minutes": worked, "scheduled_minutes": scheduled,
+            "adherence": _rate(adhered, scheduled), "worked_minutes": worked, "scheduled_minutes": scheduled,
             "exceptions": len(exceptions(rows)), "disciplinary": sum(1 for r in present if r["disciplinary"])}
 
 

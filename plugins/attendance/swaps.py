@@ -17,7 +17,7 @@ from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, Validati
                               now_iso, validate)
 
 from . import roster as rosters
-from .config import NAME, holiday_calendar, request_rules
+from .config import NAME, request_rules
 from .leave import requests_between
 from .requests import STATE_WORDS, Refused, ShiftSwap, check_swap
 
@@ -64,7 +64,7 @@ def reasons(fw, project: dict, first: dict, second: dict, ignore: str | None = N
             while day.isoformat() <= r["last"]:
                 leave_days.add((r["agent"], day))
                 day += dt.timedelta(days=1)
-    return check_swap(ShiftSwap(a, b), schedule, counts, holiday_calendar(fw), leave_days, rules)
+    return check_swap(ShiftSwap(a, b), schedule, counts, fw.calendar.current(), leave_days, rules)
 
 
 def ask(fw, project: dict, user: dict, agent: str, day: str, other: str, other_day: str) -> dict:

@@ -9,9 +9,10 @@ commands in `commands.py`. It imports only `floorwalker.core`.
 
 from __future__ import annotations
 
-from floorwalker.core import KPI, AgentSection, Blocker, NavItem, hookimpl
+from floorwalker.core import KPI, AgentSection, Blocker, KPIDef, NavItem, WaitingItem, hookimpl
 
 from . import boards, columns, commands, demo, pages, reversals, settings, suggestions
+from .actions import MANAGE
 from .grades import GRADES
 
 NAME = settings.NAME
@@ -64,17 +65,39 @@ def sheet_columns(floorwalker, project, period, rows):
     return columns.sheet_columns(floorwalker, project, period, rows)
 
 
+# grades and pay are the BPO's own business: never in a client's report
+KPIS = [KPIDef(f"grade_{letter}", f"Agents graded {letter}", f"{letter} 级人数", "", True, "sum",
+               "internal") for letter in GRADES]
+KPIS.append(KPIDef("pay_float_total", "Pay float total", "绩效浮动合计", "¥", False, "sum", "internal"))
+
+
+@hookimpl
+def register_kpis():
+    return KPIS
+
+
 @hookimpl
 def project_kpis(floorwalker, project, period):
+    """Monthly figures (grades are given per month): a shorter span reports its month's."""
     rows = floorwalker.ledger.sheet(project["slug"], period)
     grades = [row.get("grade") for row in rows]
-    kpis = [KPI(NAME, f"grade_{letter}", f"Agents graded {letter}", f"{letter} 级人数",
-                grades.count(letter)) for letter in GRADES]
+    kpis = [KPI(code=k.code, title_en=k.title_en, title_zh=k.title_zh, value=grades.count(letter),
+                n=len(rows)) for k, letter in zip(KPIS, GRADES)]
     # the average score is the core's own figure (every dashboard shows it), not repeated here
-    kpis.append(KPI(NAME, "pay_float_total", "Pay float total", "绩效浮动合计",
-                    sum(row.get("pay_float") or 0 for row in rows), unit="¥",
-                    higher_is_better=False))
+    kpis.append(KPI(code="pay_float_total", title_en="Pay float total", title_zh="绩效浮动合计",
+                    value=sum(row.get("pay_float") or 0 for row in rows), unit="¥",
+                    higher_is_better=False, n=len(rows)))
     return kpis
+
+
+@hookimpl
+def waiting_items(floorwalker, project, user):
+    """Reversal requests waiting for a manager's decision."""
+    if not floorwalker.access.can(user, MANAGE, project):
+        return []
+    count = len(reversals.requests(floorwalker, project["slug"], reversals.PENDING))
+    return [WaitingItem("Reversal requests to decide", "待审批的冲销申请", count,
+                        f"/p/{project['slug']}/{NAME}/reversals")] if count else []
 
 
 @hookimpl

@@ -10,8 +10,6 @@ back for earlier months. Rule points only decide the points of events recorded f
 
 from __future__ import annotations
 
-import datetime as dt
-
 from floorwalker.core import N_, NotFound, ValidationError
 
 from . import backtest, shard
@@ -95,7 +93,7 @@ def run(fw, project: str, month: str) -> dict:
 
 def effective_month(fw, project: str) -> str:
     closed = sorted(fw.store.closed_months(project))
-    return shift_month(closed[-1], 1) if closed else dt.date.today().isoformat()[:7]
+    return shift_month(closed[-1], 1) if closed else fw.projects.today(project).isoformat()[:7]
 
 
 def publish(fw, project: str, actor: str) -> dict:

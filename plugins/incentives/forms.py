@@ -53,15 +53,15 @@ def _required(text, field: str) -> str:
 def record_page(p, errors: dict | None = None, values: dict | None = None,
                 judgement: dict | None = None, status: int = 200):
     slug = p.project["slug"]
-    agents = [agent for agent, _ in p.fw.agents.in_month(slug, this_month())]
+    agents = [agent for agent, _ in p.fw.agents.in_month(slug, this_month(p))]
     rules = [r for r in p.fw.ledger.rules(p.project)
              if not r.derived and r.kind not in ("adjustment", "escalation", "judgement")]
-    today = dt.date.today().isoformat()
+    today = p.fw.projects.today(p.project).isoformat()
     return p.render("incentives/record.html", http_status=status, agents=agents, rules=rules,
                     errors=errors or {}, base=base(p),
                     values=values or {"agent": p.request.query_params.get("agent", ""), "rule": "",
                                       "date": today, "points": "", "note": ""},
-                    judgement=judgement or {"agent": "", "month": this_month(), "points": "0",
+                    judgement=judgement or {"agent": "", "month": this_month(p), "points": "0",
                                             "note": "", "errors": {}})
 
 
@@ -79,11 +79,11 @@ def record_submit(p):
     return p.redirect(f"/p/{p.project['slug']}/agents/{event['agent']}?month={event['period']}")
 
 
-def judgement_day(month: str) -> str:
-    """The day a month's judgement is dated: the month's last day, or today in the current month."""
+def judgement_day(month: str, today: dt.date) -> str:
+    """The day a month's judgement is dated: the month's last day, or *today* in the current month."""
     year, mon = map(int, month.split("-"))
     last = dt.date(year, mon, calendar.monthrange(year, mon)[1])
-    return min(last, dt.date.today()).isoformat()
+    return min(last, today).isoformat()
 
 
 def judgement_submit(p):
@@ -93,13 +93,14 @@ def judgement_submit(p):
     values = {key: str(p.form.get(key, "")) for key in ("agent", "month", "points", "note")}
     try:
         month = month_param(p)
-        p.authorize(GIVE_JUDGEMENT, {"agent": values["agent"], "date": judgement_day(month)})
+        day = judgement_day(month, p.fw.projects.today(p.project))
+        p.authorize(GIVE_JUDGEMENT, {"agent": values["agent"], "date": day})
         note = _required(values["note"], N_("reason"))
         row = next((r for r in p.fw.ledger.sheet(slug, month) if r["number"] == values["agent"]), None)
         if row and any(e["rule"] == JUDGEMENT for e in active_events(row)):
             raise Conflict(N_("agent {number} already has a judgement for {month}; reverse it to change it"),
                            number=values["agent"], month=month)
-        event = p.fw.ledger.record(slug, values["agent"], JUDGEMENT, judgement_day(month), p.user["username"],
+        event = p.fw.ledger.record(slug, values["agent"], JUDGEMENT, day, p.user["username"],
                                    points=_points(values["points"]), reason=note, source="incentives")
     except FloorwalkerError as err:
         values["errors"] = _field_error(err, p.locale, "agent")

@@ -9,7 +9,6 @@ core action too (closing needs ``periods.close`` whatever the plugin's verb says
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 
@@ -24,12 +23,13 @@ from .settings import NAME, in_effect
 from .tiers import tier_title
 
 
-def this_month() -> str:
-    return dt.date.today().isoformat()[:7]
+def this_month(p) -> str:
+    """The month on the project's floor (its clock, in its time zone)."""
+    return p.fw.projects.today(p.project).isoformat()[:7]
 
 
 def month_param(p, default: str | None = None) -> str:
-    text = (p.request.query_params.get("month") or p.form.get("month") or default or this_month()).strip()
+    text = (p.request.query_params.get("month") or p.form.get("month") or default or this_month(p)).strip()
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         raise ValidationError(N_("month"), N_("expected a month as YYYY-MM, got {value!r}"), value=text)
     return text
@@ -75,9 +75,9 @@ def sheet(p) -> Response:
 
 
 def _first_open_past_month(p) -> str:
-    past = [m for m in p.fw.periods.list(p.project["slug"]) if m["month"] < this_month()]
+    past = [m for m in p.fw.periods.list(p.project["slug"]) if m["month"] < this_month(p)]
     waiting = [m["month"] for m in past if m["state"] != "closed"]
-    return waiting[0] if waiting else shift_month(this_month(), -1)
+    return waiting[0] if waiting else shift_month(this_month(p), -1)
 
 
 def close_page(p, error: str | None = None, status: int = 200) -> Response:
@@ -88,8 +88,8 @@ def close_page(p, error: str | None = None, status: int = 200) -> Response:
     blockers = p.fw.periods.blockers(slug, month) if state == "open" else []
     return p.render("incentives/close.html", http_status=status, month=month, state=state, rows=rows,
                     summary=summary(rows), blockers=blockers, error=error, base=base(p),
-                    ended=month < this_month(), can_close=p.can("periods.close"),
-                    months=[m for m in months_of(p) if m < this_month()][:12])
+                    ended=month < this_month(p), can_close=p.can("periods.close"),
+                    months=[m for m in months_of(p) if m < this_month(p)][:12])
 
 
 def close_submit(p) -> Response:
@@ -226,7 +226,7 @@ def boards_page(p) -> Response:
                     labels=labels, visible=visible, base=base(p), months=months_of(p)[:6],
                     leaderboard=boards.leaderboard(rows, settings["board_min_events"], team or None),
                     praise=boards.praise_board(rows, team or None),
-                    goals=boards.stage_goals(settings["stage_goals"], rows, month, dt.date.today()),
+                    goals=boards.stage_goals(settings["stage_goals"], rows, month, p.fw.projects.today(p.project)),
                     rewards=[(row, earned[row["number"]]) for row in rows if row["number"] in earned
                              and (not team or row["team"] == team)],
                     min_events=settings["board_min_events"])

@@ -1,9 +1,15 @@
 """Reversal requests: a team leader asks for a score event to be cancelled, with a reason; a
-supervisor approves (the ledger then writes the reversal) or rejects.
+supervisor approves (the ledger then corrects the event) or rejects.
 
 A leader's word alone should not take points off or put them back on a pay-relevant score, so the
 request waits in this plugin's file — audited by the store like every write — and a month with a
 request still undecided cannot close (`waiting`, used by ``period_blockers``).
+
+An approval is a person's decision (`Ledger.correct`): in an open month a reversal marked as a
+decision, which no later settle of the event's evidence and no month close undoes (an absence
+cancelled stays cancelled); in a closed month an adjustment in the first open month that names
+the closed month and the event. A request about a closed month's event blocks no close: its
+month is closed already, and the adjustment lands in whichever month is open when it is approved.
 """
 
 from __future__ import annotations
@@ -29,14 +35,7 @@ def waiting(fw, project: str, month: str) -> list[dict]:
 def request(fw, project: str, event_id: str, reason: str, actor: str) -> dict:
     """Ask for *event_id* (an event of *project*) to be reversed because of *reason*."""
     reason = validate.text(reason, N_("reason"), required=True)
-    _, event = fw.ledger.find(event_id, project)
-    if event["reverses"]:
-        raise Conflict(N_("{id} is itself a reversal and cannot be reversed"), id=event_id)
-    if any(e["reverses"] == event_id for e in fw.ledger.agent_events(project, event["period"], event["agent"])):
-        raise Conflict(N_("{id} is already reversed"), id=event_id)
-    if event["period"] in fw.store.closed_months(project):
-        raise Conflict(N_("{month} of project {project} is closed: nothing in it can change"),
-                       month=event["period"], project=project)
+    _, event = fw.ledger.correctable(event_id, project)
     with fw.store.transaction(shard.key(fw, project), actor, "incentives.reversal_request") as tx:
         if any(r["event"] == event_id and r["state"] == PENDING for r in tx.docs(shard.REQUESTS).values()):
             raise Conflict(N_("a reversal of {id} is already waiting for a decision"), id=event_id)
@@ -48,7 +47,8 @@ def request(fw, project: str, event_id: str, reason: str, actor: str) -> dict:
 
 
 def decide(fw, project: str, request_id: str, approve: bool, actor: str, note: str = "") -> dict:
-    """Approve (the event is reversed, with the request's reason) or reject (a note is required)."""
+    """Approve (the event is corrected with the request's reason: ``reversal`` is the reversal,
+    or the adjustment for a closed month) or reject (a note is required)."""
     key = shard.key(fw, project)
     found = fw.store.table(key, shard.REQUESTS).get(request_id)
     if found is None:
@@ -58,7 +58,7 @@ def decide(fw, project: str, request_id: str, approve: bool, actor: str, note: s
     note = validate.text(note, N_("note"), required=not approve)
     reversal = None
     if approve:
-        reversal = fw.ledger.reverse(found["event"], found["reason"], actor, project)
+        reversal = fw.ledger.correct(found["event"], found["reason"], actor, project)
     with fw.store.transaction(key, actor, "incentives.reversal_decision") as tx:
         return tx.update(shard.REQUESTS, request_id, {
             "state": APPROVED if approve else REJECTED, "decided_by": actor,

@@ -10,8 +10,6 @@ agent at a time; a suggestion is made once per agent and month, whatever became 
 
 from __future__ import annotations
 
-from datetime import date
-
 from floorwalker.core import N_, Conflict, NotFound, validate
 
 from . import shard
@@ -138,5 +136,5 @@ def record_change(fw, project: str, agent: dict, old_tier: str, new_tier: str, a
     """Remember when an agent's tier changed: later suggestions count only months from then."""
     with fw.store.transaction(shard.key(fw, project), actor, "incentives.tier_change") as tx:
         return tx.insert(shard.TIER_CHANGES, {"agent": agent["number"], "old": old_tier,
-                                              "new": new_tier, "month": date.today().isoformat()[:7],
+                                              "new": new_tier, "month": fw.projects.today(project).isoformat()[:7],
                                               "changed_at": shard.now()})

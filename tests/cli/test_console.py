@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 
 import floorwalker
 from floorwalker.cli import main
+from floorwalker.core.i18n import LOCALE_DIR
 
 ROOT = Path(floorwalker.__file__).parent
 SCRIPT = Path(sys.executable).parent / "floorwalker"
@@ -76,7 +77,7 @@ def test_every_message_of_the_cli_has_a_chinese_translation():
     for path in (ROOT / "core").glob("*.py"):
         if f"core/{path.name}" not in MINE:
             others |= _marked_messages(path)
-    with open(ROOT / "locale/zh_CN/LC_MESSAGES/cli.po", "rb") as fh:
+    with open(LOCALE_DIR / "zh_CN/LC_MESSAGES/cli.po", "rb") as fh:  # the core's, not a plugin's
         catalog = read_po(fh, locale="zh_CN")
     translated = {m.id for m in catalog if m.id and m.string}
     mine = set().union(*(_marked_messages(ROOT / name) for name in MINE))

@@ -26,8 +26,24 @@ def test_the_three_groups_and_the_shell_are_there():
                  "agent_sections", "period_blockers", "on_period_closing", "on_period_closed",
                  "register_score_rules", "register_settings", "register_routes", "nav_items",
                  "dashboard_widgets", "project_kpis", "report_sections", "register_commands",
-                 "register_importers", "demo_data"):
+                 "register_importers", "demo_data",
+                 # issue 10: what the unbuilt plugins need from the hook surface
+                 "on_agents_created", "agent_availability", "register_actions", "register_kpis",
+                 "register_jobs", "agenda_items", "waiting_items", "on_settings_changed",
+                 "register_migrations"):
         assert hook in HOOKS
+
+
+def test_an_argument_added_later_has_a_default_so_old_callers_keep_working():
+    """Habit 3: arguments are added, never renamed; pluggy fills a defaulted one for a caller
+    that does not pass it, and an implementation names only what it uses."""
+    params = inspect.signature(hookspecs.project_kpis).parameters
+    assert list(params)[:3] == ["floorwalker", "project", "period"]
+    assert params["first"].default is None and params["last"].default is None
+
+
+def test_the_top_docstring_says_where_hooks_are_declared():
+    assert "its\nown ``hookspecs.py``" in hookspecs.__doc__ or "own ``hookspecs.py``" in hookspecs.__doc__
 
 
 def test_every_hook_is_known_to_the_plugin_manager():

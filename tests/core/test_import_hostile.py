@@ -404,4 +404,6 @@ def test_the_web_imports_answer_422_with_the_error(client, data, tmp_path, name)
                         files={"file": (name, path.read_bytes(), "application/octet-stream")})
         assert r.status_code == 422, (kind, r.status_code)
         assert needle in r.text.replace("&#39;", "'"), (kind, needle)
+        if name != "0001.csv":  # a file-level error names the file the user chose
+            assert name in r.text, (kind, name)
         assert snapshot(data) == before, kind

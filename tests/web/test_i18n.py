@@ -1,10 +1,11 @@
-"""Languages of the web shell: every message has its Chinese, and pages follow the reader."""
+"""Languages of the web shell: every message has its Chinese in the core's own catalogs, and pages
+(a plugin's too, from the plugin's catalogs) follow the reader."""
 
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-from floorwalker.core.i18n import catalog
+from floorwalker.core.i18n import LOCALE_DIR, catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [("core/web.py", "python"), ("core/auth.py", "python"), ("core/access.py", "python"), ("core/pages.py", "python"),
@@ -19,7 +20,7 @@ def web_msgids() -> set[str]:
 
 
 def test_every_message_of_the_web_shell_has_a_chinese_translation():
-    zh = catalog("zh_CN")
+    zh = catalog("zh_CN", [LOCALE_DIR])  # the shell's words never depend on a plugin being loaded
     ids = web_msgids()
     assert len(ids) > 100  # the extraction really read the templates
     assert sorted(m for m in ids if not (zh.get(m) and zh.get(m).string)) == []
@@ -30,6 +31,15 @@ def test_a_chinese_reader_gets_chinese_pages_and_an_english_reader_english(app, 
     en = clients("supervisor1").get("/p/alpha/agents")
     assert "工号" in zh.text and "班组" in zh.text and 'lang="zh-CN"' in zh.text
     assert "Employee no." in en.text and "工号" not in en.text
+
+
+def test_a_plugin_page_speaks_the_readers_language_from_the_plugins_own_catalog(clients):
+    assert "级别调整建议" not in {m.string for m in catalog("zh_CN", [LOCALE_DIR])}
+    zh = clients("root").get("/p/alpha/incentives/tiers")
+    en = clients("supervisor1").get("/p/alpha/incentives/tiers")
+    assert zh.status_code == en.status_code == 200
+    assert "级别调整建议" in zh.text and "重新检查已结账月份" in zh.text
+    assert "Tier suggestions" in en.text and "级别调整建议" not in en.text
 
 
 def test_the_language_switch_is_stored_for_the_user(fresh, sign_in, csrf):

@@ -24,6 +24,12 @@ from floorwalker.plugins.attendance import punches, roster, sheet
 LATER = dt.datetime(2027, 6, 1)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def attendance_translations():
+    """The plugin's catalog, merged as at start: the pure-rule tests build no plugin manager."""
+    make_plugin_manager(builtins=["attendance"])
+
+
 @pytest.fixture(scope="module")
 def cheap_hashes():
     """Real argon2id at a cost the many sign-ins of the page tests can pay."""

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
+from floorwalker.core.projects import Projects
 from floorwalker.core.store import FileOps, Store
 from floorwalker.core.users import hash_password
 from floorwalker.core.web import create_app
@@ -32,9 +33,9 @@ USERS = {"tl": (["team_leader"], "en"), "sup": (["supervisor"], "zh_CN"), "sup_e
 
 @pytest.fixture(autouse=True)
 def floor_clock(monkeypatch):
-    """Every page reads the project's clock at NOW, whatever day the tests run."""
-    monkeypatch.setattr(floor_pages, "local_now", lambda project: NOW)
-    monkeypatch.setattr(sheet, "local_now", lambda project: NOW)
+    """Every page reads the project's clock at NOW, whatever day the tests run: the core's one
+    clock, which the attendance pages and rules read too."""
+    monkeypatch.setattr(Projects, "now", lambda self, project: NOW)
 
 
 @pytest.fixture(scope="module")
@@ -435,25 +436,32 @@ def test_the_calendar_shows_the_year_and_its_source(shared):
     _, app = shared
     r = client_for(app, "sup").get(f"{URL}/calendar?year=2026")
     assert r.status_code == 200
-    assert "国办发明电" in r.text and "National Day" in r.text
+    assert "国务院办公厅关于2026年部分节假日安排的通知" in r.text
+    assert "国庆节" in r.text  # chinesecalendar's name of the holiday, translated
     assert 'class="holiday" title="2026-10-01"' in r.text
     assert 'class="workday" title="2026-10-10"' in r.text
 
 
+def test_a_year_nobody_has_published_says_so(shared):
+    _, app = shared
+    r = client_for(app, "sup_en").get(f"{URL}/calendar?year=2099")
+    assert r.status_code == 200 and "No official arrangement for 2099 yet" in r.text
+    assert "0 holidays and 0 make-up workdays in 2099." in r.text
+
+
 def test_only_an_admin_edits_the_calendar(fresh):
     fw, app = fresh
-    from floorwalker.plugins.attendance.config import holiday_calendar
     r = post(client_for(app, "sup_en"), "calendar?year=2026", {"holidays": "2026-11-20 Company day",
                                                                 "workdays": "", "ordinary": ""})
     assert r.status_code == 403
     admin = client_for(app, "admin")
     r = post(admin, "calendar?year=2026", {"holidays": "2026-11-20", "workdays": "2026-11-18", "ordinary": ""})
     assert r.status_code == 422 and "2026-11-18" in r.text
-    assert not holiday_calendar(fw).is_holiday(dt.date(2026, 11, 20))
+    assert not fw.calendar.is_holiday(dt.date(2026, 11, 20))
     r = post(admin, "calendar?year=2026", {"holidays": "2026-11-20 2026-11-21 Company day",
                                            "workdays": "2026-11-29", "ordinary": ""})
     assert r.status_code == 303
-    calendar = holiday_calendar(fw)
+    calendar = fw.calendar.current()
     assert calendar.is_holiday(dt.date(2026, 11, 21)) and calendar.is_workday(dt.date(2026, 11, 29))
     assert "Company day" in admin.get(f"{URL}/calendar?year=2026").text
 

@@ -9,7 +9,6 @@ import pytest
 from floorwalker.core import PeriodClosed
 from floorwalker.core.periods import PeriodBlocked
 from floorwalker.plugins.attendance import handover, leave, punches, roster, sheet, swaps
-from floorwalker.plugins.attendance.config import local_now
 
 MONTH = "2026-03"
 
@@ -146,7 +145,7 @@ def test_moving_to_another_project_drops_the_shifts_from_the_move_on(co):
 
 def test_a_new_agent_gets_the_teams_pattern_for_the_rest_of_the_month(co):
     roster.set_pattern(co.fw, "alpha", "day", ["D"] * 5 + [None, None], "tl")
-    hired = local_now(co.project).date() + dt.timedelta(days=1)
+    hired = co.fw.projects.today(co.project) + dt.timedelta(days=1)
     co.fw.agents.add("alpha", "1005", "Sun", "hr", team="day", hired=hired.isoformat())
     month = hired.isoformat()[:7]
     days = sorted(e["date"] for e in roster.roster(co.fw, "alpha", month).values()

@@ -21,7 +21,6 @@ from floorwalker.core.store import Store
 from floorwalker.core.users import hash_password
 from floorwalker.core.web import create_app
 from floorwalker.plugins.attendance import leave, punches, report, roster, sheet, swaps
-from floorwalker.plugins.attendance.config import holiday_calendar, local_now
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
@@ -31,7 +30,7 @@ BASE = "/p/alpha/attendance"
 
 def plain_days(fw, first: dt.date, count: int) -> list[dt.date]:
     """*count* consecutive working days from *first* on with no holiday among them or next to them."""
-    cal = holiday_calendar(fw)
+    cal = fw.calendar.current()
     day = first
     while True:
         span = [day + dt.timedelta(days=n) for n in range(-1, count + 1)]
@@ -53,7 +52,7 @@ def build(root) -> tuple[Floorwalker, dict]:
         fw.agents.add("alpha", number, name, "setup", team=team, hired="2024-01-02")
     roster.save_shift(fw, "alpha", roster.shift_doc("D", "Day", "08:00", "17:00"), "setup")
     roster.save_shift(fw, "alpha", roster.shift_doc("N", "Night", "17:00", "01:00"), "setup")
-    today = local_now(fw.projects.get("alpha")).date()
+    today = fw.projects.today("alpha")
     a, b = plain_days(fw, today + dt.timedelta(days=9), 2)
     days = {"today": today, "A": a, "B": b, "absent": today - dt.timedelta(days=2),
             "absent2": today - dt.timedelta(days=3), "late": today - dt.timedelta(days=4),

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from floorwalker.plugins.attendance.calendar import HolidayCalendar
+from floorwalker.core import HolidayCalendar
 from floorwalker.plugins.attendance.requests import (
     LEAVE_TITLES, LEAVE_TYPES, LeaveRequest, RequestRules, ScheduleEntry, ShiftSwap,
     approval_level, check_leave, check_swap, is_very_special_case, leave_on_swapped_shift)

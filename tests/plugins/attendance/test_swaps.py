@@ -4,7 +4,7 @@ team's leader → the roster changes; every regulation refused with its reason."
 import pytest
 
 from floorwalker.core import Conflict, PermissionDenied, ValidationError
-from floorwalker.plugins.attendance import config, roster, swaps
+from floorwalker.plugins.attendance import roster, swaps
 from floorwalker.plugins.attendance.requests import Refused
 
 
@@ -228,12 +228,11 @@ def test_the_last_approval_checks_the_roster_again(across_teams):
 
 def test_the_installs_calendar_edits_decide_what_a_holiday_is(co):
     co.rota(("1001", "2026-03-03", "D"), ("1002", "2026-03-04", "D"))
-    config.edit_calendar(co.fw, {"holidays": [{"name": "Company day", "from": "2026-03-03"}]}, "admin")
+    co.fw.calendar.edit({"holidays": [{"name": "Company day", "from": "2026-03-03"}]}, "admin")
     with pytest.raises(Refused) as refused:
         ask(co, "1001", "2026-03-03", "1002", "2026-03-04")
     assert "2026-03-03 is a public holiday" in refusal_problems(refused)[0]
-    (entry,) = [e for e in co.fw.store.audit_entries(config.CALENDAR_KEY)
-                if e["action"] == "attendance.calendar"]
+    (entry,) = [e for e in co.fw.store.audit_entries("core") if e["action"] == "calendar.edit"]
     assert entry["actor"] == "admin"
-    config.edit_calendar(co.fw, {}, "admin")
+    co.fw.calendar.edit({}, "admin")
     assert ask(co, "1001", "2026-03-03", "1002", "2026-03-04")["status"] == "asked"

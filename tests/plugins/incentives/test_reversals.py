@@ -77,8 +77,16 @@ def test_an_undecided_request_blocks_the_month_from_closing(fw, score):
     assert fw.periods.state("acme", MONTH) == "closed"
 
 
-def test_an_event_of_a_closed_month_cannot_be_requested(fw, score):
+def test_an_approved_request_about_a_closed_month_adjusts_the_first_open_month(fw, score):
     event = score("1001", -20)
     fw.periods.close("acme", MONTH, "sup")
+    asked = reversals.request(fw, "acme", event["id"], "leave was approved late", "tl")
+    assert fw.periods.blockers("acme", "2025-04") == []  # its month is closed already
+    decided = reversals.decide(fw, "acme", asked["id"], True, "sup")
+    assert total(fw, "1001") == 60  # the closed month is untouched
+    (adjustment,) = fw.ledger.events("acme", "2025-04")
+    assert (adjustment["id"], adjustment["points"], adjustment["adjusts"], adjustment["corrects"],
+            adjustment["reason"], adjustment["recorded_by"]) == \
+        (decided["reversal"], 20, MONTH, event["id"], "leave was approved late", "sup")
     with pytest.raises(Conflict):
-        reversals.request(fw, "acme", event["id"], "too late", "tl")
+        reversals.request(fw, "acme", event["id"], "again", "tl")
