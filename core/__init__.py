@@ -1,10 +1,12 @@
-"""The API plugins import: hook markers, record types, errors and the facade's type.
+"""The API plugins import: hook markers, record types, errors, the facade's type and the kit of
+a command (`Session`, `format_option`, `project_option`, `month_option`).
 
 A plugin imports only from here (``from floorwalker.core import hookimpl, ScoreRule, …``).
 """
 
 from . import validate
 from .calendar import BusinessHours, HolidayCalendar
+from .commands import Session, format_option, month_option, project_option
 from .errors import (Conflict, FloorwalkerError, NotFound, PeriodClosed, PermissionDenied,
                      StorageError, ValidationError)
 from .exports import Table, download, guard, to_csv, to_pdf, to_xlsx
@@ -24,8 +26,9 @@ __all__ = [
     "Absence", "AgendaItem", "Job", "KPIDef", "Migration", "WaitingItem", "hookspec",
     "Action", "AgentSection", "Blocker", "BusinessHours", "Conflict", "Floorwalker", "FloorwalkerError",
     "HolidayCalendar", "Importer", "KPI", "N_", "NavItem", "NotFound", "PeriodClosed", "PermissionDenied",
-    "ReportSection", "Route", "ScoreRule", "Setting", "SheetColumn", "StorageError", "Table",
-    "ValidationError", "Widget",
-    "download", "guard", "hookimpl", "match_columns", "new_id", "now_iso", "read_rows", "to_csv",
-    "to_pdf", "to_xlsx", "translate", "validate",
+    "ReportSection", "Route", "ScoreRule", "Session", "Setting", "SheetColumn", "StorageError",
+    "Table", "ValidationError", "Widget",
+    "download", "format_option", "guard", "hookimpl", "match_columns", "month_option", "new_id",
+    "now_iso", "project_option", "read_rows", "to_csv", "to_pdf", "to_xlsx", "translate",
+    "validate",
 ]

@@ -182,6 +182,7 @@ class Access:
                 raise PermissionDenied(N_("you do not lead this agent's team"))
 
     def can(self, user, name, project=None, obj=None, *, route: bool = False) -> bool:
+        """Whether `authorize` allows it: True or False rather than an error."""
         try:
             self.authorize(user, name, project, obj, route=route)
         except (NotFound, PermissionDenied):

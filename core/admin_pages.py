@@ -15,11 +15,11 @@ from .access import in_scope
 from .auth import SESSIONS
 from .errors import FloorwalkerError, NotFound, ValidationError
 from .i18n import LOCALES, N_
+from .page import Page, page
 from .projects import CHANNELS, STATUSES
 from .settings import coerce
 from .templating import theme_names
 from .users import ALL_PROJECTS, ROLES
-from .web import Page, page
 
 # ValidationError.field (an English msgid) -> the form field it belongs beside
 FIELD_OF = {"language": "locale", "employee number": "agent", "project": "slug", "plugin": "plugins"}

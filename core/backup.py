@@ -14,7 +14,7 @@ by hand. Stop the web server before a restore: it holds no files open, but it wo
 the folder it serves being renamed away while a request is running.
 
 The zip and every restored file are readable by their owner only, like the data files (see
-`store.FILE_MODE`): they hold the same password hashes.
+`files.FILE_MODE`): they hold the same password hashes.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def backup(store: Store, dest: str | Path) -> dict:
         with ExitStack() as locks, open_private(tmp) as fh, \
                 zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
             for key in store.keys():  # sorted, so two backups never wait on each other
-                locks.enter_context(store._locked(key, store.path(key)))
+                locks.enter_context(store.lock(key))
             files = sorted(p for p in root.rglob("*") if p.is_file()
                            and _is_data_member(p.relative_to(root).as_posix()))
             for path in files:
@@ -139,7 +139,7 @@ def restore(root: str | Path, src: str | Path) -> dict:
             current = Store(root)
             with ExitStack() as locks:  # let commits under way finish first
                 for key in current.keys():
-                    locks.enter_context(current._locked(key, current.path(key)))
+                    locks.enter_context(current.lock(key))
                 os.rename(root, previous)
                 os.rename(staging, root)
         else:

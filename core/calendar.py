@@ -8,10 +8,10 @@ administrator's edits go on top, for every project of the install: extra holiday
 company day), extra make-up workdays, and days put back to ordinary (they follow their weekday).
 
 The edits live in ``core.json`` (table ``calendar``, document ``edits``), audited there as
-``calendar.edit``. Before the core owned the calendar, attendance kept the same document in
-``plugins/attendance.json``: it is read from there for as long as core.json has none, and the
-first edit moves it (written to core.json, then removed from the old file). Nothing an
-administrator entered is lost, and no start-up step has to know a plugin's file.
+``calendar.edit``. Before the core owned the calendar, a plugin kept the same document in its
+install file ``plugins/<name>.json`` (attendance did): it is read from there for as long as
+core.json has none, and the first edit moves it (written to core.json, then removed from the old
+file). Nothing an administrator entered is lost, and no start-up step has to know a plugin's file.
 
 Business time is a pure value, `BusinessHours`: the calendar, a daily window (09:00–18:00, a
 night desk's 22:00–06:00, or round the clock) open on workdays only or every day. It adds
@@ -48,7 +48,7 @@ CALENDAR = N_("holiday calendar")  # the field a calendar's refusals name
 HOURS = N_("business hours")
 EDIT_KEYS = ("holidays", "workdays", "ordinary")
 TABLE, DOC = "calendar", "edits"
-LEGACY_KEY = "plugins/attendance"  # where attendance kept the edits before the core owned them
+LEGACY_FILES = "plugins"  # the plugins' install files: one kept the edits before the core did
 LONGEST_HOLIDAY = 366  # days; a longer range is a typo (and millions of dates to hold)
 # the package's holiday names, translated where the calendar page lists them
 HOLIDAY_NAMES = (N_("New Year's Day"), N_("Spring Festival"), N_("Tomb-sweeping Day"),
@@ -85,6 +85,7 @@ class HolidayCalendar:
         return cls().merge(data)
 
     def is_holiday(self, day: date) -> bool:
+        """Whether *day* is a day off."""
         return day in self.holidays
 
     def is_workday(self, day: date) -> bool:
@@ -158,16 +159,19 @@ class Calendar:
         return made[1]
 
     def is_holiday(self, day: date) -> bool:
+        """Whether *day* is a day off on the install's calendar."""
         return self.current().is_holiday(day)
 
     def is_workday(self, day: date) -> bool:
+        """Whether *day* is worked on the install's calendar (a make-up Saturday is)."""
         return self.current().is_workday(day)
 
     def edits(self) -> dict:
         """The administrator's edits (see the module's docstring for where they are kept)."""
         doc = self.fw.store.table(CORE, TABLE).get(DOC)
         if doc is None:
-            doc = self.fw.store.table(LEGACY_KEY, TABLE).get(DOC)
+            doc = next(filter(None, (self.fw.store.table(key, TABLE).get(DOC)
+                                     for key in self.fw.store.keys(LEGACY_FILES))), None)
         return {k: doc[k] for k in EDIT_KEYS if k in doc} if doc else {}
 
     def edit(self, edits: dict, actor: str) -> HolidayCalendar:
@@ -179,9 +183,10 @@ class Calendar:
                 tx.insert(TABLE, {"id": DOC, **clean})
             else:
                 tx.update(TABLE, DOC, clean)
-        if self.fw.store.table(LEGACY_KEY, TABLE).get(DOC) is not None:
-            with self.fw.store.transaction(LEGACY_KEY, actor, "calendar.moved") as tx:
-                tx.remove(TABLE, DOC)
+        for key in self.fw.store.keys(LEGACY_FILES):
+            if self.fw.store.table(key, TABLE).get(DOC) is not None:
+                with self.fw.store.transaction(key, actor, "calendar.moved") as tx:
+                    tx.remove(TABLE, DOC)
         return calendar
 
     @staticmethod

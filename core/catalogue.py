@@ -1,7 +1,9 @@
-"""The core's own contributions: the default score-rule catalogue and the score settings.
+"""The core's own contributions: the default score-rule catalogue, the score settings, the
+core's actions and its commands.
 
-Registered as the always-on plugin ``core``. The numbers are the domain page's defaults; a
-project changes them in its ``core`` settings (`rule_points` overrides a rule's points/range).
+Registered as the always-on plugin ``core``, by name like every built-in plugin
+(`plugins.CORE_MODULE`). The numbers are the domain page's defaults; a project changes them in
+its ``core`` settings (`rule_points` overrides a rule's points/range).
 """
 
 from __future__ import annotations
@@ -102,3 +104,12 @@ def register_settings():
 @hookimpl
 def register_actions():
     return CORE_ACTIONS
+
+
+@hookimpl(tryfirst=True)  # the core's commands first, so a plugin's cannot take their names
+def register_commands(cli):
+    from .commands import company, install, jobs, scores
+
+    for module in (install, company, scores, jobs):
+        for command in module.COMMANDS:
+            cli.add_command(command)

@@ -75,6 +75,7 @@ class _Filled:
 
 
 class NotFound(FloorwalkerError):
+    """The thing asked for does not exist, or not for this user (HTTP 404)."""
     http_status = 404
 
 
@@ -85,12 +86,14 @@ class Conflict(FloorwalkerError):
 
 
 class PeriodClosed(Conflict):
+    """A change dated in a closed month: nothing in it can change (HTTP 409)."""
     def __init__(self, project: str, month: str):
         super().__init__(N_("{month} of project {project} is closed: nothing in it can change"),
                          project=project, month=month)
 
 
 class PermissionDenied(FloorwalkerError):
+    """The user's role does not allow this (HTTP 403)."""
     http_status = 403
 
 

@@ -49,6 +49,7 @@ class Floorwalker:
         self.kpi_defs = collect_kpi_defs(pm)
         self.jobs = collect_jobs(pm)
         self.migrations = collect_migrations(pm)
+        store.plugin_steps = {kind: m.steps for kind, m in self.migrations.items()}
         self.projects = Projects(self)
         self.teams = Teams(self)
         self.agents = Agents(self)
@@ -59,6 +60,7 @@ class Floorwalker:
         self.calendar = Calendar(self)
 
     def plugin_names(self) -> list[str]:
+        """The names of the plugins loaded in this install, built-in and allowlisted, in order."""
         return plugin_names(self.pm)
 
     def project_hook(self, project: dict, hook_name: str):
@@ -68,6 +70,7 @@ class Floorwalker:
     # ------------------------------------------------------------ install settings
 
     def install_settings(self) -> dict:
+        """The install's own settings (allowlist, theme, default language …), as stored."""
         return dict(self.store.table(CORE, "settings").get(INSTALL, {}))
 
     def set_install(self, actor: str, **changes) -> dict:
@@ -78,6 +81,7 @@ class Floorwalker:
             return tx.update("settings", INSTALL, changes)
 
     def default_locale(self) -> str:
+        """The install's language (`zh_CN` or `en`) for a reader who has not chosen one."""
         return normalize_locale(self.install_settings().get("default_locale", DEFAULT_LOCALE))
 
     @property

@@ -57,16 +57,20 @@ class Ledger:
         return effective_rule(found[1], self.fw.projects.settings(project, "core") if project else {})
 
     def rules(self, project: dict) -> list[ScoreRule]:
+        """Every rule of the catalogue, with *project*'s point overrides."""
         settings = self.fw.projects.settings(project, "core")
         return [effective_rule(rule, settings) for _, rule in self.fw.rules.values()]
 
     # ------------------------------------------------------------ reading
 
     def events(self, project: str, month: str) -> list[dict]:
+        """The score events of *project*'s *month*, reversals included, by date."""
         key = self.fw.store.period_key(project, EVENTS, month)
         return sorted(self.fw.store.table(key, TABLE).values(), key=lambda e: (e["date"], e["id"]))
 
     def agent_events(self, project: str, month: str, number: str) -> list[dict]:
+        """The score events of agent *number* in *project*'s *month*, reversals included, by
+        date."""
         key = self.fw.store.period_key(project, EVENTS, month)
         found = self.fw.store.read(key).index(TABLE, "agent").get(number, [])
         return sorted(found, key=lambda e: (e["date"], e["id"]))
@@ -87,8 +91,15 @@ class Ledger:
                 points: int | None = None, reason: str = "", source: str = "core",
                 evidence: str | None = None, adjusts: str | None = None,
                 allow_derived: bool = False) -> dict:
-        """A checked event document (nothing written): rule, points in range, agent in project."""
+        """A checked event document (nothing written): rule, points in range, agent in project.
+        A plugin's event points at its evidence as ``<plugin>:<kind>:<id>`` (the agent's month
+        links it through `evidence_links`); the core's own may carry any reference."""
         date = validate.date(date)
+        if source != "core" and evidence is not None and not (
+                evidence.startswith(f"{source}:") and evidence.count(":") >= 2):
+            raise ValidationError(N_("evidence"), N_("evidence of a {source} event reads "
+                                                     "{source}:<kind>:<id>, got {value!r}"),
+                                  source=source, value=evidence)
         rule = self.rule(code, project)
         if rule.derived and not allow_derived:
             raise ValidationError(N_("rule"), N_("{code} is worked out by the system, not recorded by hand"),
@@ -117,6 +128,9 @@ class Ledger:
                 "reason": reason, "created_at": now_iso(), "reverses": None, "adjusts": adjusts}
 
     def record(self, project: str, number: str, code: str, date: str, actor: str, **options) -> dict:
+        """Record one event of rule *code* for agent *number* on *date*, checked as `prepare`
+        checks it (its keyword arguments: *points*, *reason*, *source*, *evidence* …), in one
+        commit; returns the event."""
         project_doc = self.fw.projects.get(project)
         event = self.prepare(project_doc, number, code, date, actor, **options)
         self.write([event], actor, "score.record")

@@ -1,7 +1,7 @@
 """ASGI middleware of the web shell: security headers and the request body limit.
 
 Sessions, CSRF and the locale are not middleware: they need the store (sync, so run in the
-threadpool) and the parsed form, so the route wrapper in `web.py` handles them per request.
+threadpool) and the parsed form, so the route wrapper in `page.py` handles them per request.
 """
 
 from __future__ import annotations

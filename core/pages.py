@@ -2,7 +2,7 @@
 month, the score sheet with its exports, and the months to close. Admin pages: `admin_pages`.
 
 Each route names its action (see `auth.ACTIONS`); a handler is a sync function that receives a
-`web.Page`. The score sheet's exports are made by `exports`, which quotes a text cell that a
+`page.Page`. The score sheet's exports are made by `exports`, which quotes a text cell that a
 spreadsheet would run as a formula, so a name like ``=HYPERLINK(...)`` stays text.
 """
 
@@ -19,10 +19,10 @@ from .errors import FloorwalkerError, NotFound, ValidationError
 from .exports import Table, to_csv, to_xlsx
 from .i18n import LOCALES, N_, translate
 from .ledger import build_sheet
+from .page import LANG_COOKIE, Page, page, set_session_cookie
 from .people import TIER_TITLES
 from .plugins import collect
 from .records import KPI, AgentSection, WaitingItem, Widget
-from .web import LANG_COOKIE, Page, page, set_session_cookie
 
 # ---------------------------------------------------------------- sign-in and account
 

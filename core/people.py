@@ -32,10 +32,12 @@ class Teams:
         self.fw = fw
 
     def of(self, project: str) -> list[dict]:
+        """The teams of *project*, by slug."""
         return sorted(self.fw.store.read(CORE).index("teams", "project").get(project, []),
                       key=lambda t: t["slug"])
 
     def get(self, project: str, slug: str) -> dict:
+        """The team *slug* of *project*, or `NotFound`."""
         team = self.fw.store.table(CORE, "teams").get(f"{project}.{slug}")
         if team is None:
             raise NotFound(N_("no team {team!r} in project {project!r}"), team=slug, project=project)
@@ -76,16 +78,19 @@ class Agents:
     # ------------------------------------------------------------ reading
 
     def get(self, number: str) -> dict:
+        """The agent with employee number *number*, or `NotFound`."""
         agent = self.fw.store.table(CORE, "agents").get(str(number))
         if agent is None:
             raise NotFound(N_("no agent with employee number {number!r}"), number=number)
         return agent
 
     def assignments(self, number: str) -> list[dict]:
+        """The agent's assignments (`project`, `team`, `start`, `end` or None), oldest first."""
         return sorted(self.fw.store.read(CORE).index("assignments", "agent").get(number, []),
                       key=lambda a: a["start"])
 
     def assignment_on(self, number: str, day: str) -> dict | None:
+        """The agent's assignment on *day*, or None where the agent was in no project that day."""
         for a in self.assignments(number):
             if a["start"] <= day and (a["end"] is None or day <= a["end"]):
                 return a
@@ -106,6 +111,8 @@ class Agents:
         return sorted(((agents[n], a) for n, a in found.items()), key=lambda pair: pair[0]["number"])
 
     def in_month(self, project: str, month: str) -> list[tuple[dict, dict]]:
+        """(agent, assignment) for each agent assigned to *project* on any day of *month* (see
+        `in_project`)."""
         return self.in_project(project, *validate.month_bounds(month))
 
     def require_in_project(self, project: str, number: str, day: str) -> dict:
@@ -267,6 +274,8 @@ class Agents:
         return agent
 
     def set_tier(self, number: str, tier: str, actor: str, user: dict | None = None) -> dict:
+        """Give the agent *tier* and, where it changed, tell the enabled plugins of the agent's
+        project (`on_agent_tier_changed`); returns the agent."""
         agent = self.get(number)
         validate.choice(tier, TIERS, N_("tier"))
         old = agent["tier"]

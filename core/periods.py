@@ -40,9 +40,11 @@ class Periods:
         self.fw = fw
 
     def state(self, project: str, month: str) -> str:
+        """`"closed"` or `"open"`: the state of *month* in *project*."""
         return "closed" if month in self.fw.store.closed_months(project) else "open"
 
     def closed(self, project: str) -> dict[str, dict]:
+        """The closed months of *project*: month → its record (`closed_at`, `closed_by`)."""
         return {p["month"]: p for p in self.fw.store.read(CORE).index("periods", "project").get(project, [])}
 
     def list(self, project: str, first: str | None = None) -> list[dict]:
@@ -60,11 +62,16 @@ class Periods:
                 for m in validate.months_between(start, today.isoformat()[:7])]
 
     def blockers(self, project: str, month: str) -> list:
+        """What stops *month* of *project* closing: the enabled plugins' `Blocker`s (none: it may
+        close)."""
         project_doc = self.fw.projects.get(project)
         return collect(self.fw.project_hook(project_doc, "period_blockers"), Blocker,
                        floorwalker=self.fw, project=project_doc, period=month)
 
     def close(self, project: str, month: str, actor: str, user: dict | None = None) -> dict:
+        """Close *month* of *project* — refused while it has blockers or has not ended — telling
+        the plugins before and after (`on_period_closing`, `on_period_closed`); returns its
+        record."""
         project_doc = self.fw.projects.get(project)
         month = validate.month(month)
         if self.state(project, month) == "closed":

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from . import validate
+from .auth import agent_label
 from .calendar import local_now
 from .errors import Conflict, NotFound, ValidationError
 from .i18n import N_
@@ -21,9 +22,11 @@ class Projects:
         self.fw = fw
 
     def all(self) -> list[dict]:
+        """Every project of the install, by slug."""
         return sorted(self.fw.store.table(CORE, "projects").values(), key=lambda p: p["slug"])
 
     def get(self, slug: str) -> dict:
+        """The project *slug*, or `NotFound`."""
         project = self.fw.store.table(CORE, "projects").get(slug)
         if project is None:
             raise NotFound(N_("no project {slug!r}"), slug=slug)
@@ -108,6 +111,16 @@ class Projects:
                 floorwalker=self.fw, project=project, plugin=plugin, before=before, after=after,
                 user=user)
         return project
+
+    def agent_label(self, project: dict | str, user: dict | None, agent: dict, index: int,
+                    locale: str) -> str:
+        """*agent*'s name as *user* may see it in *project*: "Agent #<index>" (坐席 #n) for a
+        client login where the project hides names (core setting
+        ``show_agent_names_to_client``). For pages (`Page.agent_name`), exports and jobs alike;
+        *user* None (the system) sees names."""
+        project = self.get(project) if isinstance(project, str) else project
+        show = self.settings(project, "core")["show_agent_names_to_client"]
+        return agent_label(user or {}, agent, show, locale, index)
 
     def settings(self, project: dict | str, plugin: str) -> dict:
         """The effective settings of *plugin* for *project*: defaults overlaid by stored values."""

@@ -105,49 +105,47 @@ class Setting(_Titled):
 
 
 @dataclass(frozen=True)
-class Blocker(_Contribution):
-    """Something that must be settled before a month may close, with a link to settle it."""
+class _Entry(_Contribution):
+    """A contribution shown under its title: the plugin's name, then the title in both languages."""
 
     plugin: str = ""
     title_en: str = REQUIRED
     title_zh: str = REQUIRED
+
+
+@dataclass(frozen=True)
+class Blocker(_Entry):
+    """Something that must be settled before a month may close, with a link to settle it."""
+
     count: int = 1
     url: str = ""
 
 
 @dataclass(frozen=True)
-class AgentSection(_Contribution):
-    """A section of an agent's month page: a template and its context."""
+class _Panel(_Entry):
+    """A titled part of a page: a template rendered with its context, placed by `order`."""
 
-    plugin: str = ""
-    title_en: str = REQUIRED
-    title_zh: str = REQUIRED
     template: str = REQUIRED
     context: dict = field(default_factory=dict)
     order: int = 100
 
 
 @dataclass(frozen=True)
-class NavItem(_Contribution):
+class AgentSection(_Panel):
+    """A section of an agent's month page: a template and its context."""
+
+
+@dataclass(frozen=True)
+class NavItem(_Entry):
     """An entry of a project's navigation; `url` is relative to ``/p/<project>/``."""
 
-    plugin: str = ""
-    title_en: str = REQUIRED
-    title_zh: str = REQUIRED
     url: str = REQUIRED
     order: int = 100
 
 
 @dataclass(frozen=True)
-class Widget(_Contribution):
+class Widget(_Panel):
     """A dashboard widget: a template and its context."""
-
-    plugin: str = ""
-    title_en: str = REQUIRED
-    title_zh: str = REQUIRED
-    template: str = REQUIRED
-    context: dict = field(default_factory=dict)
-    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -205,13 +203,9 @@ class KPIDef(_Titled):
 
 
 @dataclass(frozen=True)
-class ReportSection(_Contribution):
-    plugin: str = ""
-    title_en: str = REQUIRED
-    title_zh: str = REQUIRED
-    template: str = REQUIRED
-    context: dict = field(default_factory=dict)
-    order: int = 100
+class ReportSection(_Panel):
+    """A section of a project's client report: a template and its context, placed by `order`."""
+    pass
 
 
 @dataclass(frozen=True)
@@ -231,8 +225,9 @@ class Importer(_Contribution):
 
     *project* is the project document; *rows* are `read_rows`'s (row number, {header: text})
     pairs, the header being row 1; `run` returns counts to report (e.g. ``{"added": 120}``) and
-    raises `ValidationError` with ``row=`` for the first bad row. ``floorwalker import`` lists
-    the imports as ``<plugin>.<code>`` and runs them."""
+    raises `ValidationError` with ``row=`` for the first bad row. `counts` titles each count,
+    ``{"added": ("added", "新增")}`` (English, Chinese); a count without a title is shown by its
+    key. ``floorwalker import`` lists the imports as ``<plugin>.<code>`` and runs them."""
 
     plugin: str = ""
     code: str = REQUIRED
@@ -240,6 +235,11 @@ class Importer(_Contribution):
     title_zh: str = REQUIRED
     columns: tuple = REQUIRED
     run: Callable = REQUIRED
+    counts: dict = field(default_factory=dict)
+
+    def count_title(self, key: str, locale: str) -> str:
+        en, zh = self.counts.get(key, (key, key))
+        return zh if locale.startswith("zh") and zh else en
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,8 @@ class Transaction:
         self._through_tinydb: set[str] = set()
 
     def table(self, name: str) -> StoreTable:
+        """Table *name* of the working copy as a TinyDB table, for its queries (`search`,
+        `update` with a condition …)."""
         if name.startswith("_"):  # _meta and _audit are the store's own
             raise ValueError(f"table {name!r} is written by the store only")
         self._through_tinydb.add(name)
@@ -153,6 +155,7 @@ class Transaction:
         return self._storage.tables.get(name, {})
 
     def get(self, name: str, doc_id: str) -> dict | None:
+        """The working document *doc_id* of table *name*, or None."""
         return self.docs(name).get(doc_id)
 
     @property
@@ -195,4 +198,5 @@ class Transaction:
         return self.docs(name)[doc_id]
 
     def remove(self, name: str, doc_id: str) -> None:
+        """Remove document *doc_id* from table *name*."""
         self.table(name).remove(doc_ids=[doc_id])

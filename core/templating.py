@@ -95,8 +95,12 @@ class Templates:
         env.filters.update(filters(locale))
         return env
 
+    def get(self, name: str, locale: str, theme: str | None = None):
+        """The template *name* as the reader's language and the theme find it."""
+        return self.env(locale, theme).get_template(name)
+
     def render(self, name: str, locale: str, context: dict, theme: str | None = None) -> str:
-        return self.env(locale, theme).get_template(name).render(context)
+        return self.get(name, locale, theme).render(context)
 
 
 def filters(locale: str) -> dict:

@@ -54,6 +54,7 @@ class Users:
         return sorted(self.fw.store.table(CORE, "users").values(), key=lambda u: u["username"])
 
     def get(self, username: str) -> dict:
+        """The user *username*, or `NotFound`."""
         user = self.fw.store.table(CORE, "users").get(username)
         if user is None:
             raise NotFound(N_("no user {username!r}"), username=username)

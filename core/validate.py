@@ -34,6 +34,7 @@ def date(value, field: str = N_("date")) -> str:
 
 
 def month(value, field: str = N_("month")) -> str:
+    """A month as `YYYY-MM`, else `ValidationError` naming *field*."""
     text = str(value or "").strip()
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         raise ValidationError(field, N_("expected a month as YYYY-MM, got {value!r}"), value=text)
@@ -87,6 +88,7 @@ def text(value, field: str, limit: int = NOTE_LIMIT, required: bool = False) -> 
 
 
 def choice(value, choices, field: str) -> str:
+    """*value* if it is one of *choices*, else `ValidationError` naming *field*."""
     if value not in choices:
         raise ValidationError(field, N_("must be one of {choices}, got {value!r}"),
                               choices=", ".join(choices), value=value)

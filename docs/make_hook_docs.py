@@ -19,18 +19,21 @@ GROUP_HEADING = re.compile(r"^# -+ (\w+)\s*$")
 
 def hooks(module) -> list[tuple[str, list]]:
     """The hook functions of *module* by group, in source order (groups are the ``# --- name``
-    comment lines of the module)."""
+    comment lines of the module); hooks it imports from another module (the shell's) follow,
+    grouped by that module's own headings."""
     specs = [obj for _, obj in inspect.getmembers(module, inspect.isfunction)
              if hasattr(obj, "floorwalker_spec")]
-    specs.sort(key=lambda f: f.__code__.co_firstlineno)
-    starts = [(number, m.group(1)) for number, line in
-              enumerate(inspect.getsource(module).splitlines(), start=1)
-              if (m := GROUP_HEADING.match(line))]
+    sources = [module.__name__] + sorted({f.__module__ for f in specs} - {module.__name__})
     groups: dict[str, list] = {}
-    for spec in specs:
-        group = next((name for number, name in reversed(starts)
-                      if number < spec.__code__.co_firstlineno), "other")
-        groups.setdefault(group, []).append(spec)
+    for source in sources:
+        starts = [(number, m.group(1)) for number, line in
+                  enumerate(inspect.getsource(sys.modules[source]).splitlines(), start=1)
+                  if (m := GROUP_HEADING.match(line))]
+        for spec in sorted((f for f in specs if f.__module__ == source),
+                           key=lambda f: f.__code__.co_firstlineno):
+            group = next((name for number, name in reversed(starts)
+                          if number < spec.__code__.co_firstlineno), "other")
+            groups.setdefault(group, []).append(spec)
     return list(groups.items())
 
 

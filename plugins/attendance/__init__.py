@@ -12,7 +12,8 @@ The modules, from the rules outwards:
 
 The score rules it writes (``late_or_early``, ``absent``, ``away_over_5min``,
 ``handover_log_missing``, ``covered_shift``) are in the core catalogue: they are the centre's
-regulations whether or not a project tracks attendance here.
+regulations whether or not a project tracks attendance here. Of those it derives lateness and
+absence from the punches (`derived_rules`); the others are leaders' marks.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ def register_routes():
 def register_commands(cli):
     from .commands import attendance
     cli.add_command(attendance)
+
+
+@hookimpl
+def derived_rules():
+    return list(sheet.DERIVED_RULES)
 
 
 @hookimpl

@@ -1,12 +1,11 @@
 """``floorwalker attendance …``: shift types, weekly patterns, roster and punch imports, the
 month's derived days and settling them into the ledger, leave requests and the holiday calendar.
 
-The commands follow the core's: the project is ``--project``, a month ``--month YYYY-MM``
+The commands follow the core's and use its kit (`floorwalker.core.Session`, `project_option`,
+`month_option`, `format_option`): the project is ``--project``, a month ``--month YYYY-MM``
 (default: this month on the project's floor), listings take ``--format table|csv|json``, and
-every write is audited as the CLI's actor. They get the CLI's session object as ``ctx.obj``
-(``fw``, ``actor``, ``locale``, ``say``, ``show``) without importing the CLI module, because a
-plugin imports only `floorwalker.core`; a mistake raises a core error, which the root group
-prints as one translated line.
+every write is audited as the session's actor. A mistake raises a core error, which the root
+group prints as one translated line.
 """
 
 from __future__ import annotations
@@ -15,7 +14,8 @@ import datetime as dt
 
 import click
 
-from floorwalker.core import N_, ValidationError, translate
+from floorwalker.core import (N_, Session, ValidationError, format_option, month_option,
+                              project_option, translate)
 
 from . import leave as leaves
 from . import roster as rosters
@@ -25,7 +25,6 @@ from .punches import import_punches
 from .report import STATUS_TITLES
 from .requests import leave_title
 
-FORMATS = ("table", "csv", "json")  # those of core.tables.render
 LEAVE_STATUS_TITLES = {"pending": N_("Waiting"), "approved": N_("Approved"),
                        "rejected": N_("Rejected"), "cancelled": N_("Cancelled")}
 LEVEL_TITLES = {"supervisor": N_("Supervisor"), "director": N_("Director")}
@@ -44,26 +43,6 @@ LEAVE_COLUMNS = [("date", N_("date")), ("last", N_("until")), ("agent", N_("empl
                  ("decided_by", N_("decided by")), ("reason", N_("reason"))]
 
 
-def _format_option(f):
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-                        show_default=True, help="Output format.")(f)
-
-
-def _project_option(f):
-    return click.option("--project", required=True, help="Project slug.")(f)
-
-
-def _month(fw, project: dict, month: str | None) -> str:
-    """*month* checked, or this month on the project's floor."""
-    month = month or fw.projects.today(project).isoformat()[:7]
-    try:
-        dt.date.fromisoformat(f"{month}-01")
-    except ValueError:
-        raise ValidationError(N_("month"), N_("expected a month as YYYY-MM, got {value!r}"),
-                              value=month) from None
-    return month
-
-
 def _title(titles: dict, code: str, locale: str) -> str:
     return translate(titles.get(code, code), locale)
 
@@ -77,17 +56,17 @@ def attendance():
 
 
 @attendance.command("shifts")
-@_project_option
-@_format_option
+@project_option
+@format_option
 @click.pass_obj
-def shifts(s, project, fmt):
+def shifts(s: Session, project, fmt):
     """List a project's shift types."""
     s.fw.projects.get(project)
     s.show(rosters.shift_docs(s.fw, project), SHIFT_COLUMNS, fmt)
 
 
 @attendance.command("shift-add")
-@_project_option
+@project_option
 @click.argument("code")
 @click.option("--name", required=True)
 @click.option("--start", required=True, help="HH:MM")
@@ -98,7 +77,7 @@ def shifts(s, project, fmt):
 @click.option("--break", "break_minutes", default=0, show_default=True, type=int,
               help="Minutes of meal break inside the shift (not continuous work).")
 @click.pass_obj
-def shift_add(s, project, code, name, start, end, job_type, late_grace, early_grace, break_minutes):
+def shift_add(s: Session, project, code, name, start, end, job_type, late_grace, early_grace, break_minutes):
     """Add a shift type, or change the one with this code."""
     s.fw.projects.get(project)
     doc = rosters.shift_doc(code, name, start, end, job_type=job_type, late_grace=late_grace,
@@ -109,11 +88,11 @@ def shift_add(s, project, code, name, start, end, job_type, late_grace, early_gr
 
 
 @attendance.command("pattern")
-@_project_option
+@project_option
 @click.argument("team")
 @click.argument("days", nargs=-1)
 @click.pass_obj
-def pattern(s, project, team, days):
+def pattern(s: Session, project, team, days):
     """Set a team's weekly pattern: seven shift codes from Monday, '-' for rest (none: show it)."""
     s.fw.projects.get(project)
     if not days:
@@ -129,13 +108,13 @@ def pattern(s, project, team, days):
 
 
 @attendance.command("pattern-apply")
-@_project_option
+@project_option
 @click.option("--team", required=True)
 @click.option("--from", "first", required=True, help="YYYY-MM-DD")
 @click.option("--to", "last", required=True, help="YYYY-MM-DD")
 @click.option("--overwrite", is_flag=True, help="Replace days already set by hand or an import.")
 @click.pass_obj
-def pattern_apply(s, project, team, first, last, overwrite):
+def pattern_apply(s: Session, project, team, first, last, overwrite):
     """Write a team's weekly pattern into the roster of a date range."""
     s.fw.projects.get(project)
     for field, value in ((N_("from"), first), (N_("to"), last)):
@@ -155,11 +134,11 @@ def pattern_apply(s, project, team, first, last, overwrite):
 
 
 @attendance.command("import-roster")
-@_project_option
+@project_option
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--month", help="YYYY-MM, for a grid whose columns are day numbers.")
 @click.pass_obj
-def import_roster_command(s, project, file, month):
+def import_roster_command(s: Session, project, file, month):
     """Import a roster (.csv/.xlsx; long: agent, date, shift; or one column per day); all or nothing."""
     result = import_roster(s.fw, project, file, s.actor, month=month)
     s.say(N_("Roster of project {project}: {cells} days read, {changed} changed ({months})."),
@@ -168,10 +147,10 @@ def import_roster_command(s, project, file, month):
 
 
 @attendance.command("import-punches")
-@_project_option
+@project_option
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_obj
-def import_punches_command(s, project, file):
+def import_punches_command(s: Session, project, file):
     """Import a punch-clock export (.csv/.xlsx: agent, time); all or nothing, repeats skipped."""
     s.fw.projects.get(project)
     result = import_punches(s.fw, project, file, s.actor)
@@ -183,13 +162,12 @@ def import_punches_command(s, project, file):
 
 
 @attendance.command("settle")
-@_project_option
-@click.option("--month", help="YYYY-MM (default: this month).")
+@project_option
+@month_option
 @click.pass_obj
-def settle(s, project, month):
+def settle(s: Session, project, month):
     """Bring the ledger in line with the month's days (lateness, absence)."""
     doc = s.fw.projects.get(project)
-    month = _month(s.fw, doc, month)
     result = sheet.settle(s.fw, doc, month, s.actor)
     s.say(N_("{month} of project {project} settled: {written} score events written, "
              "{reversed} reversed."), month=month, project=project, written=result["written"],
@@ -197,15 +175,14 @@ def settle(s, project, month):
 
 
 @attendance.command("days")
-@_project_option
-@click.option("--month", help="YYYY-MM (default: this month).")
+@project_option
+@month_option
 @click.option("--agent", help="Employee number: only this agent's days.")
-@_format_option
+@format_option
 @click.pass_obj
-def days(s, project, month, agent, fmt):
+def days(s: Session, project, month, agent, fmt):
     """List the month's agent-days as derived from the roster, punches and leave."""
     doc = s.fw.projects.get(project)
-    month = _month(s.fw, doc, month)
     if agent:
         s.fw.agents.get(agent)
     rows = sheet.month_rows(s.fw, doc, month, agents={agent} if agent else None)
@@ -217,27 +194,27 @@ def days(s, project, month, agent, fmt):
 
 
 @attendance.command("leave")
-@_project_option
-@click.option("--month", help="YYYY-MM (default: this month).")
+@project_option
+@month_option
 @click.option("--status", type=click.Choice(leaves.STATUSES))
-@_format_option
+@format_option
 @click.pass_obj
-def leave(s, project, month, status, fmt):
+def leave(s: Session, project, month, status, fmt):
     """List the leave requests starting in a month."""
-    doc = s.fw.projects.get(project)
+    s.fw.projects.get(project)
     rows = [{**r, "kind_title": translate(leave_title(r["kind"]), s.locale),
              "status_title": _title(LEAVE_STATUS_TITLES, r["status"], s.locale),
              "level_title": _title(LEVEL_TITLES, r["level"], s.locale)}
-            for r in leaves.month_requests(s.fw, project, _month(s.fw, doc, month))
+            for r in leaves.month_requests(s.fw, project, month)
             if status is None or r["status"] == status]
     s.show(rows, LEAVE_COLUMNS, fmt)
 
 
 @attendance.command("calendar")
 @click.option("--year", type=int, help="Default: this year.")
-@_format_option
+@format_option
 @click.pass_obj
-def calendar(s, year, fmt):
+def calendar(s: Session, year, fmt):
     """List the public holidays and make-up workdays of a year."""
     year = year or dt.date.today().year
     found = s.fw.calendar.current()

@@ -188,9 +188,12 @@ def run_punches(floorwalker, project, rows, actor) -> dict:
     return punch_clock.store_punches(floorwalker, slug, checked, actor)
 
 
+ROWS = {"rows": ("rows", "行")}
 IMPORTERS = [
     Importer(NAME, "roster", "Roster", "排班表",
-             ("工号/agent", "日期/date", "班次/shift", "or one column per date"), run_roster),
+             ("工号/agent", "日期/date", "班次/shift", "or one column per date"), run_roster,
+             counts={**ROWS, "cells": ("cells", "格"), "changed": ("changed", "有变更")}),
     Importer(NAME, "punches", "Punch-clock export", "打卡记录",
-             ("工号/agent", "打卡时间/time", "or 日期/date + 时间/clock"), run_punches),
+             ("工号/agent", "打卡时间/time", "or 日期/date + 时间/clock"), run_punches,
+             counts={**ROWS, "added": ("added", "新增"), "already": ("already there", "已存在")}),
 ]

@@ -32,6 +32,7 @@ DAYS, MARKS = "days", "marks"
 DERIVATIONS_KEPT = 16
 _KEPT: WeakKeyDictionary = WeakKeyDictionary()  # store -> the last derivations (see `derive`)
 SOURCE = NAME
+DERIVED_RULES = ("absent", "late_or_early")  # what a day's punches score (`days.score_for`)
 MARK_RULES = {"away": "away_over_5min", "cover": "covered_shift", "handover": "handover_log_missing"}
 MARK_TITLES = {"away": N_("Away from the seat"), "cover": N_("Covered a shift"),
                "handover": N_("Handover log missing")}
@@ -176,7 +177,7 @@ def settle(fw, project: dict, month: str, actor: str, now: dt.datetime | None = 
     if month in fw.store.closed_months(slug):
         return {"written": 0, "reversed": 0}
     settings = fw.projects.settings(project, NAME)
-    rules = {code: fw.ledger.rule(code, project) for code in ("absent", "late_or_early")}
+    rules = {code: fw.ledger.rule(code, project) for code in DERIVED_RULES}
     wanted, reasons = {}, {}
     for row in month_rows(fw, project, month, now, agents):
         if row["status"] == "scheduled":

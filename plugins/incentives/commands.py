@@ -1,9 +1,9 @@
 """The ``floorwalker incentives`` commands: tier suggestions, reversal requests, the back-test
 draft, and the pay-float export for payroll.
 
-A command gets the CLI's session as ``ctx.obj`` (its ``fw``, ``actor``, ``locale``, ``say`` and
-``show``), the same object the core's commands use; an error raised here is reported by the
-root group as one translated line.
+A command gets the CLI's `Session` as ``ctx.obj`` and takes the core's options
+(`project_option`, `format_option`); an error raised here is reported by the root group as one
+translated line.
 """
 
 from __future__ import annotations
@@ -13,17 +13,10 @@ from pathlib import Path
 import click
 import orjson
 
-from floorwalker.core import FORMATS, N_
+from floorwalker.core import N_, Session, format_option, project_option
 
 from . import drafts, payroll, reversals, suggestions
 
-
-def _format(f):
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-                        show_default=True, help="Output format.")(f)
-
-
-_project = click.option("--project", required=True, help="Project slug.")
 
 SUGGESTION_COLUMNS = [("id", N_("tier suggestion")), ("agent", N_("employee number")),
                       ("name", N_("name")), ("from_tier", N_("tier now")),
@@ -51,16 +44,16 @@ def incentives():
 # ---------------------------------------------------------------- tiers
 
 @incentives.group("tiers", invoke_without_command=True)
-@_project
+@project_option
 @click.option("--refresh", is_flag=True, help="Work out new suggestions from the closed months first.")
 @click.option("--all", "everything", is_flag=True, help="Also list decided suggestions.")
-@_format
+@format_option
 @click.pass_context
 def tiers(ctx, project, refresh, everything, fmt):
     """Tier suggestions waiting for a decision (subcommands accept and dismiss)."""
     if ctx.invoked_subcommand is not None:
         return
-    s = ctx.obj
+    s: Session = ctx.obj
     if refresh:
         suggestions.refresh(s.fw, project, s.actor)
     s.show(suggestions.listed(s.fw, project, None if everything else suggestions.PENDING),
@@ -91,8 +84,8 @@ def tiers_dismiss(ctx, suggestion, note):
 # ---------------------------------------------------------------- reversal requests
 
 @incentives.group("reversals", invoke_without_command=True)
-@_project
-@_format
+@project_option
+@format_option
 @click.pass_context
 def reversal_requests(ctx, project, fmt):
     """Reversal requests waiting for a supervisor (subcommands request, approve, reject)."""
@@ -147,13 +140,13 @@ def _pairs(items: tuple[str, ...]) -> dict:
 
 
 @incentives.command("draft")
-@_project
+@project_option
 @click.option("--set", "values", multiple=True, metavar="KEY=VALUE",
               help='A setting, e.g. pay_per_point=12 or grade_bands=\'{"A": 92, ...}\'.')
 @click.option("--rule", "rules", multiple=True, metavar="CODE=POINTS", help="e.g. loud=-3 or chatting=[-3,-1].")
 @click.option("--discard", is_flag=True, help="Drop the draft.")
 @click.pass_obj
-def draft(s, project, values, rules, discard):
+def draft(s: Session, project, values, rules, discard):
     """Save the back-test draft (or drop it)."""
     if discard:
         drafts.discard(s.fw, project, s.actor)
@@ -165,11 +158,11 @@ def draft(s, project, values, rules, discard):
 
 
 @incentives.command("backtest")
-@_project
+@project_option
 @click.option("--month", required=True, help="YYYY-MM, a closed month.")
-@_format
+@format_option
 @click.pass_obj
-def backtest(s, project, month, fmt):
+def backtest(s: Session, project, month, fmt):
     """Who would change grade or pay float under the draft, and by how much."""
     result = drafts.run(s.fw, project, month)
     s.show(result["changed"], CHANGE_COLUMNS, fmt)
@@ -180,9 +173,9 @@ def backtest(s, project, month, fmt):
 
 
 @incentives.command("publish")
-@_project
+@project_option
 @click.pass_obj
-def publish(s, project):
+def publish(s: Session, project):
     """Make the draft the project's settings from the next open month."""
     record = drafts.publish(s.fw, project, s.actor)
     s.say(N_("Published; the change takes effect from {month}."), month=record["effective"])
@@ -191,11 +184,11 @@ def publish(s, project):
 # ---------------------------------------------------------------- payroll
 
 @incentives.command("export-pay")
-@_project
+@project_option
 @click.option("--month", required=True, help="YYYY-MM, a closed month.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="The .xlsx file to write.")
 @click.pass_obj
-def export_pay(s, project, month, output):
+def export_pay(s: Session, project, month, output):
     """Write the month's pay-float sheet as xlsx for payroll."""
     rows = payroll.pay_rows(s.fw, project, month)
     path = Path(output or f"{project}-pay-{month}.xlsx")

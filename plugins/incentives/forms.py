@@ -14,8 +14,8 @@ from floorwalker.core import N_, Conflict, FloorwalkerError, ValidationError
 from . import drafts
 from .actions import GIVE_JUDGEMENT, RECORD
 from .boards import active_events
+from .context import base, month_param, this_month
 from .grades import GRADES
-from .pages import base, month_param, this_month
 from .settings import DRAFTABLE, current
 
 JUDGEMENT = "leader_judgement"

@@ -9,34 +9,18 @@ core action too (closing needs ``periods.close`` whatever the plugin's verb says
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from starlette.responses import Response
 
-from floorwalker.core import N_, FloorwalkerError, Route, ValidationError
+from floorwalker.core import N_, FloorwalkerError, Route
 
-from . import boards, payroll, reversals, suggestions
+from . import boards, forms, payroll, reversals, suggestions
 from .actions import GIVE_JUDGEMENT, MANAGE, RECORD, REPORT, REVERSAL_ASK, VIEW
+from .context import base, month_param, this_month
 from .grades import GRADES, shift_month
-from .settings import NAME, in_effect
+from .settings import in_effect
 from .tiers import tier_title
-
-
-def this_month(p) -> str:
-    """The month on the project's floor (its clock, in its time zone)."""
-    return p.fw.projects.today(p.project).isoformat()[:7]
-
-
-def month_param(p, default: str | None = None) -> str:
-    text = (p.request.query_params.get("month") or p.form.get("month") or default or this_month(p)).strip()
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        raise ValidationError(N_("month"), N_("expected a month as YYYY-MM, got {value!r}"), value=text)
-    return text
-
-
-def base(p) -> str:
-    return f"/p/{p.project['slug']}/{NAME}"
 
 
 def months_of(p) -> list[str]:
@@ -233,8 +217,6 @@ def boards_page(p) -> Response:
 
 
 def routes() -> list[Route]:
-    from . import forms
-
     view, manage, report = VIEW, MANAGE, REPORT
     post = ("POST",)
     return [

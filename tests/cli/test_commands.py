@@ -254,25 +254,39 @@ def test_plugins_deny_removes_a_name_from_the_allowlist(run, fw):
     assert fw.install_settings()["plugins_allowlist"] == ["other"]
 
 
-def test_register_commands_hook_adds_a_plugin_command(data):
+def test_a_plugins_command_takes_the_session_and_the_kits_options(data, pm, fw, error_line):
+    """What `floorwalker.core` gives a plugin's command: the `Session` as ``ctx.obj``, and
+    ``--project``, ``--month`` (this month on the project's clock when left out, else checked)
+    and ``--format``, the same options as the core's commands."""
     import click
     from click.testing import CliRunner
 
     from floorwalker.cli import make_cli
-    from floorwalker.core.hookspecs import hookimpl
-    from floorwalker.core.plugins import make_plugin_manager
+    from floorwalker.core import Session, format_option, hookimpl, month_option, project_option
 
     class Training:
         @hookimpl
         def register_commands(self, cli):
             @cli.command()
-            def training():
-                click.echo("training ok")
+            @project_option
+            @month_option
+            @format_option
+            @click.pass_obj
+            def training(s, project, month, fmt):
+                assert isinstance(s, Session) and s.actor == "tester"
+                s.show([{"project": project, "month": month}], [("month", "month")], fmt)
 
-    pm = make_plugin_manager(builtins=())
     pm.register(Training(), name="training")
-    result = CliRunner().invoke(make_cli(pm), ["--data", str(data), "training"])
-    assert result.output == "training ok\n"
+
+    def run(*args):
+        return CliRunner().invoke(make_cli(pm), ["--data", str(data), "--as", "tester", "--lang",
+                                                 "en", "training", "--project", "acme", *args])
+
+    assert json.loads(run("--format", "json").output) == [
+        {"project": "acme", "month": fw.projects.today("acme").isoformat()[:7]}]
+    assert "2025-02" in run("--month", "2025-02").output
+    assert error_line(run("--month", "2025-13")) == \
+        "error: month: expected a month as YYYY-MM, got '2025-13'"
 
 
 # ---------------------------------------------------------------- the data folder
@@ -294,10 +308,10 @@ def test_a_damaged_file_is_named_and_nothing_starts(run, fw, data, error_line):
 def test_serve_says_clearly_when_the_web_interface_is_missing(run, fw, monkeypatch):
     import sys
 
-    monkeypatch.setitem(sys.modules, "floorwalker.core.web", None)
+    monkeypatch.setitem(sys.modules, "floorwalker.core.app", None)
     result = run("serve", "--port", "0")
     assert result.exit_code == 1
-    assert "floorwalker.core.web is missing" in result.stderr
+    assert "floorwalker.core.app is missing" in result.stderr
 
 
 # ---------------------------------------------------------------- languages
@@ -360,9 +374,9 @@ def test_a_busy_data_file_is_one_line_and_exit_code_3(run, fw, data, monkeypatch
 
     from filelock import FileLock
 
-    import floorwalker.cli as cli_module
+    import floorwalker.core.commands as kit
 
-    monkeypatch.setattr(cli_module, "open_floorwalker", partial(open_floorwalker, lock_timeout=0.1))
+    monkeypatch.setattr(kit, "open_floorwalker", partial(open_floorwalker, lock_timeout=0.1))
     before = snapshot()
     with FileLock(str(data / "core.json") + ".lock"):
         result = run("team", "create", "--project", "acme", "night", "--name", "Night")

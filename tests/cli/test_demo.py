@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from floorwalker.core import demo
+from floorwalker import demo
 from floorwalker.core.floorwalker import open_floorwalker
 
 

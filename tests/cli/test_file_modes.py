@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from floorwalker.core import demo
+from floorwalker import demo
 from floorwalker.core.auth import Sessions
 from floorwalker.core.backup import backup, restore
 from floorwalker.core.floorwalker import open_floorwalker

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from argon2 import PasswordHasher
 
+from floorwalker import demo
 from floorwalker.core import Conflict, PeriodClosed, hookimpl
-from floorwalker.core import demo
 from floorwalker.core.floorwalker import open_floorwalker
 from floorwalker.core.i18n import gettext
 from floorwalker.core.plugins import make_plugin_manager
@@ -22,7 +22,7 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 def build(folder, seed=7, pm=None, progress=None):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(demo, "hash_password", CHEAP_HASHER.hash)
+        mp.setattr(demo.people, "hash_password", CHEAP_HASHER.hash)
         fw = open_floorwalker(folder, pm=pm)
         return fw, demo.build_demo(fw, seed=seed, today=TODAY, progress=progress)
 

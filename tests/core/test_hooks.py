@@ -278,6 +278,21 @@ def test_hook_evidence_links(tmp_path):
     assert links == {event["id"]: "/p/shop/tiny/s1"}
 
 
+def test_hook_derived_rules(tmp_path):
+    from floorwalker.demo.scores import by_hand
+
+    class Tiny:
+        @hookimpl
+        def derived_rules(self, project):
+            return ["loud", "chatting"]
+
+    fw = install(tmp_path, Tiny())
+    assert ask(fw, "shop", "derived_rules", str) == ["loud", "chatting"]
+    shop, hotline = (fw.projects.get(slug) for slug in ("shop", "hotline"))
+    assert {"loud", "chatting"} & by_hand(fw, shop) == set()  # the demo leaves them to the plugin
+    assert {"loud", "chatting", "entry_error"} <= by_hand(fw, hotline)  # where it is not enabled
+
+
 # ------------------------------------------------------------------ shell
 
 
@@ -293,7 +308,7 @@ def test_hook_register_settings(tmp_path):
 
 
 def test_hook_register_routes(tmp_path):
-    from floorwalker.core.web import plugin_routes
+    from floorwalker.core.app import plugin_routes
 
     class Tiny:
         @hookimpl
@@ -329,7 +344,7 @@ def test_hook_register_actions(tmp_path):
 
 
 def page_of(fw, project, user):
-    from floorwalker.core.web import Page
+    from floorwalker.core.page import Page
 
     request = Request({"type": "http", "method": "GET", "path": f"/p/{project['slug']}/",
                        "headers": [], "query_string": b""})

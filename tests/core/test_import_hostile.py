@@ -24,12 +24,12 @@ from starlette.testclient import TestClient
 
 from floorwalker.cli import make_cli
 from floorwalker.core import importing, users
+from floorwalker.core.app import create_app
 from floorwalker.core.errors import ValidationError
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.importing import import_agents, import_score_events, read_rows, row_limit
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import Store
-from floorwalker.core.web import create_app
 from floorwalker.plugins.attendance import roster
 
 PASSWORD = "correct-horse-7"

@@ -1,5 +1,5 @@
-"""The package layout: one installed name, plugins that import only the core's API, and imports
-that do no work."""
+"""The package layout: one installed name, plugins that import only the core's API, imports
+that do no work, no import cycle and no module over 500 lines."""
 
 import ast
 import subprocess
@@ -93,6 +93,16 @@ def test_the_import_walk_catches_a_plugin_reaching_past_the_core(tmp_path):
     ]
 
 
+def package_files(root: Path = ROOT) -> list[Path]:
+    """The Python files of the installed package: the repository without its tests, examples,
+    benchmarks, docs, scripts, data and tooling folders."""
+    skip = {"tests", "examples", "build", "bench", "data", "docs", "scripts"}
+    return [p for p in sorted(root.rglob("*.py"))
+            if not (set(p.relative_to(root).parts) & skip
+                    or any(part.startswith(".") or part.endswith(".egg-info")
+                           for part in p.relative_to(root).parts))]
+
+
 def test_every_package_folder_is_listed_for_installation():
     """pyproject.toml lists packages explicitly (the root is the package): a folder left out
     works in the editable install of a developer and is missing from `pip install .`."""
@@ -100,10 +110,106 @@ def test_every_package_folder_is_listed_for_installation():
 
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
                  ["tool"]["setuptools"]["packages"])
-    skip = {"tests", "examples", "build", "bench", "data", "docs", "scripts"}
     found = {".".join(("floorwalker", *p.parent.relative_to(ROOT).parts))
-             for p in ROOT.rglob("__init__.py")
-             if not (set(p.relative_to(ROOT).parts) & skip
-                     or any(part.startswith(".") or part.endswith(".egg-info")
-                            for part in p.relative_to(ROOT).parts))}
+             for p in package_files() if p.name == "__init__.py"}
     assert sorted(found - listed) == []
+
+
+# ------------------------------------------------------------------ cycles and sizes
+
+
+def import_graph(files: list[Path], root: Path, package: str) -> dict[str, dict[str, int]]:
+    """Module -> {module it imports: line}, among *files* (a package rooted at *root* named
+    *package*). Every import statement counts, the ones inside functions too: a lazy import
+    only moves a cycle to run time. ``from pkg import name`` is an import of ``pkg.name`` where
+    that is a module, else of ``pkg``; plugins loaded by name (importlib) are no import."""
+    names = {}
+    for path in files:
+        parts = path.relative_to(root).with_suffix("").parts
+        names[path] = ".".join((package, *(parts[:-1] if parts[-1] == "__init__" else parts)))
+    modules = set(names.values())
+    graph: dict[str, dict[str, int]] = {}
+    for path, name in names.items():
+        base = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges = graph.setdefault(name, {})
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    up = base.split(".")
+                    source = ".".join(up[:len(up) - node.level + 1] + ([node.module] if node.module else []))
+                else:
+                    source = node.module
+                targets = [f"{source}.{a.name}" if f"{source}.{a.name}" in modules else source
+                           for a in node.names]
+            else:
+                continue
+            for target in targets:
+                if target in modules and target != name:
+                    edges.setdefault(target, node.lineno)
+    return graph
+
+
+def find_cycle(graph: dict[str, dict[str, int]]) -> list[str]:
+    """One import cycle of *graph* as [a, b, …, a], or [] where there is none."""
+    done, path = set(), []
+
+    def visit(module: str) -> list[str]:
+        if module in path:
+            return path[path.index(module):] + [module]
+        if module in done:
+            return []
+        path.append(module)
+        for target in sorted(graph.get(module, ())):
+            if cycle := visit(target):
+                return cycle
+        path.pop()
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        if cycle := visit(module):
+            return cycle
+    return []
+
+
+def test_no_import_cycle_among_the_package_modules():
+    graph = import_graph(package_files(), ROOT, "floorwalker")
+    assert len(graph) > 80 and "floorwalker.core.page" in graph["floorwalker.core.app"]
+    cycle = find_cycle(graph)
+    assert cycle == [], " -> ".join(f"{a} (line {graph[a][b]})" for a, b in zip(cycle, cycle[1:])) \
+        + f" -> {cycle[-1]}"
+
+
+def test_the_cycle_walk_sees_an_import_inside_a_function(tmp_path):
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "__init__.py").write_text("")
+    (tmp_path / "web" / "app.py").write_text("from . import pages\n")
+    (tmp_path / "web" / "pages.py").write_text("from .shell import Page\n")
+    (tmp_path / "web" / "shell.py").write_text("def create():\n    from .app import build\n")
+    (tmp_path / "cli.py").write_text("from .web import app\nimport importlib\n"
+                                     "importlib.import_module('pkg.cli')\n")
+    graph = import_graph(sorted(tmp_path.rglob("*.py")), tmp_path, "pkg")
+    assert graph["pkg.cli"] == {"pkg.web.app": 1}
+    assert find_cycle(graph) == ["pkg.web.app", "pkg.web.pages", "pkg.web.shell", "pkg.web.app"]
+    (tmp_path / "web" / "shell.py").write_text("def create():\n    return None\n")
+    assert find_cycle(import_graph(sorted(tmp_path.rglob("*.py")), tmp_path, "pkg")) == []
+
+
+MODULE_LINES = 500  # style habit 11 aims at 400; past 500 a module holds more than one noun
+
+
+def oversized(files: list[Path], root: Path) -> list[str]:
+    return [f"{p.relative_to(root).as_posix()}: {n} lines" for p in files
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MODULE_LINES]
+
+
+def test_no_module_is_over_500_lines():
+    assert oversized(package_files(), ROOT) == []
+
+
+def test_the_size_check_names_a_long_module(tmp_path):
+    (tmp_path / "short.py").write_text("x = 1\n" * MODULE_LINES)
+    (tmp_path / "long.py").write_text("x = 1\n" * (MODULE_LINES + 1))
+    assert oversized(sorted(tmp_path.glob("*.py")), tmp_path) == ["long.py: 501 lines"]

@@ -282,12 +282,12 @@ def test_an_adjustment_for_a_closed_month_goes_into_an_open_one(fw):
 
 def test_every_event_traces_who_why_and_evidence(fw):
     event = fw.ledger.record("acme", "1001", "absent", DAY, "tl", reason="no show",
-                             source="attendance", evidence="shift:42")
+                             source="attendance", evidence="attendance:shift:42")
     shown = row_of(fw)["events"][0]
     assert {k: shown[k] for k in ("rule", "points", "recorded_by", "reason", "source", "evidence",
                                   "date")} == {
         "rule": "absent", "points": -20, "recorded_by": "tl", "reason": "no show",
-        "source": "attendance", "evidence": "shift:42", "date": DAY}
+        "source": "attendance", "evidence": "attendance:shift:42", "date": DAY}
     assert shown["id"] == event["id"]
 
 

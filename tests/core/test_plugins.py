@@ -106,7 +106,7 @@ def test_the_plugin_scores_in_the_project_that_enables_it(fw):
     training.record_result(fw, "shop", session["id"], 97, "trainer")
     row = fw.ledger.sheet("shop", MONTH)[0]
     assert row["total"] == 83
-    assert row["events"][0]["evidence"] == f"training:{session['id']}"
+    assert row["events"][0]["evidence"] == f"training:session:{session['id']}"
     fw.ledger.record("shop", "1001", "training_failed", "2025-03-13", "trainer", points=-4)
     assert fw.ledger.sheet("shop", MONTH)[0]["total"] == 79
 

@@ -110,3 +110,17 @@ def test_project_changes_are_audited(fw):
     entries = sorted((e for e in audit if e["action"] == "project.set"), key=lambda e: e["id"])
     assert entries[-1]["actor"] == "director"
     assert entries[-1]["changes"][0]["updated"][0]["after"] == {"status": "paused"}
+
+
+def test_agent_label_masks_names_for_a_client_outside_any_web_request(fw):
+    """A job or an export names agents as its reader may see them, as `Page.agent_name` does."""
+    fw.projects.create("acme", "Acme", "admin")
+    agent = {"number": "1001", "name": "李雷"}
+    client = {"username": "acme.client", "roles": ["client"]}
+    supervisor = {"username": "sup", "roles": ["supervisor"]}
+    assert fw.projects.agent_label("acme", client, agent, 3, "en") == "Agent #3"
+    assert fw.projects.agent_label("acme", client, agent, 3, "zh_CN") == "坐席 #3"
+    assert fw.projects.agent_label("acme", supervisor, agent, 3, "en") == "李雷"
+    assert fw.projects.agent_label("acme", None, agent, 3, "en") == "李雷"  # the system
+    fw.projects.configure("acme", "core", {"show_agent_names_to_client": True}, "admin")
+    assert fw.projects.agent_label(fw.projects.get("acme"), client, agent, 3, "en") == "李雷"

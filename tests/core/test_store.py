@@ -19,6 +19,7 @@ import orjson
 import pytest
 
 from floorwalker.core import errors as errors_module
+from floorwalker.core import files as files_module
 from floorwalker.core import i18n
 from floorwalker.core import store as store_module
 from floorwalker.core.errors import CorruptFile, DiskFull, PeriodClosed, StorageError, StoreBusy
@@ -272,7 +273,7 @@ def test_the_refusal_reads_in_chinese_with_its_reason(tmp_path):
         f"请用 {path}.prev 或备份恢复该文件")
 
 
-@pytest.mark.parametrize("module", [store_module, errors_module])
+@pytest.mark.parametrize("module", [store_module, files_module, errors_module])
 def test_every_message_of_the_store_and_its_errors_has_a_chinese_translation(module):
     catalog = i18n.catalog("zh_CN")
     calls = [node for node in ast.walk(ast.parse(inspect.getsource(module)))

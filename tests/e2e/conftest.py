@@ -14,11 +14,11 @@ import uvicorn
 from argon2 import PasswordHasher
 
 from floorwalker.core import users
-from floorwalker.core.demo import build_demo
+from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import Store
-from floorwalker.core.web import create_app
+from floorwalker.demo import build_demo
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

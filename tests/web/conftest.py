@@ -9,16 +9,13 @@ import itertools
 import re
 
 import pytest
-from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
-from floorwalker.core import users
-
+from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import Store
 from floorwalker.core.users import ROLES, hash_password
-from floorwalker.core.web import create_app
 
 PASSWORD = "correct-horse-7"
 MONTH = dt.date.today().isoformat()[:7]
@@ -27,13 +24,9 @@ HIRED = "2024-01-02"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def cheap_hashes():
-    """Real argon2id, at a cost the many sign-ins of these tests can pay."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-        users._dummy_hash.cache_clear()
+def cheap_hashes(cheap_argon2):
+    with cheap_argon2():
         yield
-    users._dummy_hash.cache_clear()
 
 
 def make_company(root, pm=None) -> Floorwalker:

@@ -9,7 +9,7 @@ import time
 import pytest
 from starlette.routing import Route
 
-from floorwalker.core.web import create_app
+from floorwalker.core.app import create_app
 
 MONTH = dt.date.today().isoformat()[:7]
 PARAMS = {"project": "alpha", "number": "1001", "month": MONTH, "fmt": "csv", "username": "victim",

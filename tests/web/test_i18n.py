@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_dir
 from floorwalker.core.i18n import LOCALE_DIR, catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [("core/web.py", "python"), ("core/auth.py", "python"), ("core/access.py", "python"), ("core/pages.py", "python"),
+SOURCES = [("core/page.py", "python"), ("core/app.py", "python"), ("core/auth.py", "python"), ("core/access.py", "python"), ("core/pages.py", "python"),
            ("core/admin_pages.py", "python"),
            ("themes/**.html", "jinja2")]
 

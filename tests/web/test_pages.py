@@ -37,6 +37,18 @@ def test_the_dashboard_shows_the_score_distribution(clients):
     assert "<title>70–79: 1</title>" in html and "<title>100+: 0</title>" in html
 
 
+def test_a_page_tells_the_test_client_its_template_and_context(clients):
+    """`Page.render` answers as Starlette's template responses do: tests read what the page was
+    given, and the HTML only for what a person sees."""
+    response = clients("team_leader1").get("/p/alpha/agents?team=night")
+    assert response.template.name == "agents.html"
+    context = response.context
+    assert (context["team"], context["month"], context["project"]["slug"]) == ("night", MONTH, "alpha")
+    assert [row["team"] for row in context["rows"]] == ["night"]
+    assert context["user"]["username"] == "team_leader1" and context["locale"] == "en"
+    assert clients("qa1").get("/p/alpha/agents/9999").template.name == "error.html"
+
+
 def test_the_roster_filters_by_team_status_and_search(clients):
     client = clients("team_leader1")
     assert client.get("/p/alpha/agents").text.count("/p/alpha/agents/10") == 3

@@ -6,8 +6,8 @@ import re
 from starlette.responses import PlainTextResponse
 
 from floorwalker.core import KPI, Action, AgentSection, Blocker, NavItem, Route, SheetColumn, Widget, hookimpl
+from floorwalker.core.app import create_app
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.web import create_app
 
 MONTH = dt.date.today().isoformat()[:7]
 

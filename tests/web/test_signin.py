@@ -6,8 +6,8 @@ import pytest
 
 from starlette.testclient import TestClient
 
+from floorwalker.core.app import create_app
 from floorwalker.core.auth import COOKIE
-from floorwalker.core.web import create_app
 
 PASSWORD = "correct-horse-7"
 

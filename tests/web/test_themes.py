@@ -3,8 +3,8 @@ the company's own overrides first."""
 
 import re
 
+from floorwalker.core.app import create_app
 from floorwalker.core.templating import theme_names
-from floorwalker.core.web import create_app
 
 
 def test_at_least_two_themes_ship():
@@ -84,7 +84,7 @@ def test_paths_that_try_to_leave_the_theme_folder_are_refused(fresh, sign_in):
     client = sign_in(create_app(fw), None)
     (fw.store.root / "secret.txt").write_text("payroll")
     for path in ("/static/../../core.json", "/static/..%2f..%2fcore.json",
-                 "/static/%2e%2e/%2e%2e/core/web.py", "/static/..%5c..%5ccore.json",
+                 "/static/%2e%2e/%2e%2e/core/app.py", "/static/..%5c..%5ccore.json",
                  "/static/../../../data/secret.txt"):
         r = client.get(path)
         assert r.status_code in (400, 404), path

@@ -2,8 +2,8 @@
 reader, each part a link to where it is decided."""
 
 from floorwalker.core import WaitingItem, hookimpl
+from floorwalker.core.app import create_app
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.web import create_app
 from floorwalker.plugins.incentives import reversals
 
 

@@ -5,6 +5,8 @@ Kept apart from the hook implementations so they can be tested without a data fo
 
 from __future__ import annotations
 
+from typing import Iterable
+
 PASSED = "training_passed_top"
 FAILED = "training_failed"
 
@@ -19,7 +21,13 @@ def result_rule(score: int, pass_mark: int, top_mark: int) -> str | None:
     return None
 
 
-def unscored(sessions: list[dict], month: str) -> list[dict]:
+def unscored(sessions: Iterable[dict], month: str) -> list[dict]:
     """Sessions of *month* that took place but have no result yet: they block the month's close,
     because a missing result may still change an agent's score."""
     return [s for s in sessions if s["date"].startswith(month) and s.get("score") is None]
+
+
+def overdue(sessions: Iterable[dict], today: str) -> list[dict]:
+    """Sessions before *today* with no result that are not yet marked due: what the job marks.
+    A session of today is not late yet; one already marked is left as it is."""
+    return [s for s in sessions if s["date"] < today and s.get("score") is None and not s.get("due")]

@@ -12,9 +12,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from argon2 import PasswordHasher
 
-from floorwalker.core import users
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import FileOps, Store
@@ -31,13 +29,9 @@ def attendance_translations():
 
 
 @pytest.fixture(scope="module")
-def cheap_hashes():
-    """Real argon2id at a cost the many sign-ins of the page tests can pay."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-        users._dummy_hash.cache_clear()
+def cheap_hashes(cheap_argon2):
+    with cheap_argon2():
         yield
-    users._dummy_hash.cache_clear()
 
 
 def user(username: str, *roles: str, agent: str | None = None, teams=()) -> dict:

@@ -8,10 +8,10 @@ import time
 import pytest
 
 from floorwalker.core.calendar import local_now
-from floorwalker.core.demo import build_demo, demo_months
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import Store
+from floorwalker.demo import build_demo, demo_months
 from floorwalker.plugins.attendance import demo, handover, leave, punches, roster, sheet, swaps
 
 MONTHS = demo_months(dt.date.today())

@@ -13,12 +13,12 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.projects import Projects
 from floorwalker.core.store import FileOps, Store
 from floorwalker.core.users import hash_password
-from floorwalker.core.web import create_app
 from floorwalker.plugins.attendance import floor_pages, punches, roster, sheet
 from floorwalker.plugins.attendance.days import LeaveSpan, Shift
 

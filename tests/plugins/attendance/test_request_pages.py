@@ -15,11 +15,11 @@ import pytest
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
+from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import Store
 from floorwalker.core.users import hash_password
-from floorwalker.core.web import create_app
 from floorwalker.plugins.attendance import leave, punches, report, roster, sheet, swaps
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")

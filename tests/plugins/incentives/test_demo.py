@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from argon2 import PasswordHasher
 
-from floorwalker.core import demo
+from floorwalker import demo
 from floorwalker.core.floorwalker import open_floorwalker
 from floorwalker.plugins.incentives import drafts, reversals, suggestions
 
@@ -16,7 +16,7 @@ MONTHS = ["2026-03", "2026-04", "2026-05", "2026-06"]
 @pytest.fixture(scope="module")
 def fw(tmp_path_factory, pm):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(demo, "hash_password", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash)
+        mp.setattr(demo.people, "hash_password", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash)
         fw = open_floorwalker(tmp_path_factory.mktemp("demo"), pm=pm)
         demo.build_demo(fw, seed=7, today=TODAY)
     return fw

@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
-from floorwalker.core.web import create_app
+from floorwalker.core.app import create_app
 
 MONTH = "2025-03"
 PASSWORD = "correct-horse-7"

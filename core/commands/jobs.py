@@ -1,7 +1,6 @@
 """``floorwalker jobs``: the plugins' timed jobs with their last runs, and ``jobs run`` for cron.
 
-A command gets the CLI's session as ``ctx.obj`` (``fw``, ``actor``, ``say``, ``show``), as the
-plugins' commands do. ``floorwalker serve`` runs the same jobs by itself (`jobs.Runner`); a
+``floorwalker serve`` runs the same jobs by itself (`jobs.Runner`); a
 cron line is for an install that serves with something else, or wants them while stopped::
 
     */5 * * * *  floorwalker --data /srv/floorwalker/data jobs run
@@ -11,10 +10,10 @@ from __future__ import annotations
 
 import click
 
-from .errors import ValidationError
-from .i18n import N_
-from .jobs import last_runs, run_due, run_key, select
-from .tables import FORMATS
+from ..errors import ValidationError
+from ..i18n import N_
+from ..jobs import last_runs, run_due, run_key, select
+from . import Session, format_option, when_alone
 
 
 def _every(delta) -> str:
@@ -29,14 +28,10 @@ def _known(fw, job: str | None) -> str | None:
 
 
 @click.group(invoke_without_command=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output format.")
-@click.pass_context
-def jobs(ctx, fmt):
+@format_option
+@when_alone
+def jobs(s: Session, fmt):
     """The plugins' timed jobs, each project's last run of each."""
-    if ctx.invoked_subcommand is not None:
-        return
-    s = ctx.obj
     runs = last_runs(s.fw)
     rows = []
     for job, project in select(s.fw):
@@ -53,7 +48,7 @@ def jobs(ctx, fmt):
 @click.option("--job", help="Only this job (<plugin>.<name>, as `floorwalker jobs` lists them).")
 @click.option("--force", is_flag=True, help="Run even where the job is not due.")
 @click.pass_obj
-def run(s, project, job, force):
+def run(s: Session, project, job, force):
     """Run the jobs that are due (for cron); exit 1 if one failed."""
     made = run_due(s.fw, project=project, job=_known(s.fw, job), force=force, actor=s.actor)
     if not made:
@@ -66,3 +61,6 @@ def run(s, project, job, force):
                   project=record["project"], error=record["error"])
     if not all(record["ok"] for record in made):
         raise click.exceptions.Exit(1)
+
+
+COMMANDS = (jobs,)

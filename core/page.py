@@ -1,4 +1,4 @@
-"""The web shell: `create_app(fw)` builds the Starlette app.
+"""A request as a handler sees it: `Page`, the `page()` route that authorises it, and the error pages.
 
 Every route — the core's and each plugin's — is declared with the action `authorize()` checks
 (`page()`), and goes through one wrapper (`_serve`): it reads the form (async, under the body
@@ -16,6 +16,10 @@ A handler — the core's or a plugin's `Route.endpoint` — is a plain sync func
 ``render(template, http_status=200, **context)``, ``redirect(url)``, ``authorize(action, obj)``
 (an object of another project, or another agent's record for an agent login, answers 404) and
 ``agent_name(agent, n)`` (masked for a client login unless the project shows names).
+`render` answers a `Rendered` response, which tells Starlette's test client its template and
+context (``response.template``, ``response.context``), as Starlette's own template responses do.
+
+The app that serves these routes is built in `core/app.py`.
 """
 
 from __future__ import annotations
@@ -25,24 +29,23 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote
 
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from . import validate
-from .access import ROLE_TITLES, check_routes, in_scope
-from .auth import COOKIE, SESSION_HOURS, FormTokens, Sessions, agent_label
+from .access import ROLE_TITLES, in_scope
+from .auth import COOKIE, SESSION_HOURS, FormTokens, Sessions
 from .errors import FloorwalkerError, NotFound, PermissionDenied, ValidationError
+from .exports import download
 from .i18n import N_, normalize_locale, translate
-from .middleware import BodyLimit, BodyTooLarge, SecurityHeaders
+from .middleware import BodyTooLarge
 from .plugins import collect
-from .records import NavItem, Route as PluginRoute
-from .templating import DEFAULT_THEME, THEMES_DIR, Templates, plugin_dirs
+from .records import NavItem
+from .templating import DEFAULT_THEME, Templates
 from .throttle import LoginThrottle
 
 BODY_LIMIT = 10 * 1024 * 1024
@@ -69,6 +72,22 @@ class Shell:
         return self.templates.resolve(chosen)
 
 
+class Rendered(HTMLResponse):
+    """A page rendered from *template* with *context*. Like Starlette's `_TemplateResponse`, it
+    sends an ``http.response.debug`` message first where the server offers the extension (the
+    test client does), so a test reads ``response.template`` and ``response.context``."""
+
+    def __init__(self, template, context: dict, status_code: int = 200):
+        self.template, self.context = template, context
+        super().__init__(template.render(context), status_code=status_code)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if "http.response.debug" in scope.get("extensions", {}):
+            await send({"type": "http.response.debug",
+                        "info": {"template": self.template, "context": self.context}})
+        await super().__call__(scope, receive, send)
+
+
 @dataclass
 class Page:
     """One request as a handler sees it."""
@@ -91,6 +110,8 @@ class Page:
         return self.shell.fw
 
     def _(self, message: str, **params) -> str:
+        """*message* (marked with `N_`) in the reader's language, its `{placeholders}` filled
+        from *params*."""
         return translate(message, self.locale, **params)
 
     def can(self, action: str, obj: dict | None = None) -> bool:
@@ -107,13 +128,15 @@ class Page:
     def csrf_token(self) -> str:
         return self.session["csrf"] if self.session else self.form_token
 
-    def render(self, template: str, http_status: int = 200, **context) -> HTMLResponse:
+    def render(self, template: str, http_status: int = 200, **context) -> Rendered:
+        """*template* rendered in the reader's language with *context* and the page's own
+        (`project`, `user`, `csrf_token` …), as an HTML response of *http_status*."""
         base = {"page": self, "user": self.user, "project": self.project, "locale": self.locale,
                 "csrf_token": self.csrf_token, "path": self.request.url.path, "nav": self.nav(),
                 "theme": self.theme, "t": lambda record: record.title(self.locale),
                 "role_titles": ROLE_TITLES}
-        html = self.shell.templates.render(template, self.locale, {**base, **context}, self.theme)
-        response = HTMLResponse(html, status_code=http_status)
+        response = Rendered(self.shell.templates.get(template, self.locale, self.theme),
+                            {**base, **context}, http_status)
         if self.new_token_cookie:
             response.set_cookie(FormTokens.COOKIE, self.new_token_cookie, max_age=SESSION_HOURS * 3600,
                                 httponly=True, samesite="lax", secure=self.request.app.state.secure_cookie,
@@ -122,17 +145,15 @@ class Page:
 
     def agent_name(self, agent: dict, index: int) -> str:
         """The agent's name, or "Agent #n" for a client login where the project hides names
-        (core setting ``show_agent_names_to_client``). Plugins' report pages use this."""
-        show = self.fw.projects.settings(self.project, "core")["show_agent_names_to_client"]
-        return agent_label(self.user, agent, show, self.locale, index)
+        (`Projects.agent_label`). Plugins' report pages use this."""
+        return self.fw.projects.agent_label(self.project, self.user, agent, index, self.locale)
 
     def redirect(self, url: str) -> RedirectResponse:
+        """A 303 redirect to *url*: the answer to a POST that worked."""
         return RedirectResponse(url, status_code=303)
 
     def download(self, body: bytes, filename: str, media_type: str | None = None) -> Response:
         """*body* as a file the browser saves as *filename* (see `exports.download`)."""
-        from .exports import download
-
         return download(body, filename, media_type)
 
     def nav(self) -> list[dict]:
@@ -255,7 +276,7 @@ def _too_large_page(request: Request) -> Response:
     return error_page(p, 413, p._(N_("the upload is larger than {mb} MB"), mb=BODY_LIMIT // 2**20))
 
 
-async def _not_found(request: Request, exc: HTTPException) -> Response:
+async def not_found(request: Request, exc: HTTPException) -> Response:
     def render():
         p = _open(request)
         if exc.status_code == 405:
@@ -264,7 +285,7 @@ async def _not_found(request: Request, exc: HTTPException) -> Response:
     return await run_in_threadpool(render)
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
+async def server_error(request: Request, exc: Exception) -> Response:
     """A page in the reader's language; the traceback goes to the server's log."""
     def render():
         try:
@@ -273,80 +294,6 @@ async def _server_error(request: Request, exc: Exception) -> Response:
         except Exception:  # the store itself may be what failed
             return HTMLResponse("<!doctype html><title>500</title><p>Internal Server Error</p>", status_code=500)
     return await run_in_threadpool(render)
-
-
-def plugin_routes(fw) -> list[Route]:
-    """Each plugin's routes under /p/{project}/{plugin}/, answering only where enabled; a path
-    and method a plugin declares twice stops the app from starting."""
-    declared = collect(fw.pm.hook.register_routes, PluginRoute,
-                       key=lambda r: (r.plugin, r.path.strip("/"), *sorted(r.methods)))
-    return [page(f"/p/{{project}}/{r.plugin}/{r.path.lstrip('/')}", r.endpoint, r.action,
-                 r.methods, plugin=r.plugin, limits=r.limits) for r in declared]
-
-
-def static_app(theme: str, data_root=None) -> StaticFiles:
-    """The theme's files (the company's own first), then the default theme's."""
-    folders = [THEMES_DIR / DEFAULT_THEME / "static"]
-    if data_root is not None:
-        folders.insert(0, data_root / "themes" / theme / "static")
-    if theme != DEFAULT_THEME:
-        folders.insert(-1, THEMES_DIR / theme / "static")
-    app = StaticFiles(directory=folders[-1])
-    app.all_directories = [f for f in folders if f.is_dir()]
-    return app
-
-
-class ThemeStatic:
-    """``/static``: the files of the theme active at this request, one `StaticFiles` per theme."""
-
-    def __init__(self, shell: Shell):
-        self.shell = shell
-        self.apps: dict[str, StaticFiles] = {}
-
-    async def __call__(self, scope, receive, send):
-        theme = await run_in_threadpool(self.shell.theme)
-        if theme not in self.apps:
-            self.apps[theme] = static_app(theme, self.shell.fw.store.root)
-        await self.apps[theme](scope, receive, send)
-
-
-def create_app(fw, *, secret: str | None = None, config: dict | None = None) -> Starlette:
-    """The Starlette app of the install *fw* (a `Floorwalker`); the theme comes from the install
-    settings at each request (``config["theme"]`` when none is set); *secret* signs session and
-    form-token cookies (default: a key kept in the sessions file)."""
-    from . import pages
-
-    config = dict(config or {})
-    templates = Templates(fw.store.root, config.get("theme") or DEFAULT_THEME, fw.pm)
-    sessions = Sessions(fw, secret)
-    throttle = LoginThrottle(trusted_proxies=config.get("trusted_proxies", ()))
-    shell = Shell(fw=fw, templates=templates, sessions=sessions, throttle=throttle,
-                  tokens=FormTokens(sessions.secret), config=config)
-    limit = int(config.get("body_limit", BODY_LIMIT))
-    # a plugin's own files (its stylesheet) at /static/plugins/<name>/, before the theme's /static
-    plugin_files = [Mount(f"/static/plugins/{name}", app=StaticFiles(directory=folder))
-                    for name, folder in plugin_dirs(fw.pm, "static").items()]
-    routes = [*pages.routes(), *plugin_routes(fw), *plugin_files,
-              Mount("/static", app=ThemeStatic(shell), name="static")]
-    check_routes(routes, fw.access)
-
-    def too_large(scope):
-        return HTMLResponse(_plain_413(fw.default_locale(), limit), status_code=413)
-
-    app = Starlette(routes=routes,
-                    middleware=[Middleware(SecurityHeaders, hsts=bool(config.get("hsts", False))),
-                                Middleware(BodyLimit, limit=limit, too_large=too_large)],
-                    exception_handlers={404: _not_found, 405: _not_found, 500: _server_error})
-    app.state.shell = shell
-    app.state.secure_cookie = bool(config.get("secure_cookie", False))
-    return app
-
-
-def _plain_413(locale: str, limit: int) -> str:
-    """The 413 page sent before the body is read (no session yet: the install's language)."""
-    message = translate(N_("the upload is larger than {mb} MB"), locale, mb=limit // 2**20)
-    return (f'<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="/static/style.css">'
-            f'<title>413</title><main class="narrow"><h1>413</h1><p class="error">{message}</p></main>')
 
 
 def set_session_cookie(response: Response, value: str, request: Request) -> None:

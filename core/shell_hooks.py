@@ -1,0 +1,263 @@
+"""The shell's hooks: settings, routes, actions, navigation, dashboards, KPIs, reports,
+commands, imports, demo data, jobs, agenda, waiting items, settings changes and migrations.
+
+Declared here to keep each module short, and re-exported by `core/hookspecs.py`, which the
+plugin manager reads and whose top docstring is the manual's introduction (the argument
+vocabulary, dating records, where a plugin's files live).
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("floorwalker")
+
+# ------------------------------------------------------------------ shell
+
+
+@hookspec
+def register_settings():
+    """Return the per-project settings this plugin understands, with defaults.
+
+    :returns: a list of `Setting`.
+
+    Called once at start; project settings are validated against them on every change.
+    Example: ``[Setting("late_grace_minutes", "int", 0, "Late grace", "迟到宽限", min=0)]``
+    """
+
+
+@hookspec
+def register_routes():
+    """Return this plugin's web routes, mounted under ``/p/{project}/{plugin}/``.
+
+    :returns: a list of `Route`, each naming the `action` that `authorize()` checks.
+
+    Called once when the app is built; routes answer only where the project enables the plugin
+    and the user may see the project. An endpoint is a plain function ``endpoint(page) ->
+    Response``; the `Page` carries ``fw``, ``project``, ``user``, ``locale``, ``form``,
+    ``render(template, **context)``, ``redirect(url)``, ``authorize(action, obj)`` and
+    ``agent_name(agent, n)``. The action is one the plugin declares with `register_actions`;
+    the route checks the user's role for it, and the endpoint passes the record it acts on to
+    ``page.authorize(action, obj)`` (``obj`` names its ``agent`` or ``team``, and ``date``
+    where it has one), so a team leader writes only for the teams they lead and an agent
+    reaches only its own records.
+    Example: ``[Route("/floor", floor_view, action="attendance.view")]``
+    """
+
+
+@hookspec
+def register_actions():
+    """Return the actions this plugin's pages and forms perform, with the roles that hold them.
+
+    :returns: a list of `Action`, each named ``<plugin>.<thing>``.
+
+    Called once at start; a route naming an undeclared action stops start-up. ``authorize()``
+    reads the roles from here, or from the project's own choice an admin made. A ``writes``
+    action is held by a team leader only for the teams they lead: the endpoint passes the
+    record (its ``agent`` or ``team``) to ``page.authorize``.
+    Example: ``[Action("attendance.punch.correct", ("admin", "director", "supervisor",
+    "team_leader"), "Correct punches", "更正打卡", writes=True)]``
+    """
+
+
+@hookspec
+def nav_items(floorwalker, project, user):
+    """Return navigation entries for *project* as seen by *user*. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project shown.
+    :param user: the viewer.
+    :returns: a list of `NavItem`.
+
+    Called on every page of the project. Example: ``[NavItem("qa", "QA", "质检", "qa/")]``
+    """
+
+
+@hookspec
+def dashboard_widgets(floorwalker, project, period, user):
+    """Return widgets for the project dashboard. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project.
+    :param period: the month shown.
+    :param user: the viewer.
+    :returns: a list of `Widget`.
+
+    Called on every view of the dashboard. Example: today's attendance at a glance.
+    """
+
+
+@hookspec
+def register_kpis():
+    """Return the KPIs this plugin can compute, each declared once with how it adds up.
+
+    :returns: a list of `KPIDef` (``code``, ``title_en``, ``title_zh``, ``unit``,
+        ``higher_is_better``, ``aggregate`` "sum" | "mean" | "ratio", ``audience`` "internal" |
+        "client"); codes are unique across the install.
+
+    Called once at start (``floorwalker.kpi_defs``). Reports and the client's view read them:
+    only ``audience="client"`` figures reach a client, so pay figures stay ``internal``.
+    Example: ``[KPIDef("attendance_rate", "Attendance rate", "出勤率", "%", True, "ratio",
+    "client")]``
+    """
+
+
+@hookspec
+def project_kpis(floorwalker, project, period, first=None, last=None):
+    """Return the figures this plugin computes for *project* over a span. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project.
+    :param period: the month the span lies in (``YYYY-MM``).
+    :param first: the span's first day (None from a caller that asks for the month only).
+    :param last: the span's last day (None likewise; a week's Sunday for a week).
+    :returns: a list of `KPI`, their codes declared with `register_kpis`; give ``n`` (and
+        ``numerator`` / ``denominator`` for a ratio) where you can.
+
+    Called for dashboards and client reports. An implementation that takes only ``period``
+    keeps working for months. Example: attendance rate 97.5 % (1,170 of 1,200 agent-days,
+    n=1,200) against 95 %.
+    """
+
+
+@hookspec
+def report_sections(floorwalker, project, period, user):
+    """Return sections for the client report of *period*. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project.
+    :param period: the month (or week start) reported.
+    :param user: the viewer (a client login sees masked names).
+    :returns: a list of `ReportSection`.
+
+    Called when a report is viewed or exported. Example: QA results with the month's trend.
+    """
+
+
+@hookspec
+def register_commands(cli):
+    """Add this plugin's commands to the ``floorwalker`` command line.
+
+    :param cli: the root click group; add a group or command to it.
+    :returns: nothing.
+
+    Called once when the CLI is built, after the core's own commands are added the same way. A
+    command takes the CLI's `Session` (``@click.pass_obj``: ``fw``, ``actor``, ``locale``,
+    ``say``, ``show`` …) and the options the core's commands use (`project_option`,
+    `month_option`, `format_option`), all from `floorwalker.core`. Example::
+
+        @cli.group()
+        def attendance(): ...
+    """
+
+
+@hookspec
+def register_importers():
+    """Return the file imports this plugin offers (csv / xlsx), all-or-nothing.
+
+    :returns: a list of `Importer`.
+
+    Called by ``floorwalker import``, which lists them and runs one on a file (the plugin's own
+    pages offer their uploads). Example: punch-clock exports.
+    """
+
+
+@hookspec
+def demo_data(floorwalker, project, months, rng, actor, today):
+    """Add realistic demo records for *project* over *months*. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: a demo project, its agents and teams already stored.
+    :param months: the demo months, oldest first, as ``YYYY-MM``.
+    :param rng: a seeded ``random.Random``: use only it, so a seed gives the same company.
+    :param actor: the name to record as the writer.
+    :param today: the demo's today (a ``datetime.date``): nothing is dated after it.
+    :returns: nothing.
+
+    Called by ``floorwalker demo`` once per project that enables the plugin, before any month
+    of the demo is closed. Example: qa writes 1–5 evaluations per agent and month, each drawn
+    with ``rng``, and records their results in one batch per month.
+    """
+
+
+@hookspec
+def register_jobs():
+    """Return the work this plugin wants done on a timer.
+
+    :returns: a list of `Job` (``name``, ``every`` as a timedelta or minutes, ``run``); ``run``
+        is called as ``run(floorwalker, project, now)`` for each project that enables the
+        plugin, *now* being the project's wall-clock time (``floorwalker.projects.now``).
+
+    Called once at start (``floorwalker.jobs``). ``floorwalker serve`` runs the jobs that are
+    due in a background thread, and ``floorwalker jobs run`` does the same from cron; each run
+    is recorded per job and project (``floorwalker jobs`` lists them). A job is idempotent:
+    the server and a cron line may both run it, and a failed run is run again.
+    Example: ``[Job("dispute_windows", timedelta(hours=1), close_expired_disputes)]``
+    """
+
+
+@hookspec
+def agenda_items(floorwalker, project, meeting, day, user):
+    """Return material for the agenda of a meeting on *day*. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project.
+    :param meeting: the meeting document (its ``kind``: ``briefing``, ``team``, ``monthly`` …).
+    :param day: the meeting's date (``datetime.date``).
+    :param user: who prepares or reads the agenda.
+    :returns: a list of `AgendaItem` (``title_en``, ``title_zh``, ``template``, ``context``,
+        ``order``).
+
+    Called when an agenda is drafted or shown; each item renders its template with its
+    context. Example: attendance offers today's absences and swaps for the morning briefing.
+    """
+
+
+@hookspec
+def waiting_items(floorwalker, project, user):
+    """Return what waits for *user*'s decision in *project*. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project.
+    :param user: the signed-in user (only what this user may decide).
+    :returns: a list of `WaitingItem` (``title_en``, ``title_zh``, ``count``, ``url``), none
+        with a count of 0.
+
+    Called on the project's dashboard, which shows the total as "waiting for me" and each
+    item as a link. Example: attendance returns 3 leave requests waiting for a supervisor.
+    """
+
+
+@hookspec
+def on_settings_changed(floorwalker, project, plugin, before, after, user):
+    """React to a plugin's settings of *project* having changed. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project document after the change.
+    :param plugin: whose settings changed (``core`` for the core's: rule points, escalation …).
+    :param before: that plugin's effective settings before the change.
+    :param after: its effective settings after.
+    :param user: who changed them (None from the CLI and the system).
+    :returns: nothing.
+
+    Called after the change is stored, for every enabled plugin: compare ``plugin`` with your
+    own name and the values you depend on. Example: QA re-derives the month's events when its
+    score bands change.
+    """
+
+
+@hookspec
+def register_migrations():
+    """Return the numbered schema steps of the files this plugin owns.
+
+    :returns: a list of `Migration` (``kind``, ``steps``): ``kind`` is the plugin's name for its
+        project file, or ``<plugin>_<table>`` for a month table; ``steps[i]`` upgrades the
+        file's tables from version i + 1 to i + 2, in place.
+
+    Called once at start (``floorwalker.migrations``): each kind must belong to the plugin and
+    each step be a function, else start-up stops naming the plugin. A file of that kind records
+    its version beside the core's schema; the store runs the steps it has not had, once, under
+    the file's lock, when the file is first read (keeping the old file as ``.prev``, the upgrade
+    audited), and every later write carries the latest version.
+    Example: ``[Migration("qa", (split_reviewer_name,))]``
+    """
