@@ -241,7 +241,8 @@ def save_settings(p: Page) -> Response:
             errors[key] = problem(p, err)
     if not errors:
         try:
-            p.project = p.fw.projects.configure(p.project["slug"], plugin, changes, p.user["username"])
+            p.project = p.fw.projects.configure(p.project["slug"], plugin, changes, p.user["username"],
+                                                   user=p.user)
         except FloorwalkerError as err:
             errors = field_error(p, err)
     if errors:

@@ -15,7 +15,6 @@ names bound to what they hold (``with … as tx``, ``s = ctx.obj``); it does not
 
 from __future__ import annotations
 
-import argparse
 import ast
 import dataclasses
 import inspect
@@ -25,7 +24,7 @@ import textwrap
 from functools import cache, cached_property
 from pathlib import Path
 
-from make_hook_docs import render_doc as render_hook_doc
+from make_hook_docs import render_doc as render_hook_doc, write_or_check
 from plugin_api import ALL_PARTS, PARTS, PENDING_DOCSTRINGS, SECTIONS, VALUES, Part, Section, core
 
 PAGE = Path(__file__).resolve().parent / "plugin-api.md"
@@ -406,19 +405,7 @@ def undocumented_uses(paths) -> list[str]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if the page differs from the code, writing nothing")
-    args = parser.parse_args(argv)
-    text = render()
-    current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
-    if args.check:
-        if current != text:
-            print(f"{PAGE} is out of date: run python docs/make_api_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    PAGE.write_text(text, encoding="utf-8")
-    return 0
+    return write_or_check(PAGE, render(), argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

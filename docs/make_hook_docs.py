@@ -62,22 +62,27 @@ def render(module) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_or_check(page: Path, text: str, argv, description: str) -> int:
+    """Write *text* to *page*, or with ``--check`` exit 1 (writing nothing) where they differ:
+    the command line of every generated docs page."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--check", action="store_true",
-                        help="exit 1 if the page differs from the docstrings, writing nothing")
+                        help="exit 1 if the page differs from the code, writing nothing")
     args = parser.parse_args(argv)
-    from floorwalker.core import hookspecs
-
-    text = render(hookspecs)
-    current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
+    current = page.read_text(encoding="utf-8") if page.exists() else ""
     if args.check:
         if current != text:
-            print(f"{PAGE} is out of date: run python docs/make_hook_docs.py", file=sys.stderr)
+            print(f"{page} is out of date: run python docs/{Path(sys.argv[0]).name}", file=sys.stderr)
             return 1
         return 0
-    PAGE.write_text(text, encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
     return 0
+
+
+def main(argv=None) -> int:
+    from floorwalker.core import hookspecs
+
+    return write_or_check(PAGE, render(hookspecs), argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -249,6 +249,9 @@ PARTS = {part.path: part for part in ALL_PARTS if part.path != "floorwalker.core
 # Values with no docstring of their own among the names floorwalker.core exports.
 VALUES = {
     "FORMATS": "The output formats of lists on the command line: table, csv, json.",
+    "LEADERS": "The roles that lead people: supervisors and team leaders (for `Action` roles).",
+    "STAFF": "Every role of the centre's own staff: leaders and QA (for `Action` roles).",
+    "SUPERVISORS": "Admin, director and supervisor: the roles above the teams (for `Action` roles).",
     "TIERS": "The agents' tiers, lowest first.",
     "TIER_TITLES": "Each tier's title in English and Chinese.",
     "hookimpl": "Marks a function as the implementation of a hook (`@hookimpl`).",

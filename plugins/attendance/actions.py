@@ -3,13 +3,9 @@ that decides pay: a team leader does it only for the teams they lead. QA holds n
 
 from __future__ import annotations
 
-from floorwalker.core import Action
+from floorwalker.core import LEADERS, STAFF, SUPERVISORS, Action
 
 from .config import NAME
-
-SUPERVISORS = ("admin", "director", "supervisor")
-LEADERS = SUPERVISORS + ("team_leader",)
-STAFF = LEADERS + ("qa",)
 
 VIEW = f"{NAME}.view"
 OWN = f"{NAME}.own"

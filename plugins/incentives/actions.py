@@ -4,13 +4,9 @@ lead; QA holds none of them."""
 
 from __future__ import annotations
 
-from floorwalker.core import Action
+from floorwalker.core import LEADERS, STAFF, SUPERVISORS, Action
 
 from .settings import NAME
-
-SUPERVISORS = ("admin", "director", "supervisor")
-LEADERS = SUPERVISORS + ("team_leader",)
-STAFF = LEADERS + ("qa",)
 
 VIEW = f"{NAME}.view"
 REPORT = f"{NAME}.report"
