@@ -191,21 +191,28 @@ def traffic_record(number: str, day: str, rng: random.Random) -> dict:
             "fcr": round(rng.uniform(0.6, 0.95), 3), "csat": round(rng.uniform(3.8, 5.0), 2)}
 
 
-def score_rows(company: Company, project: str, month: str, count: int, rng: random.Random
-               ) -> list[dict]:
-    """*count* hand-recorded score events of *project* in *month* as import rows."""
-    codes = list(RULE_WEIGHTS)
-    weights = list(RULE_WEIGHTS.values())
+def score_rows(company: Company, project: str, month: str, count: int, rng: random.Random,
+               judgements: bool = True) -> list[dict]:
+    """*count* hand-recorded score events of *project* in *month* as import rows (without the
+    monthly judgement, which the ledger takes once per agent and month, when *judgements* is
+    false: a file imported into a month that has its events already)."""
+    codes = [c for c in RULE_WEIGHTS if judgements or c != "leader_judgement"]
+    weights = [RULE_WEIGHTS[c] for c in codes]
     days = working_days(month)
-    rows = []
+    rows, judged = [], set()
     for code in rng.choices(codes, weights, k=count):
+        agent = rng.choice(company.agents[project])
+        if code == "leader_judgement" and agent in judged:
+            code = "chatting"  # one judgement per agent and month, as the ledger allows
+        if code == "leader_judgement":
+            judged.add(agent)
         points = None
         if code == "late_or_early":
             points = rng.choice((-2, -2, -3, -5))
         elif code == "leader_judgement":
             points = rng.randint(-5, 5)
         reason = f"{code} noted on the floor" if code == "leader_judgement" or rng.random() < 0.3 else ""
-        rows.append({"agent": rng.choice(company.agents[project]), "rule": code,
+        rows.append({"agent": agent, "rule": code,
                      "date": rng.choice(days), "points": points, "reason": reason})
     return rows
 

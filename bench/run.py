@@ -204,7 +204,8 @@ def import_figure(fw, company: dataset.Company, scratch: Path) -> tuple[Figure, 
     for project in company.projects[:runs + 1]:
         path = scratch / f"scores-{project}.csv"
         dataset.write_score_csv(path, dataset.score_rows(company, project, month,
-                                                         company.size.import_rows, rng))
+                                                         company.size.import_rows, rng,
+                                                         judgements=False))
         paths.append((project, path))
     before = [len(fw.ledger.events(p, month)) for p, _ in paths]
 

@@ -54,7 +54,7 @@ RULES = [
     _R("line_off_hook", "dismissal", 0, "Line left off-hook so customers cannot get through", "故意摘机致客户无法接通", flags_dismissal=True),
     _R("forming_cliques", "dismissal", 0, "Forming cliques that harm the team", "拉帮结派破坏团队", flags_dismissal=True),
     _R("abuse_of_position", "dismissal", 0, "Abuse of position for personal gain", "利用职务谋取私利", flags_dismissal=True),
-    _R("leader_judgement", "judgement", 0, "Team leader's judgement of the month", "班长月度评议", min_points=-5, max_points=5, reason_required=True),
+    _R("leader_judgement", "judgement", 0, "Team leader's judgement of the month", "班长月度评议", min_points=-5, max_points=5, reason_required=True, once_a_month=True),
     _R("duties_failed", "escalation", -20, "2+ medium or 4+ light violations in the month", "当月2次及以上中度或4次及以上轻度违纪", derived=True),
     _R("adjustment", "adjustment", 0, "Adjustment for a closed month", "已结账月份的更正", min_points=-110, max_points=110, reason_required=True),
 ]

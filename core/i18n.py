@@ -49,6 +49,22 @@ class Msg(str):
     """An English message id that is translated when shown (see `N_`)."""
 
 
+class Words:
+    """A parameter in both languages (a rule's or a state's title): a message shows the reader's.
+
+    Store text is plain; a refusal that names a rule reads 班长月度评议 on a Chinese page, not
+    the rule's code."""
+
+    def __init__(self, en: str, zh: str):
+        self.en, self.zh = en, zh
+
+    def render(self, locale: str) -> str:
+        return self.zh if locale.startswith("zh") and self.zh else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
 def N_(message: str) -> Msg:
     """Mark *message* for translation later; returns it unchanged but recognisable."""
     return Msg(message)
@@ -64,6 +80,24 @@ def normalize_locale(value: str | None) -> str:
     if value.startswith("en"):
         return "en"
     return DEFAULT_LOCALE
+
+
+def accepted_locale(header: str | None) -> str | None:
+    """The first supported language of an ``Accept-Language`` header, by its weights
+    (``zh-CN,zh;q=0.9,en;q=0.8`` → ``zh_CN``); None when it names none we have."""
+    found = []
+    for n, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        tag = tag.strip().lower()
+        if weight > 0 and (tag.startswith("zh") or tag.startswith("en")):
+            found.append((-weight, n, normalize_locale(tag)))
+    return min(found)[2] if found else None
 
 
 _plugin_locale_dirs: list[Path] = []
@@ -117,7 +151,8 @@ def gettext(message: str, locale: str) -> str:
 def translate(message: str, locale: str, **params) -> str:
     """Translate *message* and fill its `{placeholders}`; `Msg` parameters are translated too."""
     filled = {
-        key: gettext(value, locale) if isinstance(value, Msg) else value
+        key: gettext(value, locale) if isinstance(value, Msg)
+        else value.render(locale) if isinstance(value, Words) else value
         for key, value in params.items()
     }
     text = gettext(message, locale)

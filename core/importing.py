@@ -38,8 +38,8 @@ from typing import Callable
 
 from . import validate
 from .errors import FileRefused, ValidationError
-from .i18n import N_
-from .ledger import effective_rule
+from .i18n import N_, Words
+from .ledger import ONCE_A_MONTH, effective_rule, second_of_the_month
 from .people import TIER_TITLES, TIERS
 from .store import CORE, new_id, now_iso
 
@@ -463,9 +463,28 @@ def import_score_events(fw, project: str, path: str | Path, actor: str,
             progress(i, len(rows))
     if progress:
         progress(len(rows), len(rows))
+    _refuse_second_of_the_month(fw, project, events, [row for row, _ in rows], col["agent"])
     for event, event_id in zip(events, new_ids(len(events))):
         event["id"] = event_id
     return fw.ledger.write(events, actor, "score.import") if events else 0
+
+
+def _refuse_second_of_the_month(fw, project: str, events: list[dict], rows: list[int],
+                                column: str) -> None:
+    """Refuse, naming its row, the first event that would be an agent's second active event of
+    a once-a-month rule in its month, counting the file's rows and the ledger's events.
+    (`Ledger.write` checks again under the month's lock.)"""
+    once = fw.ledger.once_a_month_rules()
+    months = sorted({e["period"] for e in events if e["rule"] in once})
+    if not months:
+        return
+    existing = [e for month in months for e in fw.ledger.events(project, month)]
+    index = second_of_the_month(existing, events, once)
+    if index is not None:
+        event = events[index]
+        rule = fw.rules[event["rule"]][1]
+        raise ValidationError(column, ONCE_A_MONTH, row=rows[index], number=event["agent"],
+                              rule=Words(rule.title_en, rule.title_zh), month=event["period"])
 
 
 _CROCKFORD = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -26,7 +26,7 @@ from typing import Collection, Iterable, Mapping
 
 from . import validate
 from .errors import Conflict, NotFound, PeriodClosed, ValidationError
-from .i18n import N_
+from .i18n import N_, Words
 from .plugins import collect
 from .records import ScoreRule, SheetColumn
 from .settlement import (WITHHELD_BY, Settled, Wanted, corrected_view, first_open_month, plan_settle,
@@ -139,6 +139,10 @@ class Ledger:
     def write(self, events: Iterable[dict], actor: str, action: str) -> int:
         """Append prepared events: one commit per month file (imports, derivations, the demo).
 
+        A second active event of a once-a-month rule (`ScoreRule.once_a_month`) for an agent and
+        month, in the batch or beside the month's events, is refused (`Conflict`): nothing is
+        written.
+
         Every month file is locked and its batch staged before any of them commits, so a
         batch that a closed month refuses writes nothing anywhere; only an I/O failure between
         two commits can leave the earlier months written (each commit is itself atomic).
@@ -150,12 +154,22 @@ class Ledger:
         for project, month in by_month:
             if month in closed[project]:
                 raise PeriodClosed(project, month)
+        once = self.once_a_month_rules()
         with ExitStack() as stack:
             for (project, month), batch in sorted(by_month.items()):
                 key = self.fw.store.period_key(project, EVENTS, month)
                 tx = stack.enter_context(self.fw.store.transaction(key, actor, action))
+                if any(e["rule"] in once for e in batch):
+                    # read under the month's lock, so two recorders cannot both be first
+                    index = second_of_the_month(tx.docs(TABLE).values(), batch, once)
+                    if index is not None:
+                        raise once_a_month_conflict(batch[index], self.fw.rules[batch[index]["rule"]][1])
                 tx.insert_many(TABLE, batch)
         return sum(map(len, by_month.values()))
+
+    def once_a_month_rules(self) -> set[str]:
+        """The codes of the rules an agent may have one active event of a month."""
+        return {code for code, (_, rule) in self.fw.rules.items() if rule.once_a_month}
 
     def reverse(self, event_id: str, reason: str, actor: str, project: str | None = None, *,
                 decision: bool = False) -> dict:
@@ -385,6 +399,33 @@ class Ledger:
         return collect(self.fw.project_hook(project_doc, "sheet_columns"), SheetColumn, key="key",
                        floorwalker=self.fw, project=project_doc, period=validate.month(month),
                        rows=rows)
+
+
+def second_of_the_month(existing: Iterable[dict], batch: Iterable[dict],
+                        once: Collection[str]) -> int | None:
+    """The index in *batch* of the first event that would be an agent's second active event
+    of a once-a-month rule (codes *once*) in its month, given the month's *existing* events
+    (reversals included); None when there is none."""
+    existing = list(existing)
+    reversed_ids = {e["reverses"] for e in existing if e["reverses"]}
+    taken = {(e["agent"], e["period"], e["rule"]) for e in existing
+             if e["rule"] in once and not e["reverses"] and e["id"] not in reversed_ids}
+    for index, event in enumerate(batch):
+        if event["rule"] in once and not event["reverses"]:
+            key = (event["agent"], event["period"], event["rule"])
+            if key in taken:
+                return index
+            taken.add(key)
+    return None
+
+
+ONCE_A_MONTH = N_("agent {number} already has “{rule}” for {month}; reverse it to change it")
+
+
+def once_a_month_conflict(event: dict, rule: ScoreRule) -> Conflict:
+    """The refusal of *event*, a second active event of the once-a-month *rule*."""
+    return Conflict(ONCE_A_MONTH, number=event["agent"], rule=Words(rule.title_en, rule.title_zh),
+                    month=event["period"])
 
 
 def effective_rule(rule: ScoreRule, settings: dict) -> ScoreRule:

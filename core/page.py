@@ -41,7 +41,7 @@ from .access import ROLE_TITLES, in_scope
 from .auth import COOKIE, SESSION_HOURS, FormTokens, Sessions
 from .errors import FloorwalkerError, NotFound, PermissionDenied, ValidationError
 from .exports import download
-from .i18n import N_, normalize_locale, translate
+from .i18n import N_, accepted_locale, normalize_locale, translate
 from .middleware import BodyTooLarge
 from .plugins import collect
 from .records import NavItem
@@ -224,7 +224,11 @@ def _open(request: Request) -> Page:
     shell: Shell = request.app.state.shell
     loaded = shell.sessions.load(request.cookies.get(COOKIE))
     session, user = loaded if loaded else (None, None)
-    chosen = user["locale"] if user else request.cookies.get(LANG_COOKIE) or shell.fw.default_locale()
+    # a signed-in reader's own language; before that, the one picked on the sign-in page, else
+    # the one the browser asks for, else the install's
+    chosen = user["locale"] if user else (request.cookies.get(LANG_COOKIE)
+                                          or accepted_locale(request.headers.get("accept-language"))
+                                          or shell.fw.default_locale())
     locale = normalize_locale(chosen)
     p = Page(request=request, shell=shell, user=user, session=session, locale=locale,
              params=dict(request.path_params), form={}, theme=shell.theme())

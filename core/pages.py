@@ -49,6 +49,9 @@ def login_submit(p: Page) -> Response:
         return p.render("login.html", http_status=400, next=next_url, username=username,
                         error=p._(N_("wrong user name or password")))
     p.shell.throttle.succeeded(username, address)
+    picked = p.request.cookies.get(LANG_COOKIE)
+    if picked in LOCALES and picked != user["locale"]:  # the language picked on the sign-in page
+        user = p.fw.users.update(user["username"], user["username"], locale=picked)
     response = p.redirect(next_url)
     set_session_cookie(response, p.shell.sessions.start(user), p.request)
     return response
@@ -91,14 +94,14 @@ def change_password(p: Page) -> Response:
 
 
 def choose_language(p: Page) -> Response:
-    """Store the language for the signed-in user (or in a cookie on the sign-in page)."""
+    """Store the language for the signed-in user, and in this browser's cookie: the sign-in page
+    speaks it, and signing in keeps it."""
     locale = str(p.form.get("locale", ""))
     if locale not in LOCALES:
         raise ValidationError(N_("language"), N_("must be one of {choices}"), choices=", ".join(LOCALES))
     response = p.redirect(safe_next(p.form.get("next")))
-    if p.user is None:
-        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax")
-    else:
+    response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, httponly=True, samesite="lax")
+    if p.user is not None:
         p.fw.users.update(p.user["username"], p.user["username"], locale=locale)
     return response
 

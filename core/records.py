@@ -52,6 +52,8 @@ class ScoreRule(_Titled):
     `points` is the default; `min_points`/`max_points` bound what a recorder may pick (equal to
     `points` for a fixed rule). `flags_dismissal` marks dismissal-level conduct.
     `derived` rules are written by the system (month-end derivations), not picked by people.
+    `once_a_month` allows an agent one active (not reversed) event of the rule a month: the
+    ledger refuses a second, on every path; reversing the first makes room for another.
     """
 
     code: str
@@ -64,6 +66,7 @@ class ScoreRule(_Titled):
     flags_dismissal: bool = False
     derived: bool = False
     reason_required: bool = False
+    once_a_month: bool = False
     plugin: str = ""  # stamped by the core
 
     def __post_init__(self):

@@ -20,8 +20,7 @@ from floorwalker.core import (N_, Session, ValidationError, format_option, month
 from . import leave as leaves
 from . import roster as rosters
 from . import sheet
-from .importers import import_roster
-from .punches import import_punches
+from .importers import import_punches, import_roster
 from .report import STATUS_TITLES
 from .requests import leave_title
 

@@ -235,15 +235,15 @@ class _Floor:
             check_in = start - dt.timedelta(seconds=rng.randint(60, 9 * 60))
         else:
             check_in = start - dt.timedelta(seconds=rng.randint(10 * 60 + 30, 28 * 60))
-        found = [punches.punch_doc(agent, check_in, "import")]
+        times = [check_in]
         way = rng.random()
-        if end > self.now or way < 0.006:
-            return found  # under way, or a forgotten check-out
-        if way < 0.016:
-            check_out = end - dt.timedelta(minutes=rng.randint(5, 45), seconds=rng.randint(0, 59))
-        else:
-            check_out = end + dt.timedelta(seconds=rng.randint(5, 20 * 60))
-        return found + [punches.punch_doc(agent, check_out, "import")]
+        if end <= self.now and way >= 0.006:  # else under way, or a forgotten check-out
+            if way < 0.016:
+                times.append(end - dt.timedelta(minutes=rng.randint(5, 45), seconds=rng.randint(0, 59)))
+            else:
+                times.append(end + dt.timedelta(seconds=rng.randint(5, 20 * 60)))
+        # a late check-in or a check-out after the shift may still lie ahead of the floor's now
+        return [punches.punch_doc(agent, at, "import") for at in times if at <= self.now]
 
     # ------------------------------------------------------------ handover logs
 

@@ -32,7 +32,7 @@ from .actions import (EXCEPTION_RESOLVE, MARK, PUNCH_CORRECT, PUNCH_IMPORT, ROST
 from .context import (actor, arg, base, date_arg, day_kind, go, month_arg, names_of, team_agents,
                       team_names)
 from .days import due_span, on_the_minute, whole_minutes
-from .importers import import_roster
+from .importers import import_punches, import_roster
 from .leave import approved_spans
 
 REST = "-"  # the roster grid's value for a rest day ("-" alone is never a shift code)
@@ -317,13 +317,11 @@ def roster_import_post(p):
 
 
 def import_post(p):
-    """Import a punch-clock export: all rows or none; the months it touched are settled."""
+    """Import a punch-clock export: all rows or none; the import settles the months it touched."""
     day, agent, team = date_arg(p), arg(p, "agent"), arg(p, "team")
     try:
         with uploaded(p) as path:
-            done = punch_records.import_punches(p.fw, p.project["slug"], path, actor(p))
-        for month in done["months"]:
-            sheet.settle(p.fw, p.project, month, actor(p))
+            done = import_punches(p.fw, p.project["slug"], path, actor(p))
     except FloorwalkerError as err:
         return p.render("attendance/punches.html", http_status=422, error=err.message(p.locale),
                         **punches_context(p, day, agent, team))

@@ -11,7 +11,9 @@ A cell holds a shift code, or says rest: blank, ``休``, ``rest``, ``off`` or ``
 all-or-nothing: every cell is checked first (a valid date in an open month, the agent in the
 project that day, a known shift code, no agent-day twice, no day set by an approved swap), the
 first bad one stops the import naming its row and column as the spreadsheet shows them, and
-only then is the roster written, by `roster.set_entries` (one commit per month file).
+only then is the roster written, by `roster.set_entries` (one commit per month file). Either
+import then settles the past days of the months it touched (`sheet.settle_months`), whichever
+way it came (the page, `attendance import-…`, `floorwalker import`).
 
 Agents' assignments are read once per agent, not once per cell: a month's grid of 120 agents is
 3,600 cells, and `Agents.require_in_project` re-reads the core file on every call.
@@ -26,6 +28,7 @@ from floorwalker.core import N_, Importer, ValidationError, match_columns, read_
 
 from . import punches as punch_clock
 from . import roster as rosters
+from . import sheet
 from .config import NAME
 
 ROSTER_COLUMNS = {"agent": ("agent", "工号", "number", "employee number"),
@@ -161,12 +164,29 @@ def import_roster(fw, project, path: str | Path, actor: str, month: str | None =
     return _write_roster(fw, _slug(project), header, rows, actor, month)
 
 
+def import_punches(fw, project, path: str | Path, actor: str) -> dict:
+    """Import a punch-clock export (.csv or .xlsx): all rows or none, repeats skipped. Returns
+    the counts."""
+    header, rows = read_rows(path, limit=fw.install_settings().get("import_row_limit"))
+    return _store_punches(fw, _slug(project), header, rows, actor)
+
+
+def _store_punches(fw, project: str, header, rows, actor: str) -> dict:
+    """Check and store the punches, then settle the past days of the months they touch."""
+    done = punch_clock.store_punches(fw, project, punch_clock.check_rows(
+        fw, project, rows, punch_clock.columns(header)), actor)
+    sheet.settle_months(fw, fw.projects.get(project), done["months"], actor)
+    return done
+
+
 def _write_roster(fw, project: str, header, rows, actor: str, month: str | None = None) -> dict:
+    """Write the roster's cells, then settle the past days of the months they touch."""
     cells = roster_cells(fw, project, header, rows, month)
     written = rosters.set_entries(fw, project, cells, actor, source="import",
                                   action="attendance.roster.import")
-    return {"rows": len(rows), "cells": len(cells), "changed": written,
-            "months": sorted({day[:7] for _, day, _ in cells})}
+    months = sorted({day[:7] for _, day, _ in cells})
+    sheet.settle_months(fw, fw.projects.get(project), months, actor)
+    return {"rows": len(rows), "cells": len(cells), "changed": written, "months": months}
 
 
 # ------------------------------------------------------------------ the importer records
@@ -182,10 +202,8 @@ def run_roster(floorwalker, project, rows, actor) -> dict:
 
 
 def run_punches(floorwalker, project, rows, actor) -> dict:
-    """`Importer.run` for a punch-clock export (see `punches.import_punches`)."""
-    slug = _slug(project)
-    checked = punch_clock.check_rows(floorwalker, slug, rows, punch_clock.columns(_header_of(rows)))
-    return punch_clock.store_punches(floorwalker, slug, checked, actor)
+    """`Importer.run` for a punch-clock export (see `import_punches`)."""
+    return _store_punches(floorwalker, _slug(project), _header_of(rows), rows, actor)
 
 
 ROWS = {"rows": ("rows", "行")}

@@ -9,17 +9,17 @@ audit holds every before and after.
 An import is all-or-nothing: every row is checked (agent in the project that day or the day
 before — the end of a night shift — and a readable time), the first bad row stops it naming the
 row and column, and a punch already stored (same agent, same second) is not stored twice, so an
-overlapping export can be imported again.
+overlapping export can be imported again. `importers.import_punches` reads the file, and settles
+the days it touched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from contextlib import ExitStack
-from pathlib import Path
 
 from floorwalker.core import (N_, NotFound, PeriodClosed, ValidationError, match_columns, new_id,
-                              now_iso, read_rows, validate)
+                              now_iso, validate)
 
 from .roster import locate, month_key, months_of
 
@@ -114,12 +114,6 @@ def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, st
                                   project=project, date=day)
         docs.append(punch_doc(number, at, "import"))
     return docs
-
-
-def import_punches(fw, project: str, path: str | Path, actor: str) -> dict:
-    """Import a punch-clock export (.csv or .xlsx): all rows or none. Returns the counts."""
-    header, rows = read_rows(path, limit=fw.install_settings().get("import_row_limit"))
-    return store_punches(fw, project, check_rows(fw, project, rows, columns(header)), actor)
 
 
 def store_punches(fw, project: str, docs: list[dict], actor: str,

@@ -206,6 +206,18 @@ def _why(row: dict) -> str:
     return ", ".join(parts) or f"{row['status']} on shift {row['shift']}"
 
 
+def settle_months(fw, project: dict, months, actor: str) -> dict:
+    """Settle the past days of *months* (an import of punches or of a roster touched them), as a
+    manual punch settles its days; a month not yet begun has nothing to settle."""
+    this_month = fw.projects.today(project).isoformat()[:7]
+    total = {"written": 0, "reversed": 0}
+    for month in sorted(set(months)):
+        if month <= this_month:
+            done = settle(fw, project, month, actor)
+            total = {k: total[k] + done[k] for k in total}
+    return total
+
+
 def settle_days(fw, project: dict, agent: str, first: str, last: str, actor: str) -> dict:
     """Settle the months of one agent's days (after a correction, a decision or an excuse)."""
     total = {"written": 0, "reversed": 0}

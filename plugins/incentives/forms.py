@@ -9,11 +9,10 @@ import datetime as dt
 
 import orjson
 
-from floorwalker.core import N_, Conflict, FloorwalkerError, ValidationError
+from floorwalker.core import N_, FloorwalkerError, ValidationError
 
 from . import drafts
 from .actions import GIVE_JUDGEMENT, RECORD
-from .boards import active_events
 from .context import base, month_param, this_month
 from .grades import GRADES
 from .settings import DRAFTABLE, current
@@ -88,7 +87,7 @@ def judgement_day(month: str, today: dt.date) -> str:
 
 def judgement_submit(p):
     """The team leader's judgement of an agent's month: −5 to +5 with a reason, once a month
-    (a second one would double it; reverse the first to change it)."""
+    (the ledger refuses a second one, 409; reverse the first to change it)."""
     slug = p.project["slug"]
     values = {key: str(p.form.get(key, "")) for key in ("agent", "month", "points", "note")}
     try:
@@ -96,10 +95,6 @@ def judgement_submit(p):
         day = judgement_day(month, p.fw.projects.today(p.project))
         p.authorize(GIVE_JUDGEMENT, {"agent": values["agent"], "date": day})
         note = _required(values["note"], N_("reason"))
-        row = next((r for r in p.fw.ledger.sheet(slug, month) if r["number"] == values["agent"]), None)
-        if row and any(e["rule"] == JUDGEMENT for e in active_events(row)):
-            raise Conflict(N_("agent {number} already has a judgement for {month}; reverse it to change it"),
-                           number=values["agent"], month=month)
         event = p.fw.ledger.record(slug, values["agent"], JUDGEMENT, day, p.user["username"],
                                    points=_points(values["points"]), reason=note, source="incentives")
     except FloorwalkerError as err:

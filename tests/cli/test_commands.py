@@ -216,6 +216,16 @@ def test_scores_record_mistakes(run, fw, snapshot, error_line, change, needle):
     assert snapshot() == before
 
 
+def test_scores_record_refuses_a_second_judgement_in_the_month(run, fw, snapshot, error_line):
+    args = ["scores", "record", "--project", "acme", "--agent", "1001", "--rule", "leader_judgement",
+            "--points", "3", "--reason", "steady"]
+    assert run(*args, "--date", DAY).exit_code == 0
+    before = snapshot()
+    line = error_line(run(*args, "--date", "2025-03-31"))
+    assert line == "error: agent 1001 already has “Team leader's judgement of the month” for 2025-03; reverse it to change it"
+    assert snapshot() == before
+
+
 def test_scores_without_project_is_a_usage_error(run, fw):
     result = run("scores", "--month", MONTH)
     assert result.exit_code == 2 and "--project" in result.output

@@ -175,6 +175,30 @@ def test_score_import_errors_name_row_and_column_and_write_nothing(fw, tmp_path,
     assert snapshot() == before
 
 
+def test_score_import_refuses_two_judgements_for_one_agent_month(fw, tmp_path, snapshot):
+    path = write_csv(tmp_path / "scores.csv", [HEADER, ["1001", "leader_judgement", DAY, "3", "steady"],
+                                               ["1002", "leader_judgement", DAY, "2", "fine"],
+                                               ["1001", "leader_judgement", "2025-03-31", "-1", "again"]])
+    before = snapshot()
+    with pytest.raises(ValidationError) as caught:
+        import_score_events(fw, "acme", path, "admin")
+    assert caught.value.message("en") == ("row 4, agent: agent 1001 already has “Team leader's judgement of the month” "
+                                          "for 2025-03; reverse it to change it")
+    assert snapshot() == before
+
+
+def test_score_import_refuses_a_judgement_the_ledger_already_has(fw, tmp_path, snapshot, run, error_line):
+    first = fw.ledger.record("acme", "1001", "leader_judgement", DAY, "tl", points=3, reason="steady")
+    path = write_csv(tmp_path / "scores.csv", [HEADER, ["1002", "leader_judgement", DAY, "2", "fine"],
+                                               ["1001", "leader_judgement", "2025-03-31", "-1", "again"]])
+    before = snapshot()
+    line = error_line(run("scores", "import", str(path), "--project", "acme"))
+    assert "row 3, agent: agent 1001 already has “Team leader's judgement of the month” for 2025-03" in line
+    assert snapshot() == before
+    fw.ledger.reverse(first["id"], "reconsidered", "tl")
+    assert import_score_events(fw, "acme", path, "admin") == 2
+
+
 @pytest.mark.parametrize("number, code, date, points, reason, adjusts", [
     ("1001", "late_or_early", DAY, -3, "late", None),
     ("1001", "loud", DAY, None, "", None),

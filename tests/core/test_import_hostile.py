@@ -313,8 +313,8 @@ def test_the_install_sets_the_limit_of_every_import(fw, data, tmp_path):
         with pytest.raises(ValidationError, match="has more than 100 rows"):
             run(fw, path)
         assert snapshot(data) == before, kind
-    from floorwalker.plugins.attendance import importers as roster_files, punches
-    for run in (punches.import_punches, roster_files.import_roster):
+    from floorwalker.plugins.attendance import importers as attendance_files
+    for run in (attendance_files.import_punches, attendance_files.import_roster):
         with pytest.raises(ValidationError, match="has more than 100 rows"):
             run(fw, "acme", path, "tester")
 

@@ -135,6 +135,34 @@ def test_leader_judgement_range(fw, points, ok):
             fw.ledger.record("acme", "1001", "leader_judgement", DAY, "tl", points=points, reason="why")
 
 
+def test_a_second_judgement_in_the_month_is_refused(fw):
+    fw.ledger.record("acme", "1001", "leader_judgement", DAY, "tl", points=3, reason="steady")
+    with pytest.raises(Conflict) as err:
+        fw.ledger.record("acme", "1001", "leader_judgement", "2025-03-31", "tl", points=-2, reason="again")
+    assert err.value.http_status == 409
+    assert err.value.message("en") == ("agent 1001 already has “Team leader's judgement of the month” for 2025-03; "
+                                       "reverse it to change it")
+    assert "冲销" in err.value.message("zh_CN")
+    assert row_of(fw)["judgement"] == 3
+    fw.ledger.record("acme", "1001", "leader_judgement", "2025-04-01", "tl", points=1, reason="next")
+
+
+def test_a_judgement_may_be_given_again_after_its_reversal(fw):
+    first = fw.ledger.record("acme", "1001", "leader_judgement", DAY, "tl", points=3, reason="steady")
+    fw.ledger.reverse(first["id"], "wrong agent", "tl")
+    fw.ledger.record("acme", "1001", "leader_judgement", DAY, "tl", points=-1, reason="second look")
+    assert row_of(fw)["judgement"] == -1
+
+
+def test_a_batch_with_two_judgements_for_one_agent_month_writes_nothing(fw):
+    project = fw.projects.get("acme")
+    events = [fw.ledger.prepare(project, "1001", "leader_judgement", day, "tl", points=2, reason="x")
+              for day in (DAY, "2025-03-20")]
+    with pytest.raises(Conflict, match="already has “Team leader's judgement of the month”"):
+        fw.ledger.write(events, "tl", "score.import")
+    assert fw.ledger.events("acme", MONTH) == []
+
+
 def test_a_reversal_flows_through_to_the_total(fw):
     event = fw.ledger.record("acme", "1001", "absent", DAY, "tl")
     assert row_of(fw)["total"] == 60
@@ -328,3 +356,11 @@ def test_a_kept_sheet_follows_every_change_to_its_files(fw, tmp_path):
     assert row_of(fw)["total"] == 73
     row_of(fw)["total"] = 0  # a caller changing its copy changes nothing kept
     assert row_of(fw)["total"] == 73
+
+
+def test_a_second_judgement_is_refused_in_the_readers_words_not_the_rules_code(fw):
+    """A Chinese reader reads the rule's title (班长月度评议), never its code."""
+    fw.ledger.record("acme", "1001", "leader_judgement", "2025-03-10", "tl", points=2, reason="fine")
+    with pytest.raises(Conflict) as err:
+        fw.ledger.record("acme", "1001", "leader_judgement", "2025-03-11", "tl", points=1, reason="again")
+    assert "班长月度评议" in err.value.message("zh_CN") and "leader_judgement" not in err.value.message("zh_CN")

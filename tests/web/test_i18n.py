@@ -64,3 +64,28 @@ def test_errors_are_shown_in_the_readers_language(clients):
     assert "此地址没有内容" in clients("root").get("/no/such/page").text
     r = clients("supervisor1").get("/p/alpha/scores/2025-13")
     assert r.status_code == 422 and "YYYY-MM" in r.text
+
+
+def test_a_first_visit_speaks_the_language_the_browser_asks_for(app, sign_in):
+    client = sign_in(app, None)
+    assert "用户名" in client.get("/login", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}).text
+    assert "User name" in client.get("/login", headers={"accept-language": "en-GB,en;q=0.9,zh;q=0.5"}).text
+    assert "User name" in client.get("/login", headers={"accept-language": "fr, en;q=0.3"}).text
+
+
+def test_the_language_picked_on_the_sign_in_page_survives_signing_in(fresh, sign_in, csrf, login):
+    fw, app = fresh
+    assert fw.users.get("qa1")["locale"] == "en"
+    client = sign_in(app, None)
+    client.post("/language", data={"locale": "zh_CN", "next": "/login", "csrf_token": csrf(client, "/login")})
+    assert login(client, "qa1", "correct-horse-7").status_code == 303
+    assert "筛选" in client.get("/p/alpha/agents").text
+    assert fw.users.get("qa1")["locale"] == "zh_CN"
+
+
+def test_accept_language_weights_decide():
+    from floorwalker.core.i18n import accepted_locale
+    assert accepted_locale("en;q=0.4, zh-TW;q=0.8") == "zh_CN"
+    assert accepted_locale("de, fr;q=0.9") is None
+    assert accepted_locale("zh;q=0, en") == "en"
+    assert accepted_locale("") is None

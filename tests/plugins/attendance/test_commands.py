@@ -135,14 +135,38 @@ def test_import_roster_then_days_show_present_late_and_absent(run, fw, shifts, t
     assert "旷工" in zh
 
 
-def test_settle_writes_the_month_once(run, fw, shifts, tmp_path):
+def test_a_roster_import_writes_the_absence_of_a_past_unpunched_shift(run, fw, shifts, tmp_path):
     ok(run("attendance", "import-roster", "--project", "alpha",
            write_csv(tmp_path / "r.csv", [["agent", "date", "shift"], ["1001", "2026-03-02", "D"]])))
-    first = ok(run("attendance", "settle", "--project", "alpha", "--month", MONTH))
-    assert "1 score events written, 0 reversed" in first
     assert [e["rule"] for e in fw.ledger.events("alpha", MONTH)] == ["absent"]
     assert "0 score events written" in ok(run("attendance", "settle", "--project", "alpha",
                                               "--month", MONTH))
+
+
+def test_a_punch_import_puts_its_lateness_on_the_score_sheet_at_once(run, fw, shifts, tmp_path):
+    roster.set_entries(fw, "alpha", [("1001", "2026-03-02", "D")], "tl")
+    punch_file = write_csv(tmp_path / "p.csv", [["工号", "打卡时间"], ["1001", "2026-03-02 08:07:00"],
+                                                ["1001", "2026-03-02 17:00:00"]])
+    ok(run("attendance", "import-punches", "--project", "alpha", punch_file))
+    assert [(e["rule"], e["agent"], e["date"]) for e in fw.ledger.events("alpha", MONTH)] == [
+        ("late_or_early", "1001", "2026-03-02")]
+    sheet = orjson.loads(ok(run("scores", "--project", "alpha", "--month", MONTH, "--format", "json")))
+    assert next(r for r in sheet if r["number"] == "1001")["total"] < 80
+
+
+def test_floorwalker_import_of_punches_settles_the_days_it_touched(run, fw, shifts, tmp_path):
+    roster.set_entries(fw, "alpha", [("1001", "2026-03-02", "D"), ("1002", "2026-03-02", "D")], "tl")
+    punch_file = write_csv(tmp_path / "clock.csv", [["工号", "打卡时间"], ["1001", "2026-03-02 08:07"],
+                                                   ["1001", "2026-03-02 17:00"]])
+    ok(run("import", "attendance.punches", punch_file, "--project", "alpha"))
+    assert sorted((e["agent"], e["rule"]) for e in fw.ledger.events("alpha", MONTH)) == [
+        ("1001", "late_or_early"), ("1002", "absent")]
+
+
+def test_a_roster_import_of_a_month_to_come_settles_nothing(run, fw, shifts, tmp_path):
+    ok(run("attendance", "import-roster", "--project", "alpha",
+           write_csv(tmp_path / "r.csv", [["agent", "date", "shift"], ["1001", "2099-03-02", "D"]])))
+    assert fw.ledger.events("alpha", "2099-03") == []
 
 
 def test_a_bad_roster_file_names_the_row_in_chinese_and_writes_nothing(run, fw, shifts, tmp_path):

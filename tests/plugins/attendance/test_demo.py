@@ -18,7 +18,7 @@ MONTHS = demo_months(dt.date.today())
 NOW = local_now("Asia/Shanghai")  # both builds of a seed see the same clock
 
 
-def small_floor(root, seed=3):
+def small_floor(root, seed=3, now=NOW):
     """One project, two day teams and a night team of four agents each, built by the demo."""
     fw = Floorwalker(Store(root), make_plugin_manager(builtins=["attendance"]))
     fw.projects.create("alpha", "Alpha", "setup", channels=["voice"])
@@ -28,7 +28,7 @@ def small_floor(root, seed=3):
         for n in range(4):
             number = f"{team[0].upper()}{team[-1]}{n}"
             fw.agents.add("alpha", number, f"Agent {number}", "setup", team=team, hired=hired)
-    demo.build(fw, fw.projects.get("alpha"), MONTHS, random.Random(seed), "demo", now=NOW)
+    demo.build(fw, fw.projects.get("alpha"), MONTHS, random.Random(seed), "demo", now=now)
     return fw
 
 
@@ -68,6 +68,15 @@ def test_punches_only_before_now_and_nights_end_the_next_day(floor):
     nights = [r for r in sheet.month_rows(floor, floor.projects.get("alpha"), MONTHS[1])
               if r["shift"] == "N" and r["status"] == "present" and r["check_out"]]
     assert nights and all(r["check_out"].date() > r["check_in"].date() for r in nights)
+
+
+def test_no_punch_lies_ahead_of_a_now_inside_the_nights_check_out(tmp_path):
+    """At 06:05 the night shift that ended at 06:00 is still checking out: nobody's check-out
+    (up to 20 minutes after the end) and no late check-in may be dated after the floor's now."""
+    now = dt.datetime.combine(dt.date.fromisoformat(MONTHS[-1] + "-01") + dt.timedelta(days=5),
+                              dt.time(6, 5))
+    times = all_punches(small_floor(tmp_path / "data", now=now))
+    assert times and max(at for _, at in times) <= now.isoformat()
 
 
 def test_the_oldest_month_can_close_and_the_current_one_has_work_waiting(floor):

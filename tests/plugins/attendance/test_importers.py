@@ -145,15 +145,15 @@ def test_ten_thousand_punches_with_one_bad_row_write_nothing_and_name_it(fw, tmp
     path = punch_file(tmp_path / "p.csv", 10_000, bad_row=7_777)
     before = time.perf_counter()
     with pytest.raises(ValidationError) as err:
-        punches.import_punches(fw, "alpha", path, "clock")
+        importers.import_punches(fw, "alpha", path, "clock")
     refused_ms = (time.perf_counter() - before) * 1000
     assert (err.value.row, err.value.field) == (7_777, "打卡时间")
     assert roster.stored_months(fw, "alpha") == []
     path = punch_file(tmp_path / "p.csv", 10_000)
     before = time.perf_counter()
-    result = punches.import_punches(fw, "alpha", path, "clock")
+    result = importers.import_punches(fw, "alpha", path, "clock")
     print(f"10k punches: refused in {refused_ms:.0f} ms, "
           f"imported in {(time.perf_counter() - before) * 1000:.0f} ms")
     assert (result["added"], result["months"]) == (10_000, ["2026-03", "2026-04"])
     assert len(punches.punches(fw, "alpha", MONTH)) + len(punches.punches(fw, "alpha", "2026-04")) == 10_000
-    assert punches.import_punches(fw, "alpha", path, "clock")["already"] == 10_000
+    assert importers.import_punches(fw, "alpha", path, "clock")["already"] == 10_000

@@ -6,7 +6,7 @@ import csv
 import pytest
 
 from floorwalker.core import NotFound, PeriodClosed, ValidationError
-from floorwalker.plugins.attendance import punches
+from floorwalker.plugins.attendance import importers, punches
 
 DAY = "2026-03-03"
 MONTH_KEY = "projects/alpha/attendance/2026-03"
@@ -31,7 +31,7 @@ GOOD = [["工号", "打卡时间"], ["1001", f"{DAY} 07:51:10"], ["1001", f"{DAY
 
 
 def test_an_export_is_imported_and_read_back_per_agent(co, tmp_path):
-    done = punches.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", GOOD), "tl")
+    done = importers.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", GOOD), "tl")
     assert done == {"rows": 4, "added": 4, "already": 0, "months": ["2026-03"]}
     assert stored(co) == [("1001", f"{DAY}T07:51:10"), ("1001", f"{DAY}T17:02:00"),
                           ("1003", f"{DAY}T21:58:00"), ("1003", "2026-03-04T06:01:00")]
@@ -40,7 +40,7 @@ def test_an_export_is_imported_and_read_back_per_agent(co, tmp_path):
 
 def test_date_and_clock_in_two_columns(co, tmp_path):
     rows = [["number", "date", "clock"], ["1002", DAY, "08:03"]]
-    punches.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
+    importers.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
     assert stored(co) == [("1002", f"{DAY}T08:03:00")]
 
 
@@ -54,7 +54,7 @@ def test_a_bad_row_stops_the_import_naming_the_row_and_nothing_is_written(co, tm
                                                                          field, problem):
     rows = GOOD[:3] + [bad] + GOOD[3:]
     with pytest.raises(ValidationError) as refused:
-        punches.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
+        importers.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
     assert (refused.value.row, refused.value.field) == (4, field)
     assert problem in refused.value.message("en")
     assert refused.value.message("en").startswith("row 4, ")
@@ -64,11 +64,11 @@ def test_a_bad_row_stops_the_import_naming_the_row_and_nothing_is_written(co, tm
 
 def test_importing_the_same_export_again_adds_nothing(co, tmp_path):
     path = write_csv(tmp_path / "clock.csv", GOOD)
-    punches.import_punches(co.fw, "alpha", path, "tl")
-    again = punches.import_punches(co.fw, "alpha", path, "tl")
+    importers.import_punches(co.fw, "alpha", path, "tl")
+    again = importers.import_punches(co.fw, "alpha", path, "tl")
     assert (again["added"], again["already"]) == (0, 4)
     overlapping = write_csv(tmp_path / "next.csv", GOOD[:1] + GOOD[3:] + [["1002", f"{DAY} 08:00"]])
-    assert punches.import_punches(co.fw, "alpha", overlapping, "tl")["added"] == 1
+    assert importers.import_punches(co.fw, "alpha", overlapping, "tl")["added"] == 1
     assert len(stored(co)) == 5
 
 
@@ -76,7 +76,7 @@ def test_a_closed_month_refuses_the_import_and_nothing_is_written(co, tmp_path):
     co.fw.periods.close("alpha", "2026-02", "sup")
     rows = [["工号", "打卡时间"], ["1001", f"{DAY} 07:55"], ["1001", "2026-02-27 08:00"]]
     with pytest.raises(PeriodClosed):
-        punches.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
+        importers.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
     assert stored(co) == [] and stored(co, "2026-02") == []
     with pytest.raises(PeriodClosed):
         punches.add_manual(co.fw, "alpha", "1001", "2026-02-27 08:00", "clock broken", "tl")
@@ -86,11 +86,11 @@ def test_the_end_of_a_night_shift_imports_on_the_day_after_the_agent_left(co, tm
     co.rota(("1003", "2026-03-10", "N"))
     co.fw.agents.leave("1003", "2026-03-10", "resigned", "hr")
     rows = [["工号", "打卡时间"], ["1003", "2026-03-10 21:55"], ["1003", "2026-03-11 06:00"]]
-    punches.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
+    importers.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
     assert co.row("1003", "2026-03-10")["status"] == "present"
     late = [["工号", "打卡时间"], ["1003", "2026-03-12 08:00"]]
     with pytest.raises(ValidationError):
-        punches.import_punches(co.fw, "alpha", write_csv(tmp_path / "late.csv", late), "tl")
+        importers.import_punches(co.fw, "alpha", write_csv(tmp_path / "late.csv", late), "tl")
 
 
 # ------------------------------------------------------------------ by hand

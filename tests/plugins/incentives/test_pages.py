@@ -111,7 +111,7 @@ def test_one_judgement_a_month(app, fw):
     (event,) = [e for e in fw.ledger.events("acme", MONTH) if e["rule"] == "leader_judgement"]
     assert (event["date"], event["points"]) == ("2025-03-31", 4)
     again = client.post(f"{URL}/judgement", data=form)
-    assert again.status_code == 409 and "already has a judgement" in again.text
+    assert again.status_code == 409 and "judgement of the month” for 2025-03" in again.text
     bad = client.post(f"{URL}/judgement", data={**form, "agent": "1004", "points": "6"})
     assert bad.status_code == 422 and "leader_judgement takes -5 to 5, got 6" in bad.text
 
