@@ -189,6 +189,14 @@ class Access:
             return False
         return True
 
+    def reads(self, user, project, audience: str = "internal", action: str = "") -> bool:
+        """Whether *user* may read a figure of *project* meant for *audience* (``internal``: the
+        BPO's staff, never a client or an agent login; ``client``: anyone who sees the project)
+        and, when *action* is given, held behind it (pay: ``incentives.pay``)."""
+        if audience != "client" and not set((user or {}).get("roles") or ()) & set(STAFF):
+            return False
+        return not action or self.can(user, action, project)
+
     def _teams(self, slug: str, obj: dict, agent: str | None) -> set[str]:
         """The teams the object is in: its ``team``, or its agent's team on its ``date`` (else
         today's, else the last one). An agent never assigned to the project is not found."""

@@ -242,10 +242,11 @@ def sheet_columns(floorwalker, project, period, rows):
     :param project: the project.
     :param period: the month.
     :param rows: the sheet's rows (dicts with ``number``, ``total`` …), read-only.
-    :returns: a list of `SheetColumn`, each with a value per agent number.
+    :returns: a list of `SheetColumn`, each with a value per agent number; a column naming an
+        ``action`` is shown on the sheet page and its exports only to holders of it.
 
     Called whenever a sheet is built (pages, exports, ``floorwalker scores``).
-    Example: incentives adds ``grade`` and ``pay_float``.
+    Example: incentives adds ``grade`` and ``pay_float`` (behind ``incentives.pay``).
     """
 
 

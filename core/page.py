@@ -44,7 +44,7 @@ from .exports import download
 from .i18n import N_, accepted_locale, normalize_locale, translate
 from .middleware import BodyTooLarge
 from .plugins import collect
-from .records import NavItem
+from .records import NavItem, WaitingItem
 from .templating import DEFAULT_THEME, Templates
 from .throttle import LoginThrottle
 
@@ -104,6 +104,7 @@ class Page:
     theme: str = DEFAULT_THEME
     form_token: str = ""  # the CSRF token of a visitor without a session (`FormTokens`)
     new_token_cookie: str | None = None  # set with the next page when the visitor had none
+    _waiting: list | None = None  # `waiting()`, once per request
 
     @property
     def fw(self):
@@ -155,6 +156,17 @@ class Page:
     def download(self, body: bytes, filename: str, media_type: str | None = None) -> Response:
         """*body* as a file the browser saves as *filename* (see `exports.download`)."""
         return download(body, filename, media_type)
+
+    def waiting(self) -> list:
+        """What waits for this user in the project (`waiting_items` of the enabled plugins, those
+        with a count), asked once per request: the navigation shows their total on every page."""
+        if self.project is None or self.user is None:
+            return []
+        if self._waiting is None:
+            self._waiting = [w for w in collect(self.fw.project_hook(self.project, "waiting_items"),
+                                                WaitingItem, floorwalker=self.fw, project=self.project,
+                                                user=self.user) if w.count]
+        return self._waiting
 
     def nav(self) -> list[dict]:
         """The project's navigation: the core's entries the user may use, then the plugins'."""

@@ -22,7 +22,7 @@ from .ledger import build_sheet
 from .page import LANG_COOKIE, Page, page, set_session_cookie
 from .people import TIER_TITLES
 from .plugins import collect
-from .records import KPI, AgentSection, WaitingItem, Widget
+from .records import KPI, AgentSection, Widget
 
 # ---------------------------------------------------------------- sign-in and account
 
@@ -130,6 +130,17 @@ def key_numbers(p: Page, project: dict, month: str) -> dict:
             "kpis": kpis, "totals": totals}
 
 
+def readable(p: Page, project: dict, numbers: dict) -> dict:
+    """*numbers* with only the KPIs the reader may see: a client or an agent login sees the
+    ``client`` figures, staff the internal ones too, and a figure behind an action (pay) only
+    its holders. A code nobody declared counts as internal."""
+    def shown(kpi: KPI) -> bool:
+        declared = p.fw.kpi_defs.get(kpi.code)
+        return p.fw.access.reads(p.user, project, declared.audience if declared else "internal",
+                                 declared.action if declared else "")
+    return {**numbers, "kpis": [k for k in numbers["kpis"] if shown(k)]}
+
+
 def home(p: Page) -> Response:
     cards = []
     for project in p.fw.projects.all():
@@ -137,7 +148,8 @@ def home(p: Page) -> Response:
         if in_scope(p.user, slug):
             own = p.user.get("agent")
             month = this_month(p, project)
-            cards.append({"project": project, "month": month, "numbers": key_numbers(p, project, month),
+            numbers = readable(p, project, key_numbers(p, project, month))
+            cards.append({"project": project, "month": month, "numbers": numbers,
                           "dashboard": p.fw.access.can(p.user, "project.dashboard", project),
                           "own_page": own and p.fw.access.can(p.user, "agent.view", project,
                                                               {"number": own})})
@@ -147,13 +159,12 @@ def home(p: Page) -> Response:
 
 def dashboard(p: Page) -> Response:
     month = validate.month(p.request.query_params.get("month") or this_month(p, p.project))
-    numbers = key_numbers(p, p.project, month)
+    numbers = readable(p, p.project, key_numbers(p, p.project, month))
     bands = [{"label": label, "count": sum(low <= t < high for t in numbers["totals"])}
              for label, low, high in SCORE_BANDS]
     widgets = collect(p.fw.project_hook(p.project, "dashboard_widgets"), Widget,
                       floorwalker=p.fw, project=p.project, period=month, user=p.user)
-    waiting = [w for w in collect(p.fw.project_hook(p.project, "waiting_items"), WaitingItem,
-                                  floorwalker=p.fw, project=p.project, user=p.user) if w.count]
+    waiting = p.waiting()
     return p.render("dashboard.html", month=month, numbers=numbers, bands=bands,
                     peak=max([b["count"] for b in bands] + [1]), widgets=widgets,
                     waiting=waiting, waiting_total=sum(w.count for w in waiting))
@@ -240,11 +251,14 @@ _NOT_PLUGIN = {"number", "name", "team", "team_name", "base", "bonus", "deductio
                "hired", "status"}
 
 
-def sheet_table(fw, project: dict, month: str, locale: str, sort: str) -> tuple[list[dict], list[list]]:
-    """Column headings and rows of cells, sorted by *sort* (``-total`` for descending)."""
+def sheet_table(fw, project: dict, month: str, locale: str, sort: str,
+                user: dict | None = None) -> tuple[list[dict], list[list]]:
+    """Column headings and rows of cells, sorted by *sort* (``-total`` for descending). A plugin
+    column behind an action (the pay float) is left out unless *user* holds it."""
     rows, plugin_columns = fw.ledger.sheet_and_columns(project["slug"], month)
     titles = {c.key: c.title(locale) for c in plugin_columns}
-    extra = sorted({k for row in rows for k in row} - _NOT_PLUGIN)
+    hidden = {c.key for c in plugin_columns if c.action and not fw.access.can(user, c.action, project)}
+    extra = sorted({k for row in rows for k in row} - _NOT_PLUGIN - hidden)
     columns = [{"key": key, "title": translate(title, locale)} for key, title, _ in CORE_COLUMNS]
     columns += [{"key": key, "title": titles.get(key, key)} for key in extra]
     table = [[get(row) for _, _, get in CORE_COLUMNS] + [row.get(k) for k in extra] for row in rows]
@@ -260,7 +274,7 @@ def sheet_table(fw, project: dict, month: str, locale: str, sort: str) -> tuple[
 def sheet_page(p: Page) -> Response:
     month = validate.month(p.params["month"])
     sort = p.request.query_params.get("sort", "number")
-    columns, rows = sheet_table(p.fw, p.project, month, p.locale, sort)
+    columns, rows = sheet_table(p.fw, p.project, month, p.locale, sort, p.user)
     months = [m["month"] for m in reversed(p.fw.periods.list(p.project["slug"]))]
     return p.render("scores.html", month=month, columns=columns, rows=rows, sort=sort,
                     can_export=p.can("scores.export"), months=months,
@@ -273,7 +287,7 @@ def export_sheet(p: Page) -> Response:
     if fmt not in ("csv", "xlsx"):
         raise NotFound(N_("there is nothing at this address"))
     columns, rows = sheet_table(p.fw, p.project, month, p.locale,
-                                p.request.query_params.get("sort", "number"))
+                                p.request.query_params.get("sort", "number"), p.user)
     table = Table(month, [(c["key"], c["title"]) for c in columns], rows, fixed_columns=2)
     body = to_csv(table) if fmt == "csv" else to_xlsx(table)
     return p.download(body, f"{p.project['slug']}-scores-{month}.{fmt}")

@@ -185,8 +185,10 @@ class KPIDef(_Titled):
 
     `aggregate` says how figures of shorter spans add up to a longer one: ``sum`` (absences),
     ``mean`` (weighted by n) or ``ratio`` (sum of numerators over sum of denominators).
-    `audience` ``client`` lets the figure into a client's report; pay and other internal figures
-    are ``internal`` and never shown to a client.
+    `audience` ``client`` lets the figure into a client's report and dashboard; pay and other
+    internal figures are ``internal``, shown only to the BPO's staff (never to a client or an
+    agent login). `action`, when given, is the action a reader must also hold: incentives' pay
+    float total names ``incentives.pay``, so a team leader sees grades but not pay.
     """
 
     code: str
@@ -196,6 +198,7 @@ class KPIDef(_Titled):
     higher_is_better: bool = True
     aggregate: str = "mean"
     audience: str = "internal"
+    action: str = ""
     plugin: str = ""  # stamped by the core
 
     def __post_init__(self):
@@ -213,13 +216,16 @@ class ReportSection(_Panel):
 
 @dataclass(frozen=True)
 class SheetColumn(_Contribution):
-    """A column a plugin adds to a month's score sheet: a value per agent number."""
+    """A column a plugin adds to a month's score sheet: a value per agent number. `action`, when
+    given, is the action a reader must hold to see the column on the sheet page and its exports
+    (incentives' pay float names ``incentives.pay``)."""
 
     plugin: str = ""
     key: str = REQUIRED
     title_en: str = REQUIRED
     title_zh: str = REQUIRED
     values: dict = field(default_factory=dict)
+    action: str = ""
 
 
 @dataclass(frozen=True)

@@ -93,10 +93,12 @@ def register_kpis():
 
     :returns: a list of `KPIDef` (``code``, ``title_en``, ``title_zh``, ``unit``,
         ``higher_is_better``, ``aggregate`` "sum" | "mean" | "ratio", ``audience`` "internal" |
-        "client"); codes are unique across the install.
+        "client", optional ``action`` a reader must hold); codes are unique across the install.
 
-    Called once at start (``floorwalker.kpi_defs``). Reports and the client's view read them:
-    only ``audience="client"`` figures reach a client, so pay figures stay ``internal``.
+    Called once at start (``floorwalker.kpi_defs``). Reports, the home page and the dashboard
+    read them: only ``audience="client"`` figures reach a client or an agent login, and a figure
+    naming an ``action`` reaches only its holders, so pay stays ``internal`` behind
+    ``incentives.pay``.
     Example: ``[KPIDef("attendance_rate", "Attendance rate", "出勤率", "%", True, "ratio",
     "client")]``
     """

@@ -24,7 +24,7 @@ from floorwalker.core import (KPI, Absence, AgentSection, Blocker, KPIDef, NavIt
                               Widget, hookimpl, validate)
 
 from . import leave, roster, sheet, swaps
-from .actions import EXCUSE_DECIDE, LEAVE_DECIDE, SWAP_DECIDE
+from .actions import EXCUSE_DECIDE, LEAVE_DECIDE, SWAP_DECIDE, VIEW
 from .config import NAME, SETTINGS
 
 
@@ -215,7 +215,10 @@ def dashboard_widgets(floorwalker, project, period, user):
     month_rows = _concluded(sheet.month_rows(floorwalker, project, period))
     return [Widget(NAME, "Attendance", "考勤", f"{NAME}/widget.html",
                    {"today": today.isoformat(), "counts": counts,
-                    "figures": sheet.figures(month_rows), "url": f"/p/{project['slug']}/{NAME}/"},
+                    "figures": sheet.figures(month_rows),
+                    # the floor's link only for those who may open it (a client may not)
+                    "url": f"/p/{project['slug']}/{NAME}/"
+                    if floorwalker.access.can(user, VIEW, project) else None},
                    order=20)]
 
 

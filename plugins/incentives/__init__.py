@@ -12,7 +12,7 @@ from __future__ import annotations
 from floorwalker.core import KPI, AgentSection, Blocker, KPIDef, NavItem, WaitingItem, hookimpl
 
 from . import boards, columns, commands, demo, pages, reversals, settings, suggestions
-from .actions import MANAGE
+from .actions import MANAGE, PAY
 from .grades import GRADES
 
 NAME = settings.NAME
@@ -54,8 +54,11 @@ def agent_sections(floorwalker, project, agent, period, user):
     staff = bool(user) and not set(user.get("roles") or ()) <= {"agent", "client"}
     open_month = period not in floorwalker.store.closed_months(project["slug"])
     reversible = boards.active_events(row) if row and open_month else []
-    return [AgentSection(NAME, "Grade and pay float", "等级与绩效浮动", f"{NAME}/agent_section.html",
-                         {"row": row, "staff": staff, "reversible": reversible,
+    # an agent sees its own pay; others only with the pay action (a team leader sees the grade)
+    pay = bool(user) and (user.get("agent") == agent["number"] or floorwalker.access.can(user, PAY, project))
+    titles = ("Grade and pay float", "等级与绩效浮动") if pay else ("Grade", "等级")
+    return [AgentSection(NAME, *titles, f"{NAME}/agent_section.html",
+                         {"row": row, "staff": staff, "reversible": reversible, "pay": pay,
                           "pay_from": settings.in_effect(floorwalker, project, period)["pay_from_month"]},
                          order=20)]
 
@@ -65,10 +68,11 @@ def sheet_columns(floorwalker, project, period, rows):
     return columns.sheet_columns(floorwalker, project, period, rows)
 
 
-# grades and pay are the BPO's own business: never in a client's report
+# grades and pay are the BPO's own business: never in a client's report; pay only for its holders
 KPIS = [KPIDef(f"grade_{letter}", f"Agents graded {letter}", f"{letter} 级人数", "", True, "sum",
                "internal") for letter in GRADES]
-KPIS.append(KPIDef("pay_float_total", "Pay float total", "绩效浮动合计", "¥", False, "sum", "internal"))
+KPIS.append(KPIDef("pay_float_total", "Pay float total", "绩效浮动合计", "¥", False, "sum", "internal",
+                   action=PAY))
 
 
 @hookimpl

@@ -11,6 +11,7 @@ from __future__ import annotations
 from floorwalker.core import SheetColumn
 
 from .grades import DISMISSAL_REVIEW, dismissal_review, employment_month, grade, pay_float, shift_month
+from .actions import PAY
 from .settings import NAME, in_effect
 
 TITLES = {"grade": ("Grade", "等级"), "pay_float": ("Pay float", "绩效浮动"),
@@ -44,4 +45,6 @@ def values(fw, project: dict, month: str, rows: list[dict]) -> dict[str, dict[st
 
 def sheet_columns(fw, project: dict, month: str, rows: list[dict]) -> list[SheetColumn]:
     found = values(fw, project, month, rows)
-    return [SheetColumn(NAME, key, *TITLES[key], values=found[key]) for key in TITLES]
+    # the pay float is pay: the core's sheet shows it only to holders of PAY; a grade is a score
+    return [SheetColumn(NAME, key, *TITLES[key], values=found[key], action=PAY if key == "pay_float" else "")
+            for key in TITLES]

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from floorwalker.core import N_, FloorwalkerError, Route
 
 from . import boards, forms, payroll, reversals, suggestions
-from .actions import GIVE_JUDGEMENT, MANAGE, RECORD, REPORT, REVERSAL_ASK, VIEW
+from .actions import GIVE_JUDGEMENT, MANAGE, PAY, RECORD, REPORT, REVERSAL_ASK, VIEW
 from .context import base, month_param, this_month
 from .grades import GRADES, shift_month
 from .settings import in_effect
@@ -52,7 +52,7 @@ def sheet(p) -> Response:
     return p.render("incentives/sheet.html", month=month, rows=rows, summary=summary(rows),
                     months=months_of(p)[:6], pay_from=settings["pay_from_month"],
                     state=p.fw.periods.state(p.project["slug"], month), base=base(p),
-                    can_close=p.can(MANAGE))
+                    can_close=p.can(MANAGE), can_pay=p.can(PAY))
 
 
 # ---------------------------------------------------------------- closing a month
@@ -72,7 +72,7 @@ def close_page(p, error: str | None = None, status: int = 200) -> Response:
     blockers = p.fw.periods.blockers(slug, month) if state == "open" else []
     return p.render("incentives/close.html", http_status=status, month=month, state=state, rows=rows,
                     summary=summary(rows), blockers=blockers, error=error, base=base(p),
-                    ended=month < this_month(p), can_close=p.can("periods.close"),
+                    ended=month < this_month(p), can_close=p.can("periods.close"), can_pay=p.can(PAY),
                     months=[m for m in months_of(p) if m < this_month(p)][:12])
 
 
@@ -203,7 +203,9 @@ def boards_page(p) -> Response:
     own = viewer_team(p, month)
     labels = {row["number"]: name_of(p, row, i, own) for i, row in enumerate(rows, 1)}
     visible = {row["number"]: labels[row["number"]] == row["name"] for row in rows}
-    earned = boards.stepped_rewards(settings["stepped_rewards"], rows)
+    # stepped rewards are ¥: pay, for the holders of PAY only (never a client or a team leader)
+    can_pay = p.can(PAY)
+    earned = boards.stepped_rewards(settings["stepped_rewards"], rows) if can_pay else {}
     teams = p.fw.teams.of(slug)
     return p.render("incentives/boards.html", month=month, team=team, teams=teams,
                     team_names={t["slug"]: t["name"] for t in teams}, rule_title=rule_title(p),
@@ -212,7 +214,7 @@ def boards_page(p) -> Response:
                     praise=boards.praise_board(rows, team or None),
                     goals=boards.stage_goals(settings["stage_goals"], rows, month, p.fw.projects.today(p.project)),
                     rewards=[(row, earned[row["number"]]) for row in rows if row["number"] in earned
-                             and (not team or row["team"] == team)],
+                             and (not team or row["team"] == team)], can_pay=can_pay,
                     min_events=settings["board_min_events"])
 
 
@@ -224,7 +226,7 @@ def routes() -> list[Route]:
         Route("/sheet", sheet, action=view),
         Route("/close", close_page, action=manage),
         Route("/close", close_submit, action="periods.close", methods=post),
-        Route("/pay.xlsx", export_pay, action=manage),
+        Route("/pay.xlsx", export_pay, action=PAY),
         Route("/tiers", tiers_page, action=view),
         Route("/tiers", tiers_refresh, action=manage, methods=post),
         Route("/tiers/{id}/accept", tier_accept, action=manage, methods=post),

@@ -103,3 +103,9 @@ def test_the_audit_log_filters_by_project_user_and_table(clients):
     users = admin.get("/admin/audit?table=users").text
     assert "user.add" in users and "team.create" not in users
     assert "$argon2" not in users  # hashes are never shown (the store redacts them too)
+
+
+def test_disabling_a_user_asks_first_and_says_what_will_happen(clients):
+    page = clients("admin1").get("/admin/users").text
+    assert 'class="confirm"' in page and "is signed out at once" in page
+    assert page.count('name="csrf_token"') >= 1 and "Yes, go ahead" in page

@@ -125,6 +125,7 @@ def test_periods_list_months_and_a_director_closes_a_past_month(fresh, sign_in, 
     director = sign_in(app, "director1")
     html = director.get("/p/alpha/periods").text
     assert f"Close {LAST_MONTH}" in html and f"Close {MONTH}" not in html
+    assert 'class="confirm"' in html and "Once closed, nothing dated in" in html  # it asks first
     r = director.post(f"/p/alpha/periods/{LAST_MONTH}/close", data={"csrf_token": csrf(director)})
     assert r.status_code == 303
     assert fw.periods.state("alpha", LAST_MONTH) == "closed"
