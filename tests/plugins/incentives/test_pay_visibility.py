@@ -205,3 +205,10 @@ def test_the_pay_float_total_is_internal_behind_the_pay_action(fw):
     declared = fw.kpi_defs["pay_float_total"]
     assert (declared.audience, declared.action) == ("internal", "incentives.pay")
     assert KPIDef("x", "X", "叉").action == ""
+
+
+def test_the_sheet_is_called_grades_for_a_reader_who_sees_no_pay(sign_in):
+    leader = sign_in("tl").get(f"{URL}/sheet?month={MONTH}").text
+    assert "<h1>Grades <small" in leader and "Grades and pay" not in leader
+    sup = sign_in("sup").get(f"{URL}/sheet?month={MONTH}").text
+    assert "<h1>Grades and pay <small" in sup
