@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, ValidationError, new_id,
-                              now_iso, validate)
+from floorwalker.core import (SUPERVISORS, Conflict, N_, NotFound, PermissionDenied, ValidationError,
+                              new_id, now_iso, validate)
 
 from . import roster as rosters
 from .config import NAME, request_rules
@@ -28,7 +28,7 @@ from .requests import (STATE_WORDS, WORKING_DAY_MINUTES, LeaveRequest, Refused, 
 
 LEAVE = "leave"
 STATUSES = ("pending", "approved", "rejected", "cancelled")
-MANAGER_ROLES = {"admin", "director", "supervisor"}
+MANAGER_ROLES = frozenset(SUPERVISORS)
 APPROVERS = {"supervisor": {"admin", "director", "supervisor"}, "director": {"admin", "director"}}
 APPROVED_BY = {"supervisor": N_("leave of {minutes} minutes is approved by a supervisor"),
                "director": N_("leave of {minutes} minutes is approved by the centre director")}

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import ExitStack
 
-from floorwalker.core import (Conflict, N_, NotFound, PermissionDenied, ValidationError, new_id,
-                              now_iso, validate)
+from floorwalker.core import (LEADERS, SUPERVISORS, Conflict, N_, NotFound, PermissionDenied,
+                              ValidationError, new_id, now_iso, validate)
 
 from . import roster as rosters
 from .config import NAME, request_rules
@@ -23,8 +23,8 @@ from .requests import STATE_WORDS, Refused, ShiftSwap, check_swap
 
 SWAPS = "swaps"
 LIVE = ("asked", "accepted", "approved")
-LEADER_ROLES = {"admin", "director", "supervisor", "team_leader"}
-MANAGER_ROLES = {"admin", "director", "supervisor"}
+LEADER_ROLES = frozenset(LEADERS)
+MANAGER_ROLES = frozenset(SUPERVISORS)
 
 
 def _side(fw, project: str, agent: str, day: str) -> dict:
