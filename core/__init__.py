@@ -4,33 +4,40 @@ a command (`Session`, `format_option`, `project_option`, `month_option`).
 A plugin imports only from here (``from floorwalker.core import hookimpl, ScoreRule, …``).
 """
 
-from . import validate
+from . import formats, setting_forms, validate
 from .access import LEADERS, STAFF, SUPERVISORS
 from .calendar import BusinessHours, HolidayCalendar
 from .commands import Session, format_option, month_option, project_option
+from .commands.imports import import_options, run_import
 from .errors import (Conflict, FloorwalkerError, NotFound, PeriodClosed, PermissionDenied,
                      StorageError, ValidationError)
 from .exports import Table, download, guard, to_csv, to_pdf, to_xlsx
 from .floorwalker import Floorwalker
 from .hookspecs import hookimpl, hookspec
 from .i18n import N_, translate
-from .importing import match_columns, read_rows
+from . import mappings, values
+from .importing import DATE_NAMES, NUMBER_NAMES, match_columns, read_rows
+from .mappings import Checks, Preview
+from .reading import Fields, read_table
 from .people import TIER_TITLES, TIERS
-from .records import (KPI, Absence, Action, AgendaItem, AgentSection, Blocker, Importer, Job,
-                      KPIDef, Migration, NavItem, ReportSection, Route, ScoreRule, Setting,
-                      SheetColumn, WaitingItem, Widget)
+from .records import (KPI, Absence, Action, AgendaItem, AgentSection, Blocker, Choice, Evidence,
+                      Importer, Job, KPIDef, Migration, NavItem, ReportSection, Route, ScoreRule, Setting,
+                      SettingField, SheetColumn, WaitingItem, Widget)
+from .rule_limits import is_violation
 from .shards import new_id, now_iso
 from .tables import FORMATS
 
 __all__ = [
     "FORMATS", "LEADERS", "STAFF", "SUPERVISORS", "TIERS", "TIER_TITLES", "Absence", "Action",
-    "AgendaItem", "AgentSection", "Blocker", "BusinessHours", "Conflict", "Floorwalker",
+    "AgendaItem", "AgentSection", "Blocker", "BusinessHours", "Choice", "Conflict", "Evidence", "Floorwalker",
     "FloorwalkerError", "HolidayCalendar", "Importer", "Job", "KPI", "KPIDef", "Migration",
     "N_", "NavItem", "NotFound", "Page", "PeriodClosed", "PermissionDenied", "ReportSection",
-    "Route", "ScoreRule", "Session", "Setting", "SheetColumn", "StorageError", "Table",
-    "ValidationError", "WaitingItem", "Widget", "download", "format_option", "guard",
-    "hookimpl", "hookspec", "match_columns", "month_option", "new_id", "now_iso",
-    "project_option", "read_rows", "to_csv", "to_pdf", "to_xlsx", "translate", "validate",
+    "Route", "ScoreRule", "Session", "Setting", "SettingField", "SheetColumn", "StorageError",
+    "Table", "ValidationError", "WaitingItem", "Widget", "download", "format_option", "formats", "guard",
+    "hookimpl", "hookspec", "is_violation", "match_columns", "month_option", "new_id", "now_iso",
+    "project_option", "read_rows", "read_table", "mappings", "values", "Checks", "Preview", "Fields",
+    "DATE_NAMES", "NUMBER_NAMES", "import_options", "run_import", "setting_forms", "to_csv", "to_pdf", "to_xlsx", "translate",
+    "validate",
 ]
 
 

@@ -17,6 +17,8 @@ the app from starting (`check_routes`). The decision, in order:
    The object decides: its ``team``, else the team its ``agent`` was in on its ``date`` (else
    today). Without an object there is nothing to check the team against, so a team leader
    is refused: project-wide writes (an import of the whole punch clock) are a supervisor's.
+   A team leader never writes on a team leader's own records (a person of the register whose
+   ``position`` is ``team_leader``): leaders are assessed by the trainer or a supervisor.
 4. **The agent**: an agent login reaches only its own records (404 for anyone else's).
 
 A route is checked at step 2 only (`route=True`): the form's object is not known until the
@@ -35,9 +37,10 @@ from .store import CORE
 from .users import ROLES, in_scope
 
 ROLE_TITLES = {"admin": N_("Admin"), "director": N_("Director"), "supervisor": N_("Supervisor"),
-               "team_leader": N_("Team leader"), "qa": N_("QA"), "agent": N_("Agent"),
-               "client": N_("Client")}
-STAFF = ("admin", "director", "supervisor", "team_leader", "qa")
+               "trainer": N_("Trainer"), "team_leader": N_("Team leader"), "qa": N_("QA"),
+               "agent": N_("Agent"), "client": N_("Client")}
+# the trainer (培训专员) gives the daily assessments and judges the team leaders' months
+STAFF = ("admin", "director", "supervisor", "trainer", "team_leader", "qa")
 MANAGERS = ("admin", "director")
 SUPERVISORS = ("admin", "director", "supervisor")
 LEADERS = SUPERVISORS + ("team_leader",)
@@ -59,6 +62,9 @@ CORE_ACTIONS = [
     _core("agent.view", STAFF + ("agent",), "See an agent's month", "查看坐席月度"),
     _core("scores.view", STAFF, "See the score sheet", "查看考核分表"),
     _core("scores.export", SUPERVISORS, "Export the score sheet", "导出考核分表"),
+    _core("imports.use", SUPERVISORS, "Open the import page", "使用导入页面"),
+    _core("agents.import", SUPERVISORS, "Import agents from a file", "从文件导入坐席"),
+    _core("scores.import", SUPERVISORS, "Import score events from a file", "从文件导入考核记录"),
     _core("periods.view", LEADERS, "See the months", "查看月份"),
     _core("periods.close", MANAGERS, "Close a month", "月结"),
     _core("admin.users", ("admin",), "Manage users", "管理用户", scoped=False),
@@ -178,6 +184,9 @@ class Access:
             led = set(user.get("teams") or ())
             if obj is None:
                 raise PermissionDenied(N_("a team leader does this only for an agent or team they lead"))
+            if agent is not None and _is_leader(self.fw, agent):
+                # leaders are assessed by the trainer or a supervisor, never by one another
+                raise PermissionDenied(N_("a team leader's month is assessed by the trainer or a supervisor"))
             if not {f"{slug}.{t}" for t in teams} & led:
                 raise PermissionDenied(N_("you do not lead this agent's team"))
 
@@ -213,6 +222,12 @@ class Access:
         day = str(obj.get("date") or self.fw.projects.today(slug).isoformat())
         on = [a for a in mine if a["start"] <= day and (a["end"] is None or day <= a["end"])]
         return {a["team"] for a in (on or mine[-1:]) if a.get("team")}
+
+
+def _is_leader(fw, number: str) -> bool:
+    """Whether the person *number* of the register is a team leader (`people.POSITIONS`)."""
+    person = fw.store.table(CORE, "agents").get(number)
+    return bool(person) and person.get("position") == "team_leader"
 
 
 def _agent_of(obj: dict) -> str | None:

@@ -8,24 +8,23 @@ every project page (the route's path names ``{project}``).
 
 from __future__ import annotations
 
-import orjson
 from starlette.responses import Response
 
+from . import validate
 from .access import in_scope
 from .auth import SESSIONS
-from .errors import FloorwalkerError, NotFound, ValidationError
+from .errors import FloorwalkerError, ValidationError
 from .i18n import LOCALES, N_
 from .page import Page, page
+from .plugins import plugin_title
 from .projects import CHANNELS, STATUSES
-from .settings import coerce
+from .settings_pages import SETTING_LIMIT, save_settings, settings_form
 from .templating import theme_names
 from .users import ALL_PROJECTS, ROLES
 
 # ValidationError.field (an English msgid) -> the form field it belongs beside
 FIELD_OF = {"language": "locale", "employee number": "agent", "project": "slug", "plugin": "plugins"}
 AUDIT_LIMIT = 300
-# a "json" setting (the stage goals of every team, the points of every rule) is longer than a note
-SETTING_LIMIT = 20_000
 HIDDEN_KEYS = {"password_hash", "secret", "csrf"}
 LANGUAGE_NAMES = {"zh_CN": "中文（简体）", "en": "English"}  # each in its own language
 
@@ -55,7 +54,21 @@ def overview(p: Page) -> Response:
 
 
 def users(p: Page) -> Response:
-    return p.render("admin/users.html", users=p.fw.users.all())
+    return p.render("admin/users.html", users=p.fw.users.all(), saved=_saved(p),
+                    languages=LANGUAGE_NAMES, project_names=_project_names(p))
+
+
+def _saved(p: Page) -> bool:
+    """Whether the page is the answer to a save (``?saved=1``, after the redirect)."""
+    return p.request.query_params.get("saved") == "1"
+
+
+def _project_names(p: Page) -> dict:
+    return {x["slug"]: x.get("name") or x["slug"] for x in p.fw.projects.all()}
+
+
+def _plugin_titles(p: Page) -> dict:
+    return {name: plugin_title(p.fw.pm, name, p.locale) for name in ["core", *p.fw.plugin_names()]}
 
 
 def user_form(p: Page, user: dict | None = None, typed: dict | None = None, errors: dict | None = None,
@@ -64,7 +77,7 @@ def user_form(p: Page, user: dict | None = None, typed: dict | None = None, erro
         "username": "", "name": "", "roles": [], "projects": [], "locale": p.fw.default_locale(),
         "agent": "", **(user or {})}
     return p.render("admin/user_form.html", http_status=status, edited=user, typed=typed,
-                    errors=errors or {}, roles=ROLES, locales=LOCALES,
+                    errors=errors or {}, roles=ROLES, locales=LOCALES, project_names=_project_names(p),
                     projects=[ALL_PROJECTS] + [x["slug"] for x in p.fw.projects.all()])
 
 
@@ -86,7 +99,7 @@ def create_user(p: Page) -> Response:
                        locale=typed["locale"] or None, agent=typed["agent"] or None)
     except FloorwalkerError as err:
         return user_form(p, typed=typed, errors=field_error(p, err), status=err.http_status)
-    return p.redirect("/admin/users")
+    return p.redirect("/admin/users?saved=1")
 
 
 def edit_user(p: Page) -> Response:
@@ -102,7 +115,7 @@ def update_user(p: Page) -> Response:
                           agent=typed["agent"] or None, name=typed["name"])
     except FloorwalkerError as err:
         return user_form(p, user=user, typed=typed, errors=field_error(p, err), status=err.http_status)
-    return p.redirect("/admin/users")
+    return p.redirect("/admin/users?saved=1")
 
 
 def toggle_user(p: Page) -> Response:
@@ -112,21 +125,26 @@ def toggle_user(p: Page) -> Response:
     p.fw.users.set_disabled(user["username"], disable, p.user["username"])
     if disable:
         p.shell.sessions.end_all(user["username"], p.user["username"])
-    return p.redirect("/admin/users")
+    return p.redirect("/admin/users?saved=1")
 
 
 # ---------------------------------------------------------------- projects
 
 
 def projects(p: Page) -> Response:
-    return p.render("admin/projects.html", projects=p.fw.projects.all(),
+    return p.render("admin/projects.html", projects=p.fw.projects.all(), saved=_saved(p),
+                    plugin_titles=_plugin_titles(p),
                     editable={x["slug"] for x in p.fw.projects.all() if in_scope(p.user, x["slug"])})
 
 
-def project_form(p: Page, typed: dict, errors: dict | None = None, status: int = 200) -> Response:
+def project_form(p: Page, typed: dict, errors: dict | None = None, status: int = 200,
+                 turning_off: list | None = None) -> Response:
+    """The project's form; *turning_off*, the plugins a save would turn off, asks first."""
+    titles = _plugin_titles(p)
     return p.render("admin/project_form.html", http_status=status, typed=typed, errors=errors or {},
                     statuses=STATUSES, channels=CHANNELS, plugins=p.fw.plugin_names(),
-                    schemas=sorted(p.fw.settings_schemas))
+                    plugin_titles=titles, schemas=sorted(p.fw.settings_schemas, key=lambda s: s != "core"),
+                    turning_off=[titles[x] for x in turning_off or []])
 
 
 def new_project(p: Page) -> Response:
@@ -149,7 +167,7 @@ def create_project(p: Page) -> Response:
                              plugins=typed["plugins"])
     except FloorwalkerError as err:
         return project_form(p, typed, field_error(p, err), status=err.http_status)
-    return p.redirect("/admin/projects")
+    return p.redirect("/admin/projects?saved=1")
 
 
 def actions_form(p: Page, saved: bool = False, error: str = "", status: int = 200) -> Response:
@@ -193,6 +211,13 @@ def edit_project(p: Page) -> Response:
 def update_project(p: Page) -> Response:
     typed = {**p.project, **_typed_project(p), "slug": p.project["slug"], "new": False}
     slug, actor = p.project["slug"], p.user["username"]
+    turning_off = [x for x in p.fw.plugin_names() if x in p.project["plugins"] and x not in typed["plugins"]]
+    if turning_off and p.form.get("confirm") != "off":  # nothing is saved until it is confirmed
+        try:  # a form that cannot be saved says so first
+            validate.text(typed["client"], "client", validate.NAME_LIMIT, required=True)
+        except ValidationError as err:
+            return project_form(p, typed, field_error(p, err), status=err.http_status)
+        return project_form(p, typed, turning_off=turning_off)
     try:
         for key in ("client", "name", "status", "timezone", "channels"):
             if typed[key] != p.project.get(key):
@@ -204,50 +229,7 @@ def update_project(p: Page) -> Response:
                 p.fw.projects.disable(slug, plugin, actor)
     except FloorwalkerError as err:
         return project_form(p, typed, field_error(p, err), status=err.http_status)
-    return p.redirect("/admin/projects")
-
-
-def settings_form(p: Page, typed: dict | None = None, errors: dict | None = None, status: int = 200,
-                  saved: bool = False) -> Response:
-    plugin = p.params["plugin"]
-    schema = p.fw.settings_schemas.get(plugin)
-    if schema is None:
-        raise NotFound(N_("there is nothing at this address"))
-    current = p.fw.projects.settings(p.project, plugin)
-    if typed is None:
-        typed = {k: _as_text(schema[k], v) for k, v in current.items()}
-    return p.render("admin/settings_form.html", http_status=status, plugin=plugin, schema=schema,
-                    typed=typed, errors=errors or {}, saved=saved)
-
-
-def _as_text(setting, value) -> str:
-    if setting.type == "json":
-        return orjson.dumps(value).decode()
-    if setting.type == "bool":
-        return "true" if value else ""
-    return "" if value is None else str(value)
-
-
-def save_settings(p: Page) -> Response:
-    """Check each field on its own so every wrong one shows its error; save only when all pass."""
-    plugin = p.params["plugin"]
-    schema = p.fw.settings_schemas.get(plugin) or {}
-    typed = {key: str(p.form.get(key, "")) for key in schema}
-    errors, changes = {}, {}
-    for key, setting in schema.items():
-        try:
-            changes[key] = coerce(setting, typed[key])
-        except ValidationError as err:
-            errors[key] = problem(p, err)
-    if not errors:
-        try:
-            p.project = p.fw.projects.configure(p.project["slug"], plugin, changes, p.user["username"],
-                                                   user=p.user)
-        except FloorwalkerError as err:
-            errors = field_error(p, err)
-    if errors:
-        return settings_form(p, typed, errors, status=422)
-    return settings_form(p, saved=True)
+    return p.redirect("/admin/projects?saved=1")
 
 
 # ---------------------------------------------------------------- the install

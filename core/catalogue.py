@@ -13,11 +13,12 @@ from .hookspecs import hookimpl
 from .i18n import N_
 from .access import CORE_ACTIONS
 from .records import ScoreRule, Setting
+from .setting_forms import RULE_POINT_FIELDS, points_of_rows, points_rows
 
 _R = ScoreRule
 
 RULES = [
-    _R("best_of_month", "bonus", 5, "Best workload and quality of the team this month", "当月班组工作量与质量第一且无违纪"),
+    _R("best_of_month", "bonus", 5, "Best workload and quality of the whole floor this month, no violation", "当月工作量与质量为全体坐席之首且无违规", floor_award=True),
     _R("exam_full_marks", "bonus", 5, "Full marks in the monthly knowledge exam", "月度业务考试满分"),
     _R("covered_shift", "bonus", 5, "Covered a shift when short-staffed", "人手不足时主动顶班"),
     _R("extra_task", "bonus", 5, "Completed extra work asked by a superior", "完成上级交办的额外任务"),
@@ -83,9 +84,11 @@ SETTINGS = [
     Setting("escalation_medium", "int", 2, "Medium violations that trigger the escalation", "触发加扣的中度违纪次数", min=1, max=50),
     Setting("escalation_light", "int", 4, "Light violations that trigger the escalation", "触发加扣的轻度违纪次数", min=1, max=50),
     Setting("escalation_points", "int", -20, "Points of the escalation", "加扣分值", min=-100, max=0),
-    Setting("rule_points", "json", {}, "Points per rule code, overriding the catalogue",
-            "按规则代码覆盖默认分值", help_en='e.g. {"loud": -3} or {"chatting": [-3, -1]}',
-            help_zh='例如 {"loud": -3} 或 {"chatting": [-3, -1]}', check=check_rule_points),
+    Setting("floor_awards", "int", 1, "Best-of-the-floor awards a month (the whole project)",
+            "每月“全体坐席之首”名额（全项目）", min=1, max=10),
+    Setting("rule_points", "rows", {}, "Points of rules, overriding the catalogue",
+            "考核项分值调整（覆盖默认分值）", check=check_rule_points, fields=RULE_POINT_FIELDS,
+            to_rows=points_rows, from_rows=points_of_rows),
     Setting("show_agent_names_to_client", "bool", False, "Show agent names to the client", "向甲方显示坐席姓名"),
     Setting("show_contacts_to_client", "bool", False, "Show customer contact data to the client", "向甲方显示客户联系方式"),
 ]
@@ -108,8 +111,8 @@ def register_actions():
 
 @hookimpl(tryfirst=True)  # the core's commands first, so a plugin's cannot take their names
 def register_commands(cli):
-    from .commands import company, install, jobs, scores
+    from .commands import company, imports, install, jobs, scores
 
-    for module in (install, company, scores, jobs):
+    for module in (install, company, scores, imports, jobs):
         for command in module.COMMANDS:
             cli.add_command(command)

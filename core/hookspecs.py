@@ -42,9 +42,9 @@ import pluggy
 
 # the shell's hooks are declared in shell_hooks.py (one module would pass 500 lines)
 from .shell_hooks import (agenda_items, dashboard_widgets, demo_data,  # noqa: F401
-                          nav_items, on_settings_changed, project_kpis, register_actions,
-                          register_commands, register_importers, register_jobs, register_kpis,
-                          register_migrations, register_routes, register_settings,
+                          home_panels, nav_items, on_settings_changed, project_kpis,
+                          register_actions, register_commands, register_importers, register_jobs,
+                          register_kpis, register_migrations, register_routes, register_settings,
                           report_sections, waiting_items)
 
 hookspec = pluggy.HookspecMarker("floorwalker")
@@ -264,7 +264,30 @@ def evidence_links(floorwalker, project, events, user):
     The contract for evidence: an event a plugin writes has ``source`` = the plugin's name and
     ``evidence`` = ``<plugin>:<kind>:<id>`` (``ledger.settle`` keeps to it), so a plugin links
     exactly the events whose evidence starts with its own name.
-    Example: attendance links ``attendance:day:1001:2026-11-03`` to that agent's month.
+    Example: attendance links ``attendance:day:1001:2026-11-03`` to that day's punches.
+    """
+
+
+@hookspec
+def describe_evidence(floorwalker, project, events):
+    """Return how the evidence and the reason of score events read, in both languages.
+    Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project of the page.
+    :param events: the events shown (dicts with ``id``, ``source``, ``evidence``, ``reason`` …),
+        read-only.
+    :returns: a dict of event id → `Evidence`, for the events this plugin wrote (others left
+        out): a short title of the evidence for a person (never its key), and the event's reason
+        in both languages where the plugin wrote that reason from words of its own (a stored
+        reason stays plain text, so the plugin reads its own wording back).
+
+    Called wherever score events are listed, beside `evidence_links`, so a Chinese page shows
+    考勤 · 12月4日 and 迟到 34 分钟 rather than ``attendance:day:1001:2026-12-04`` and
+    ``late 34 min``. Example::
+
+        return {e["id"]: Evidence("Attendance · Dec 4", "考勤 · 12月4日",
+                                  "late 34 min", "迟到 34 分钟") for e in mine}
     """
 
 

@@ -26,13 +26,7 @@ span); a test holds the two together.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import datetime as dt
 import secrets
-import warnings
-import zipfile
-from contextlib import closing
 from pathlib import Path
 from typing import Callable
 
@@ -41,21 +35,32 @@ from .errors import FileRefused, ValidationError
 from .i18n import N_, Words
 from .ledger import ONCE_A_MONTH, effective_rule, second_of_the_month
 from .people import TIER_TITLES, TIERS
+from .reading import (ROW_LIMIT, Fields, Header, Rows, Table, read_rows, read_table,  # noqa: F401
+                      row_limit)
+from .mappings import Checks, Preview
+from .values import employee_number, parse_date
 from .store import CORE, new_id, now_iso
 
 Progress = Callable[[int, int], None]
 
+# The names Chinese systems give an employee number: an HR sheet's 工号, a punch clock's
+# 考勤号码 or AC-No., an attendance app's 人员编号 or 用户编号.
+NUMBER_NAMES = ("工号", "员工号", "员工编号", "考勤号码", "人员编号", "用户编号", "职员编号",
+                "AC-No.", "AC-No", "AC No.", "employee number", "employee no.", "emp no")
+DATE_NAMES = ("日期", "考勤日期", "打卡日期", "工作日期", "date")
+
 AGENT_COLUMNS = {
-    "number": ("number", "工号", "employee number"),
+    "number": ("number", *NUMBER_NAMES),
     "name": ("name", "姓名", "名称"),
     "team": ("team", "班组"),
     "hired": ("hired", "入职日期", "hire date"),
     "tier": ("tier", "职级", "级别"),
+    "position": ("position", "岗位"),  # 坐席 or 班长 (people.POSITIONS); an agent when absent
 }
 AGENT_REQUIRED = ("number", "name", "team", "hired")
 
 EVENT_COLUMNS = {
-    "agent": ("agent", "工号", "number"),
+    "agent": ("agent", *NUMBER_NAMES, "number"),
     "rule": ("rule", "规则", "规则代码"),
     "date": ("date", "日期"),
     "points": ("points", "分值"),
@@ -64,227 +69,31 @@ EVENT_COLUMNS = {
     "adjusts": ("adjusts", "更正月份"),
 }
 EVENT_REQUIRED = ("agent", "rule", "date", "points", "reason")
+AGENT_FIELDS = Fields(AGENT_COLUMNS, AGENT_REQUIRED)
+EVENT_FIELDS = Fields(EVENT_COLUMNS, EVENT_REQUIRED)
+
+# The dates an import accepts: wider than any working life, narrow enough that a month's
+# arithmetic (the day before, the next month) stays within what Python's dates hold.
+FIRST_DATE, LAST_DATE = "1900-01-01", "2999-12-31"
 
 _TIER_NAMES = {name.lower(): code for code, titles in TIER_TITLES.items() for name in (code, *titles)}
 _PROGRESS_STEP = 500
 
 
-# ------------------------------------------------------------------------ reading files
-
-# The most rows (the header aside) a file may hold, unless the install sets `import_row_limit`:
-# the rows are held in memory and checked one by one; a month's largest file is about 25,000.
-ROW_LIMIT = 50_000
-ROW_LIMIT_SETTING = "import_row_limit"
-# Excel's own bound: a sheet with a row beyond it is not Excel's; blank rows up to it cost
-# well under a second to pass over.
-SHEET_ROWS = 1_048_576
-# A year's roster grid is 370 columns; a wider row is refused before its cells become text.
-COLUMN_LIMIT = 1_000
-# An xlsx is a zip whose shared strings and styles openpyxl parses whole before the first row:
-# what it unpacks to is bounded first. Generous: 50,000 rows of 35 columns written by Excel
-# unpack to about 60 MB.
-UNPACKED_PER_ROW = 4_000
-UNPACKED_BASE = 16_000_000
-# The dates an import accepts: wider than any working life, narrow enough that a month's
-# arithmetic (the day before, the next month) stays within what Python's dates hold.
-FIRST_DATE, LAST_DATE = "1900-01-01", "2999-12-31"
-
-_DAMAGED_XLSX = N_("the file is damaged (not a valid xlsx workbook)")
-_OS_REASONS = {FileNotFoundError: N_("there is no such file"),
-               IsADirectoryError: N_("it is a folder, not a file"),
-               PermissionError: N_("permission denied")}
-
-
-class _Unreadable(Exception):
-    """Why a file cannot be read, as a message id; `read_rows` names the file."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def row_limit(fw) -> int:
-    """The install's most rows for a file to import: the setting `import_row_limit`, else ROW_LIMIT."""
-    return _row_limit(fw.install_settings().get(ROW_LIMIT_SETTING))
-
-
-def _row_limit(value) -> int:
-    return value if type(value) is int and value > 0 else ROW_LIMIT
-
-
-def read_rows(path: str | Path, limit: int | None = ROW_LIMIT
-              ) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header and the non-blank rows of a .csv or .xlsx file, as (row number, {header: text}).
-
-    Cells are text, stripped: whole numbers lose Excel's ``.0`` and dates read as YYYY-MM-DD;
-    every row has every column of the header (a short row is filled with ""). The file is read
-    row by row and refused as soon as it holds more than *limit* rows: callers pass the
-    install's limit, `row_limit(fw)` (a plugin: ``fw.install_settings().get("import_row_limit")``;
-    None or anything but a positive whole number means ROW_LIMIT).
-    Raises `FileRefused` (a `ValidationError`) when the file cannot be read, holds too much or
-    repeats a heading.
-    """
-    path = Path(path)
-    limit = _row_limit(limit)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise FileRefused(N_("file"), N_("use a .csv or .xlsx file, got {name}"), name=path.name)
-    try:
-        with closing(_csv_records(path) if suffix == ".csv" else _xlsx_records(path, limit)) as records, \
-                warnings.catch_warnings():  # openpyxl's remarks on a file (a date out of range …)
-            warnings.simplefilter("ignore")
-            return _collect(records, limit, path.name)
-    except _Unreadable as exc:
-        reason = exc.reason
-    except OSError as exc:
-        reason = _OS_REASONS.get(type(exc)) or exc.strerror or type(exc).__name__
-    raise FileRefused(N_("file"), N_("cannot read {name}: {reason}"), name=path.name, reason=reason)
-
-
-def _collect(records, limit: int, name: str) -> tuple[list[str], list[tuple[int, dict]]]:
-    header: list[str] | None = None
-    rows = []
-    for number, texts in records:
-        if number > SHEET_ROWS:
-            raise _Unreadable(N_("it has more rows than a spreadsheet holds"))
-        if not any(texts):
-            continue
-        if header is None:
-            header = _header(texts, number)
-            continue
-        if len(rows) == limit:
-            raise FileRefused(N_("file"), N_("{name} has more than {limit} rows; split the file"),
-                              name=name, limit=limit)
-        if len(texts) < len(header):
-            texts += [""] * (len(header) - len(texts))
-        rows.append((number, dict(zip(header, texts))))
-    if header is None:
-        raise FileRefused(N_("file"), N_("{name} is empty"), name=name)
-    return header, rows
-
-
-def _header(texts: list[str], row: int) -> list[str]:
-    seen = set()
-    for text in texts:
-        if text and text in seen:
-            raise FileRefused(text, N_("the heading appears twice"), row=row)
-        seen.add(text)
-    return texts
-
-
-def _csv_records(path: Path):
-    """(row number, [stripped cell]) of a CSV file, read as it streams."""
-    with path.open(encoding=_csv_encoding(path), newline="") as fh:
-        try:
-            for number, row in enumerate(csv.reader(fh), start=1):
-                if len(row) > COLUMN_LIMIT and any(cell.strip() for cell in row[COLUMN_LIMIT:]):
-                    raise FileRefused(N_("file"), N_("more than {limit} columns"), row=number,
-                                      limit=COLUMN_LIMIT)
-                yield number, [cell.strip() for cell in row[:COLUMN_LIMIT]]
-        except csv.Error:
-            raise _Unreadable(N_("the file is damaged (not a valid CSV file)")) from None
-
-
-def _csv_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) if the whole file decodes as such, else GB18030 (Excel on a
-    Chinese Windows), checked in chunks so that a large file is never held whole."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise _Unreadable(N_("the file is not UTF-8 or GB18030 text"))
-
-
-def _xlsx_records(path: Path, limit: int):
-    """(row number, [cell as text]) of the first sheet of a workbook, read as it streams.
-
-    openpyxl's parts are driven here rather than through `load_workbook`, whose read-only mode
-    parses every sheet whole at opening to size it when the file omits its dimensions (20 s
-    for a million rows). openpyxl meets a damaged workbook with whatever its parsing runs into
-    (a `ParseError`, an `IndexError`, a `TypeError` from a style, a `zlib.error` …) and refuses
-    XML entities (through defusedxml): any exception from it means the file is damaged.
-    """
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.styles.stylesheet import apply_stylesheet
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    try:
-        reader = ExcelReader(path, read_only=True, data_only=True, keep_links=False)
-        with reader.archive as archive:
-            most = UNPACKED_BASE + UNPACKED_PER_ROW * limit
-            if sum(info.file_size for info in archive.infolist()) > most:
-                raise FileRefused(N_("file"), N_("{name} unpacks to more than {size} MB; split the file"),
-                                  name=path.name, size=most // 1_000_000)
-            reader.read_manifest()
-            reader.read_strings()
-            reader.read_workbook()
-            apply_stylesheet(archive, reader.wb)  # tells which number formats are dates
-            sheet = next((rel.target for _, rel in reader.parser.find_sheets()
-                          if rel.target in reader.valid_files and "chartsheet" not in rel.Type), None)
-            if sheet is None:
-                raise _Unreadable(N_("the workbook has no sheet"))
-            book = reader.wb
-            with archive.open(sheet) as source:
-                rows = WorkSheetParser(source, reader.shared_strings, data_only=True, epoch=book.epoch,
-                                       date_formats=book._date_formats,
-                                       timedelta_formats=book._timedelta_formats).parse()
-                for number, cells in rows:
-                    if number < 1:
-                        raise _Unreadable(_DAMAGED_XLSX)
-                    yield number, _sheet_row(cells, number)
-    except (FileRefused, _Unreadable, *_OS_REASONS):
-        raise
-    except Exception:
-        raise _Unreadable(_DAMAGED_XLSX) from None
-
-
-def _sheet_row(cells: list[dict], number: int) -> list[str]:
-    """A sheet row's values as text, each in its column ("" where the file has no cell)."""
-    texts: list[str] = []
-    for cell in cells:
-        if cell["value"] is None:
-            continue
-        column = cell["column"]
-        if column > COLUMN_LIMIT:
-            raise FileRefused(N_("file"), N_("more than {limit} columns"), row=number, limit=COLUMN_LIMIT)
-        if column > len(texts):
-            texts += [""] * (column - len(texts))
-        texts[column - 1] = _text(cell["value"])
-    return texts
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def match_columns(header: list[str], columns: dict[str, tuple[str, ...]],
-                  required: tuple[str, ...]) -> dict[str, str]:
-    """Which header of the file holds each known column (by any of its names)."""
-    by_name = {h.strip().lower(): h for h in header}
-    found = {}
-    for key, names in columns.items():
-        for name in names:
-            if name.lower() in by_name:
-                found[key] = by_name[name.lower()]
-                break
-        else:
-            if key in required:
-                raise FileRefused(N_("columns"), N_("the column {column} ({alias}) is missing"),
-                                  column=names[0], alias=names[1])
+                  required: tuple[str, ...], ignored: tuple[str, ...] = ()) -> dict[str, str]:
+    """Which header of the file holds each known column (by any of its names, or as a saved
+    mapping chose: ``header.chosen`` of a `Header`); a missing required column is refused naming
+    it and the columns the file has."""
+    fields = Fields(columns, required, ignored)
+    found = fields.match(list(header), getattr(header, "chosen", None))
+    for key in required:
+        if key not in found:
+            names = columns[key]
+            raise FileRefused(N_("columns"), N_("the column {column} ({alias}) is missing; the file's "
+                                                "columns are {found}"),
+                              column=names[0], alias=names[1] if len(names) > 1 else names[0],
+                              found=", ".join(h for h in header if h) or "—")
     return found
 
 
@@ -305,32 +114,46 @@ def require_date_in_span(date: str, column: str, row: int) -> str:
 # ------------------------------------------------------------------------ agents
 
 def import_agents(fw, project: str, path: str | Path, actor: str,
-                  progress: Progress | None = None) -> int:
-    """Add every agent of the file to *project*, or none; returns how many were added."""
+                  progress: Progress | None = None, *, mapping: dict | None = None,
+                  sheet: str | None = None, dry_run: bool = False) -> int | Preview:
+    """Add every agent of the file to *project*, or none; returns how many were added (with
+    *dry_run*, the `Preview` and nothing written)."""
     fw.projects.get(project)
-    header, rows = read_rows(path, limit=row_limit(fw))
-    col = match_columns(header, AGENT_COLUMNS, AGENT_REQUIRED)
+    table = read_table(path, AGENT_FIELDS, limit=row_limit(fw), mapping=mapping, sheet=sheet)
+    return agents_from(fw, project, table, actor, progress, dry_run=dry_run)
+
+
+def agents_from(fw, project: str, table: Table, actor: str, progress: Progress | None = None, *,
+                dry_run: bool = False) -> int | Preview:
+    """`import_agents` of a file already read."""
+    col = match_columns(table.header, AGENT_COLUMNS, AGENT_REQUIRED)
     field_column = {N_("employee number"): col["number"], N_("name"): col["name"],
                     N_("team"): col["team"], N_("hire date"): col["hired"],
-                    N_("tier"): col.get("tier", "tier")}
-    pairs, numbers = [], []
-    for i, (row, cells) in enumerate(rows):
+                    N_("tier"): col.get("tier", "tier"), N_("position"): col.get("position", "position")}
+
+    def check(row: int, cells: dict):
         tier = cells.get(col["tier"], "") if "tier" in col else ""
         tier = _TIER_NAMES.get(tier.lower(), tier) if tier else TIERS[0]
+        hired = cells.get(col["hired"]) or None
+        day = parse_date(hired) if hired else None
         try:
             agent, assignment = fw.agents.new_agent_docs(
-                project, cells.get(col["number"], ""), cells.get(col["name"], ""),
-                team=cells.get(col["team"]) or None, hired=cells.get(col["hired"]) or None,
-                tier=tier, field_row=row)
+                project, employee_number(cells.get(col["number"], "")), cells.get(col["name"], ""),
+                team=cells.get(col["team"]) or None, hired=day.isoformat() if day else hired,
+                tier=tier, field_row=row,
+                position=(cells.get(col["position"]) if "position" in col else None) or "agent")
         except ValidationError as exc:
             raise _in_column(exc, field_column.get(exc.field, exc.field), row) from None
         require_date_in_span(agent["hired"], col["hired"], row)
-        pairs.append((agent, assignment))
-        numbers.append(row)
-        if progress and i % _PROGRESS_STEP == 0:
-            progress(i, len(rows))
-    if progress:
-        progress(len(rows), len(rows))
+        return row, (agent, assignment)
+
+    checks = Checks(dry_run)
+    checked = checks.run(table.rows, check, progress, _PROGRESS_STEP)
+    numbers, pairs = [r for r, _ in checked], [p for _, p in checked]
+    if dry_run:
+        taken = fw.store.table(CORE, "agents")
+        already = sum(1 for agent, _ in pairs if agent["number"] in taken)
+        return checks.preview_of(table, added=len(pairs) - already, already=already)
     if not pairs:
         return 0
     try:
@@ -378,7 +201,7 @@ class _EventChecker:
             raise ValidationError(col["reason"], N_("{code} needs a reason"), row=row, code=code)
         text = cells.get(col["adjusts"], "") if "adjusts" in col else ""
         adjusts = self._adjusts(row, text, rule) if text or rule.kind == "adjustment" else None
-        number = cells.get(col["agent"], "")
+        number = employee_number(cells.get(col["agent"], ""))
         if (number, date) not in self.members:
             self._require_in_project(row, number, date)
         evidence = (cells.get(col["evidence"]) or None) if "evidence" in col else None
@@ -391,7 +214,10 @@ class _EventChecker:
         try:
             date = validate.date(text)
         except ValidationError as exc:
-            raise _in_column(exc, self.col["date"], row) from None
+            day = parse_date(text)
+            if day is None:
+                raise _in_column(exc, self.col["date"], row) from None
+            date = day.isoformat()
         require_date_in_span(date, self.col["date"], row)
         if date[:7] in self.closed:
             raise ValidationError(self.col["date"],
@@ -449,21 +275,30 @@ class _EventChecker:
 
 
 def import_score_events(fw, project: str, path: str | Path, actor: str,
-                        progress: Progress | None = None) -> int:
-    """Record every score event of the file for *project*, or none; returns how many."""
+                        progress: Progress | None = None, *, mapping: dict | None = None,
+                        sheet: str | None = None, dry_run: bool = False) -> int | Preview:
+    """Record every score event of the file for *project*, or none; returns how many (with
+    *dry_run*, the `Preview` and nothing written)."""
+    fw.projects.get(project)
+    table = read_table(path, EVENT_FIELDS, limit=row_limit(fw), mapping=mapping, sheet=sheet)
+    return score_events_from(fw, project, table, actor, progress, dry_run=dry_run)
+
+
+def score_events_from(fw, project: str, table: Table, actor: str, progress: Progress | None = None,
+                      *, dry_run: bool = False) -> int | Preview:
+    """`import_score_events` of a file already read."""
     project_doc = fw.projects.get(project)
-    header, rows = read_rows(path, limit=row_limit(fw))
-    col = match_columns(header, EVENT_COLUMNS, EVENT_REQUIRED)
+    col = match_columns(table.header, EVENT_COLUMNS, EVENT_REQUIRED)
     checker = _EventChecker(fw, project_doc, actor, col)
-    events = []
-    append, check = events.append, checker.event
-    for i, (row, cells) in enumerate(rows):
-        append(check(row, cells))
-        if progress and i % _PROGRESS_STEP == 0:
-            progress(i, len(rows))
-    if progress:
-        progress(len(rows), len(rows))
-    _refuse_second_of_the_month(fw, project, events, [row for row, _ in rows], col["agent"])
+    checks = Checks(dry_run)
+    events = checks.run(table.rows, checker.event, progress, _PROGRESS_STEP)
+    rows = [row for row, _ in table.rows]
+    if dry_run:
+        if not checks.refused:
+            with checks.row():
+                _refuse_second_of_the_month(fw, project, events, rows, col["agent"])
+        return checks.preview_of(table, added=len(events))
+    _refuse_second_of_the_month(fw, project, events, rows, col["agent"])
     for event, event_id in zip(events, new_ids(len(events))):
         event["id"] = event_id
     return fw.ledger.write(events, actor, "score.import") if events else 0

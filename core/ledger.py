@@ -24,9 +24,10 @@ from contextlib import ExitStack
 from dataclasses import replace
 from typing import Collection, Iterable, Mapping
 
-from . import validate
+from . import rule_limits, validate
 from .errors import Conflict, NotFound, PeriodClosed, ValidationError
 from .i18n import N_, Words
+from .people import position_of
 from .plugins import collect
 from .records import ScoreRule, SheetColumn
 from .settlement import (WITHHELD_BY, Settled, Wanted, corrected_view, first_open_month, plan_settle,
@@ -140,8 +141,9 @@ class Ledger:
         """Append prepared events: one commit per month file (imports, derivations, the demo).
 
         A second active event of a once-a-month rule (`ScoreRule.once_a_month`) for an agent and
-        month, in the batch or beside the month's events, is refused (`Conflict`): nothing is
-        written.
+        month, in the batch or beside the month's events, is refused (`Conflict`), and so is a
+        floor award past the month's number or to an agent with a violation (`rule_limits`):
+        nothing is written.
 
         Every month file is locked and its batch staged before any of them commits, so a
         batch that a closed month refuses writes nothing anywhere; only an I/O failure between
@@ -155,6 +157,7 @@ class Ledger:
             if month in closed[project]:
                 raise PeriodClosed(project, month)
         once = self.once_a_month_rules()
+        rules = {code: rule for code, (_, rule) in self.fw.rules.items()}
         with ExitStack() as stack:
             for (project, month), batch in sorted(by_month.items()):
                 key = self.fw.store.period_key(project, EVENTS, month)
@@ -164,6 +167,10 @@ class Ledger:
                     index = second_of_the_month(tx.docs(TABLE).values(), batch, once)
                     if index is not None:
                         raise once_a_month_conflict(batch[index], self.fw.rules[batch[index]["rule"]][1])
+                awards = self.fw.projects.settings(self.fw.projects.get(project), "core")["floor_awards"]
+                refused = rule_limits.refusal(tx.docs(TABLE).values(), batch, rules, awards)
+                if refused is not None:
+                    raise Conflict(refused[1], **refused[2])
                 tx.insert_many(TABLE, batch)
         return sum(map(len, by_month.values()))
 
@@ -352,28 +359,30 @@ class Ledger:
 
     # ------------------------------------------------------------ the sheet
 
-    def sheet(self, project: str, month: str, columns: bool = True) -> list[dict]:
+    def sheet(self, project: str, month: str, columns: bool = True, leaders: bool = False) -> list[dict]:
         """The month's score sheet of *project*: a row per agent assigned during the month,
         with plugin columns (grade, pay float …) merged in unless *columns* is false (a plugin
-        that reads earlier months' totals asks for the core's rows only)."""
-        return self.sheet_and_columns(project, month, columns)[0]
+        that reads earlier months' totals asks for the core's rows only). With *leaders*, the
+        sheet of the team leaders of the register instead (班长考核), who are on no agents' sheet."""
+        return self.sheet_and_columns(project, month, columns, leaders)[0]
 
-    def sheet_and_columns(self, project: str, month: str, columns: bool = True
+    def sheet_and_columns(self, project: str, month: str, columns: bool = True, leaders: bool = False
                           ) -> tuple[list[dict], list[SheetColumn]]:
         """The sheet's rows and the plugins' `SheetColumn`s merged into them: a page heads each
         plugin column with its title in the reader's language, not its key."""
         month = validate.month(month)
-        rows = [dict(row) for row in self._core_rows(project, month)]
+        rows = [dict(row) for row in self._core_rows(project, month, leaders)]
         found = self.sheet_columns(project, month, rows) if columns else []
         for column in found:
             for row in rows:
                 row[column.key] = column.values.get(row["number"])
         return rows, found
 
-    def _core_rows(self, project: str, month: str) -> list[dict]:
+    def _core_rows(self, project: str, month: str, leaders: bool = False) -> list[dict]:
         key = self.fw.store.period_key(project, EVENTS, month)
         shard = self.fw.store.read(key)
-        memo = (project, month, shard.generation, shard.stat, self.fw.store.read(CORE).generation)
+        memo = (project, month, shard.generation, shard.stat, self.fw.store.read(CORE).generation,
+                leaders)
         if memo in self._rows:
             self._rows.move_to_end(memo)
             return self._rows[memo]
@@ -383,6 +392,8 @@ class Ledger:
         teams = {t["slug"]: t["name"] for t in self.fw.teams.of(project)}
         rows = []
         for agent, assignment in self.fw.agents.in_month(project, month):
+            if (position_of(agent) == "team_leader") != leaders:
+                continue
             row = build_sheet(by_agent.get(agent["number"], []), settings, self.fw.rules)
             row.update({"number": agent["number"], "name": agent["name"],
                         "team": assignment["team"], "team_name": teams.get(assignment["team"], ""),

@@ -5,7 +5,7 @@ Every route — the core's and each plugin's — is declared with the action `au
 limit; a text field longer than its route's limit is refused there), then in the threadpool —
 store calls must not block the event loop — loads the session, picks the language, checks the
 project in the path is in the user's scope (404 otherwise, and
-404 where a plugin's route is not enabled for the project), authorises the action, checks the
+404 where the project turned the route's plugin off, saying so), authorises the action, checks the
 CSRF token of a POST (the session's; before sign-in, the one of the signed `FormTokens` cookie
 that every page rendered for a signed-out visitor sets), calls the handler with a `Page`, and turns a `FloorwalkerError` into a
 page in the reader's language with the error's HTTP status.
@@ -43,7 +43,7 @@ from .errors import FloorwalkerError, NotFound, PermissionDenied, ValidationErro
 from .exports import download
 from .i18n import N_, accepted_locale, normalize_locale, translate
 from .middleware import BodyTooLarge
-from .plugins import collect
+from .plugins import collect, plugin_title
 from .records import NavItem, WaitingItem
 from .templating import DEFAULT_THEME, Templates
 from .throttle import LoginThrottle
@@ -176,7 +176,7 @@ class Page:
         month = self.fw.projects.today(self.project).isoformat()[:7]
         core = [("project.dashboard", "", N_("Dashboard")), ("agents.list", "agents", N_("Agents")),
                 ("scores.view", f"scores/{month}", N_("Scores")),
-                ("periods.view", "periods", N_("Periods"))]
+                ("periods.view", "periods", N_("Periods")), ("imports.use", "import", N_("Import"))]
         links = [(self._(title), url) for action, url, title in core if self.can(action)]
         own = self.user.get("agent")
         if own and not self.can("agents.list") and self.can("agent.view", {"number": own}):
@@ -213,7 +213,7 @@ def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: st
         return await run_in_threadpool(_serve, request, handler, action, form, plugin)
 
     route = Route(path, endpoint, methods=list(methods), name=f"{action}:{path}:{','.join(methods)}")
-    route.action, route.limits = action, limits
+    route.action, route.limits, route.plugin = action, limits, plugin
     return route
 
 
@@ -264,7 +264,10 @@ def _serve(request: Request, handler: Callable, action: str, form: dict, plugin:
                 raise NotFound(N_("no project {slug!r}"), slug=slug)
             p.project = p.fw.projects.get(slug)
             if plugin is not None and plugin not in p.project["plugins"]:
-                raise NotFound(N_("no project {slug!r}"), slug=slug)
+                raise NotFound(N_("{plugin} is turned off for {project}; an administrator can turn "
+                                  "it on in the project's settings"),
+                               plugin=plugin_title(p.fw.pm, plugin, p.locale),
+                               project=p.project.get("name") or p.project["client"])
         p.fw.access.authorize(p.user, action, p.project, route=True)
         if request.method == "POST" and not _csrf_ok(p, form.get("csrf_token")):
             raise PermissionDenied(N_("this form has expired; reload the page and try again"))

@@ -1,5 +1,6 @@
 """The core's pages: sign-in and account, the projects, a dashboard, the roster, an agent's
-month, the score sheet with its exports, and the months to close. Admin pages: `admin_pages`.
+month, the score sheet with its exports, and the months to close. The home page, which differs
+by role, and the dashboard's figures (each a link to its list): `home`. Admin pages: `admin_pages`.
 
 Each route names its action (see `auth.ACTIONS`); a handler is a sync function that receives a
 `page.Page`. The score sheet's exports are made by `exports`, which quotes a text cell that a
@@ -8,21 +9,20 @@ spreadsheet would run as a formula, so a name like ``=HYPERLINK(...)`` stays tex
 
 from __future__ import annotations
 
-import datetime as dt
-
 from starlette.responses import Response
 
-from . import admin_pages, validate
-from .access import in_scope
+from . import admin_pages, import_pages, validate
 from .auth import COOKIE
 from .errors import FloorwalkerError, NotFound, ValidationError
 from .exports import Table, to_csv, to_xlsx
+from .home import figures, home, key_numbers, link, readable, this_month
 from .i18n import LOCALES, N_, translate
 from .ledger import build_sheet
 from .page import LANG_COOKIE, Page, page, set_session_cookie
 from .people import TIER_TITLES
 from .plugins import collect
-from .records import KPI, AgentSection, Widget
+from .records import AgentSection, Evidence, Widget
+from .users import led_teams
 
 # ---------------------------------------------------------------- sign-in and account
 
@@ -114,50 +114,9 @@ SCORE_BANDS = (("<60", 0, 60), ("60–69", 60, 70), ("70–79", 70, 80), ("80–
                ("90–99", 90, 100), ("100+", 100, 10_000))
 
 
-def this_month(p: Page, project: dict) -> str:
-    """The month on the project's floor (its clock, in its time zone)."""
-    return p.fw.projects.today(project).isoformat()[:7]
-
-
-def key_numbers(p: Page, project: dict, month: str) -> dict:
-    """Agents, average score and events of the month, with the plugins' KPIs."""
-    totals = [row["total"] for row in p.fw.ledger.sheet(project["slug"], month)]
-    first, last = (dt.date.fromisoformat(day) for day in validate.month_bounds(month))
-    kpis = collect(p.fw.project_hook(project, "project_kpis"), KPI, key="code", floorwalker=p.fw,
-                   project=project, period=month, first=first, last=last)
-    return {"agents": len(totals), "average": sum(totals) / len(totals) if totals else None,
-            "events": len(p.fw.ledger.events(project["slug"], month)),
-            "kpis": kpis, "totals": totals}
-
-
-def readable(p: Page, project: dict, numbers: dict) -> dict:
-    """*numbers* with only the KPIs the reader may see: a client or an agent login sees the
-    ``client`` figures, staff the internal ones too, and a figure behind an action (pay) only
-    its holders. A code nobody declared counts as internal."""
-    def shown(kpi: KPI) -> bool:
-        declared = p.fw.kpi_defs.get(kpi.code)
-        return p.fw.access.reads(p.user, project, declared.audience if declared else "internal",
-                                 declared.action if declared else "")
-    return {**numbers, "kpis": [k for k in numbers["kpis"] if shown(k)]}
-
-
-def home(p: Page) -> Response:
-    cards = []
-    for project in p.fw.projects.all():
-        slug = project["slug"]
-        if in_scope(p.user, slug):
-            own = p.user.get("agent")
-            month = this_month(p, project)
-            numbers = readable(p, project, key_numbers(p, project, month))
-            cards.append({"project": project, "month": month, "numbers": numbers,
-                          "dashboard": p.fw.access.can(p.user, "project.dashboard", project),
-                          "own_page": own and p.fw.access.can(p.user, "agent.view", project,
-                                                              {"number": own})})
-    # each card counts its project's month; the heading names the latest (zones differ by hours)
-    return p.render("home.html", cards=cards, month=max((c["month"] for c in cards), default=""))
-
-
 def dashboard(p: Page) -> Response:
+    """The project's month: each figure a link to the list behind it where the reader may open
+    it (`home.figures`), the score distribution, the plugins' widgets, what waits for me."""
     month = validate.month(p.request.query_params.get("month") or this_month(p, p.project))
     numbers = readable(p, p.project, key_numbers(p, p.project, month))
     bands = [{"label": label, "count": sum(low <= t < high for t in numbers["totals"])}
@@ -165,8 +124,11 @@ def dashboard(p: Page) -> Response:
     widgets = collect(p.fw.project_hook(p.project, "dashboard_widgets"), Widget,
                       floorwalker=p.fw, project=p.project, period=month, user=p.user)
     waiting = p.waiting()
+    shown = figures(p, p.project, month, numbers)
+    shown["tiles"].insert(2, {"code": "events", "title": p._(N_("Score events")),
+                              "value": numbers["events"], "url": link(p, f"/p/{p.project['slug']}/scores/{month}")})
     return p.render("dashboard.html", month=month, numbers=numbers, bands=bands,
-                    peak=max([b["count"] for b in bands] + [1]), widgets=widgets,
+                    peak=max([b["count"] for b in bands] + [1]), widgets=widgets, figures=shown,
                     waiting=waiting, waiting_total=sum(w.count for w in waiting))
 
 
@@ -176,15 +138,32 @@ def dashboard(p: Page) -> Response:
 AGENT_STATUSES = {"active": N_("Active"), "left": N_("Left")}
 
 
+MY_TEAMS = "mine"
+
+
+def team_filter(p: Page) -> tuple[str, set[str] | None]:
+    """The team filter of a list (``?team=``): a team's slug, ``mine`` (the teams the reader
+    leads) or empty for the whole project. A team leader's lists start at their own teams and
+    may be widened to the project. Returns the choice and the team slugs kept (None: all)."""
+    led = led_teams(p.user, p.project["slug"])
+    chosen = p.request.query_params.get("team")
+    if chosen is None:
+        chosen = MY_TEAMS if led else ""
+    if chosen == MY_TEAMS:
+        return chosen, set(led)
+    return chosen, ({chosen} if chosen else None)
+
+
 def roster(p: Page) -> Response:
     slug = p.project["slug"]
     query = p.request.query_params
-    team, status, search = query.get("team", ""), query.get("status", ""), query.get("q", "").strip()
+    status, search = query.get("status", ""), query.get("q", "").strip()
+    team, kept = team_filter(p)
     teams = p.fw.teams.of(slug)
     names = {t["slug"]: t["name"] for t in teams}
     rows = []
     for agent, assignment in p.fw.agents.in_project(slug, "0000-01-01", "9999-12-31"):
-        if (team and assignment["team"] != team) or (status and agent["status"] != status):
+        if (kept is not None and assignment["team"] not in kept) or (status and agent["status"] != status):
             continue
         if search and search.lower() not in f"{agent['name']} {agent['number']}".lower():
             continue
@@ -192,7 +171,8 @@ def roster(p: Page) -> Response:
         rows.append({**agent, "team": assignment["team"], "team_name": names.get(assignment["team"], ""),
                      "tier_title": tier[1] if p.locale == "zh_CN" else tier[0]})
     return p.render("agents.html", rows=rows, teams=teams, team=team, status=status,
-                    statuses=AGENT_STATUSES, q=search, month=this_month(p, p.project))
+                    statuses=AGENT_STATUSES, q=search, month=this_month(p, p.project),
+                    leads=bool(led_teams(p.user, slug)))
 
 
 def agent_month(p: Page) -> Response:
@@ -205,20 +185,39 @@ def agent_month(p: Page) -> Response:
     month = validate.month(p.request.query_params.get("month") or this_month(p, p.project))
     settings = p.fw.projects.settings(p.project, "core")
     row = build_sheet(p.fw.ledger.agent_events(slug, month, agent["number"]), settings, p.fw.rules)
-    links: dict = {}
-    for found in collect(p.fw.project_hook(p.project, "evidence_links"), dict,
-                         floorwalker=p.fw, project=p.project, events=row["events"], user=p.user):
-        links.update(found)
-    for event in row["events"]:
-        rule = p.fw.rules.get(event["rule"])
-        event["title"] = rule[1].title(p.locale) if rule else event["rule"]
-        event["evidence_url"] = links.get(event["id"])
+    describe_events(p, row["events"])
     sections = collect(p.fw.project_hook(p.project, "agent_sections"), AgentSection,
                        floorwalker=p.fw, project=p.project, agent=agent, period=month, user=p.user)
     months = validate.months_between(min(agent["hired"][:7], month),
                                      max(this_month(p, p.project), month))
     return p.render("agent.html", agent=agent, month=month, row=row, sections=sections,
-                    months=list(reversed(months)))
+                    months=list(reversed(months)), done=p.request.query_params.get("done"))
+
+
+def describe_events(p: Page, events: list[dict]) -> None:
+    """Give each score event what a person reads (in place): its rule's ``title``, its evidence
+    as ``evidence_title`` and ``evidence_url`` (the plugins' `describe_evidence` and
+    `evidence_links`; a record made by hand reads "recorded by hand", a reference typed with it
+    as typed) and its ``reason_text``, in the reader's language where the plugin that wrote it
+    can say so, else as stored."""
+    links, described = {}, {}
+    for found in collect(p.fw.project_hook(p.project, "evidence_links"), dict, floorwalker=p.fw,
+                         project=p.project, events=events, user=p.user):
+        links.update(found)
+    for found in collect(p.fw.project_hook(p.project, "describe_evidence"), dict, floorwalker=p.fw,
+                         project=p.project, events=events):
+        described.update(found)
+    for event in events:
+        rule = p.fw.rules.get(event["rule"])
+        event["title"] = rule[1].title(p.locale) if rule else event["rule"]
+        event["evidence_url"] = links.get(event["id"])
+        evidence = described.get(event["id"])
+        if isinstance(evidence, Evidence):
+            event["evidence_title"] = evidence.title(p.locale)
+            event["reason_text"] = evidence.reason(p.locale) or event["reason"]
+        else:
+            event["evidence_title"] = event["evidence"] or p._(N_("recorded by hand"))
+            event["reason_text"] = event["reason"]
 
 
 def _find(p: Page, number: str) -> dict | None:
@@ -252,15 +251,19 @@ _NOT_PLUGIN = {"number", "name", "team", "team_name", "base", "bonus", "deductio
 
 
 def sheet_table(fw, project: dict, month: str, locale: str, sort: str,
-                user: dict | None = None) -> tuple[list[dict], list[list]]:
-    """Column headings and rows of cells, sorted by *sort* (``-total`` for descending). A plugin
-    column behind an action (the pay float) is left out unless *user* holds it."""
+                user: dict | None = None, teams: set[str] | None = None) -> tuple[list[dict], list[list]]:
+    """Column headings (with the ``unit`` a plugin's column gives) and rows of cells, sorted by
+    *sort* (``-total`` for descending), of the agents of *teams* (None: all). A plugin column
+    behind an action (the pay float) is left out unless *user* holds it."""
     rows, plugin_columns = fw.ledger.sheet_and_columns(project["slug"], month)
+    if teams is not None:
+        rows = [row for row in rows if row.get("team") in teams]
     titles = {c.key: c.title(locale) for c in plugin_columns}
+    units = {c.key: c.unit for c in plugin_columns}
     hidden = {c.key for c in plugin_columns if c.action and not fw.access.can(user, c.action, project)}
     extra = sorted({k for row in rows for k in row} - _NOT_PLUGIN - hidden)
-    columns = [{"key": key, "title": translate(title, locale)} for key, title, _ in CORE_COLUMNS]
-    columns += [{"key": key, "title": titles.get(key, key)} for key in extra]
+    columns = [{"key": key, "title": translate(title, locale), "unit": ""} for key, title, _ in CORE_COLUMNS]
+    columns += [{"key": key, "title": titles.get(key, key), "unit": units.get(key, "")} for key in extra]
     table = [[get(row) for _, _, get in CORE_COLUMNS] + [row.get(k) for k in extra] for row in rows]
     keys = [c["key"] for c in columns]
     field = sort.lstrip("-")
@@ -271,14 +274,26 @@ def sheet_table(fw, project: dict, month: str, locale: str, sort: str,
     return columns, table
 
 
+def record_pages(p: Page) -> list[str]:
+    """The forms recording a score event by hand that the reader may use here: an enabled
+    plugin's page ``record``, declared with the action ``<plugin>.record`` (incentives')."""
+    paths = {getattr(route, "path", "") for route in p.request.app.routes}
+    return [f"/p/{p.project['slug']}/{plugin}/record" for plugin in p.project["plugins"]
+            if f"/p/{{project}}/{plugin}/record" in paths and f"{plugin}.record" in p.fw.access.actions
+            and p.can(f"{plugin}.record")]
+
+
 def sheet_page(p: Page) -> Response:
     month = validate.month(p.params["month"])
     sort = p.request.query_params.get("sort", "number")
-    columns, rows = sheet_table(p.fw, p.project, month, p.locale, sort, p.user)
+    team, kept = team_filter(p)
+    columns, rows = sheet_table(p.fw, p.project, month, p.locale, sort, p.user, kept)
     months = [m["month"] for m in reversed(p.fw.periods.list(p.project["slug"]))]
     return p.render("scores.html", month=month, columns=columns, rows=rows, sort=sort,
                     can_export=p.can("scores.export"), months=months,
-                    state=p.fw.periods.state(p.project["slug"], month))
+                    state=p.fw.periods.state(p.project["slug"], month), team=team,
+                    teams=p.fw.teams.of(p.project["slug"]),
+                    leads=bool(led_teams(p.user, p.project["slug"])), record_pages=record_pages(p))
 
 
 def export_sheet(p: Page) -> Response:
@@ -287,7 +302,7 @@ def export_sheet(p: Page) -> Response:
     if fmt not in ("csv", "xlsx"):
         raise NotFound(N_("there is nothing at this address"))
     columns, rows = sheet_table(p.fw, p.project, month, p.locale,
-                                p.request.query_params.get("sort", "number"), p.user)
+                                p.request.query_params.get("sort", "number"), p.user, team_filter(p)[1])
     table = Table(month, [(c["key"], c["title"]) for c in columns], rows, fixed_columns=2)
     body = to_csv(table) if fmt == "csv" else to_xlsx(table)
     return p.download(body, f"{p.project['slug']}-scores-{month}.{fmt}")
@@ -333,4 +348,5 @@ def routes():
         page("/p/{project}/periods", periods, "periods.view"),
         page("/p/{project}/periods/{month}/close", close_period, "periods.close", methods=("POST",)),
         *admin_pages.routes(),
+        *import_pages.routes(),
     ]

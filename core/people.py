@@ -21,6 +21,17 @@ TIER_TITLES = {"regular": ("Regular", "普通客服"), "senior": ("Senior", "高
                "elite": ("Elite", "精英客服"), "expert": ("Expert", "专家客服"),
                "gold": ("Gold", "金牌客服")}
 LEAVE_REASONS = ("resigned", "dismissed", "contract_end", "transferred", "other")
+# what a person of the register does on the floor: an agent (坐席), or a team leader (班长), who is
+# scored on a sheet of the leaders (by the trainer), not on the agents' sheet, boards or rankings
+POSITIONS = ("agent", "team_leader")
+POSITION_TITLES = {"agent": ("Agent", "坐席"), "team_leader": ("Team leader", "班长")}
+_POSITION_NAMES = {name.lower(): code for code, titles in POSITION_TITLES.items()
+                   for name in (code, *titles)}
+
+
+def position_of(person: dict) -> str:
+    """The person's position; a record from before positions is an agent's."""
+    return person.get("position") or "agent"
 
 
 def _day_before(day: str) -> str:
@@ -127,9 +138,10 @@ class Agents:
     # ------------------------------------------------------------ writing
 
     def new_agent_docs(self, project: str, number: str, name: str, *, team: str | None = None,
-                       hired: str | None = None, tier: str = "regular", field_row: int | None = None
-                       ) -> tuple[dict, dict]:
-        """Checked documents of a new agent and its first assignment (nothing written)."""
+                       hired: str | None = None, tier: str = "regular", field_row: int | None = None,
+                       position: str = "agent") -> tuple[dict, dict]:
+        """Checked documents of a new agent and its first assignment (nothing written);
+        *position* is a code of `POSITIONS` or its title in either language (岗位: 坐席, 班长)."""
         def err(field, problem, **params):
             return ValidationError(field, problem, row=field_row, **params)
 
@@ -145,6 +157,10 @@ class Agents:
         if tier not in TIERS:
             raise err(N_("tier"), N_("must be one of {choices}, got {value!r}"),
                       choices=", ".join(TIERS), value=tier)
+        typed, position = position, _POSITION_NAMES.get(str(position or "agent").strip().lower())
+        if position is None:
+            raise err(N_("position"), N_("must be one of {choices}, got {value!r}"),
+                      choices=", ".join(POSITIONS), value=typed)
         team_id = None
         if team:
             team_id = f"{project}.{team}"
@@ -152,15 +168,17 @@ class Agents:
                 raise err(N_("team"), N_("no team {team!r} in project {project!r}"), team=team,
                           project=project)
         agent = {"id": number, "number": number, "name": name, "tier": tier, "hired": hired,
-                 "status": "active", "left_on": None, "leave_reason": None, "created_at": now_iso()}
+                 "position": position, "status": "active", "left_on": None, "leave_reason": None, "created_at": now_iso()}
         assignment = {"id": new_id(), "agent": number, "project": project, "team": team,
                       "start": hired, "end": None}
         return agent, assignment
 
     def add(self, project: str, number: str, name: str, actor: str, *, team: str | None = None,
-            hired: str | None = None, tier: str = "regular", user: dict | None = None) -> dict:
+            hired: str | None = None, tier: str = "regular", user: dict | None = None,
+            position: str = "agent") -> dict:
         self.fw.projects.get(project)
-        agent, assignment = self.new_agent_docs(project, number, name, team=team, hired=hired, tier=tier)
+        agent, assignment = self.new_agent_docs(project, number, name, team=team, hired=hired,
+                                                tier=tier, position=position)
         self.add_many(project, [(agent, assignment)], actor, user=user)
         return agent
 

@@ -30,7 +30,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import FloorwalkerError
-from .i18n import N_, add_locale_dir
+from .i18n import N_, add_locale_dir, translate
 from .records import KPIDef, Importer, Job, Migration, ScoreRule, Setting
 
 ENTRY_POINT_GROUP = "floorwalker"
@@ -39,7 +39,7 @@ CORE_PLUGIN = "core"
 # facade, which is built on this module, so the manager imports no plugin, the core's neither.
 CORE_MODULE = "floorwalker.core.catalogue"
 # Built-in plugins, in the order their contributions are shown. Filled as plugins are built.
-DEFAULT_PLUGINS: tuple[str, ...] = ("attendance", "incentives")
+DEFAULT_PLUGINS: tuple[str, ...] = ("attendance", "incentives", "qa")
 
 
 class PluginLoadError(FloorwalkerError):
@@ -131,6 +131,17 @@ def make_plugin_manager(allowlist: Iterable[str] = (), builtins: Iterable[str] |
 def plugin_names(pm: pluggy.PluginManager) -> list[str]:
     """The plugins a project may enable (all but the always-on core)."""
     return [name for name, _ in pm.list_name_plugin() if name != CORE_PLUGIN]
+
+
+def plugin_title(pm: pluggy.PluginManager, name: str, locale: str) -> str:
+    """What a person calls plugin *name*: the module's ``TITLE = ("Incentives", "激励")`` in
+    *locale*, else its name (the core's: the scores and what a client sees)."""
+    if name == CORE_PLUGIN:
+        return translate(N_("Scores and client view"), locale)
+    title = getattr(pm.get_plugin(name), "TITLE", None)
+    if not title:
+        return name
+    return title[1] if locale.startswith("zh") and len(title) > 1 and title[1] else title[0]
 
 
 def available_entry_points() -> list[str]:

@@ -54,6 +54,9 @@ class ScoreRule(_Titled):
     `derived` rules are written by the system (month-end derivations), not picked by people.
     `once_a_month` allows an agent one active (not reversed) event of the rule a month: the
     ledger refuses a second, on every path; reversing the first makes room for another.
+    `floor_award` makes the rule the best of the whole floor (the project) in a month: the ledger
+    gives it only to an agent with no violation that month, and at most the project's
+    ``floor_awards`` (a core setting) active events of it a month (`core/rule_limits.py`).
     """
 
     code: str
@@ -67,6 +70,7 @@ class ScoreRule(_Titled):
     derived: bool = False
     reason_required: bool = False
     once_a_month: bool = False
+    floor_award: bool = False
     plugin: str = ""  # stamped by the core
 
     def __post_init__(self):
@@ -84,13 +88,58 @@ class ScoreRule(_Titled):
 
 
 @dataclass(frozen=True)
+class Choice(_Titled):
+    """One option of a choice: the value stored and its title; `group_en`/`group_zh` put it
+    under a heading of the list (the kind of a rule, say)."""
+
+    value: Any
+    title_en: str
+    title_zh: str = ""
+    group_en: str = ""
+    group_zh: str = ""
+
+    def group(self, locale: str) -> str:
+        return self.group_zh if locale.startswith("zh") and self.group_zh else self.group_en
+
+
+@dataclass(frozen=True)
+class SettingField(_Titled):
+    """One input of a structured setting: a column of a "rows" setting, a key of a "mapping".
+
+    `type` is "text", "int", "number" (whole or decimal), "choice" or "time" ("HH:MM").
+    A "choice" offers `choices` (`Choice` records) and, where they depend on the project,
+    those `options(floorwalker, project)` returns (its teams, its rules …); a "text" field with
+    choices offers them by title and stores the value of the one typed, or the text itself.
+    `scale` shows and takes a number divided by it (60: minutes read and typed as hours).
+    A field that is not `required` may stay empty (then it is left out of its row).
+    """
+
+    key: str
+    type: str
+    title_en: str
+    title_zh: str
+    min: float | None = None
+    max: float | None = None
+    choices: tuple = ()
+    options: Callable[..., list] | None = None
+    required: bool = True
+    scale: int = 1
+
+
+@dataclass(frozen=True)
 class Setting(_Titled):
     """One per-project setting of a plugin, with its default and how to check a value.
 
-    `type` is one of "int", "float", "bool", "str", "choice", "json"; `choices` for "choice".
+    `type` is one of "int", "float", "bool", "str", "choice", "time" ("HH:MM"), "rows",
+    "mapping" or "json"; `choices` for "choice". A "rows" setting is a table whose columns are
+    its `fields` (its value a list of dicts by field key, unless `to_rows` and `from_rows`
+    turn the stored value into such rows and back); a "mapping" is a dict of numbers with one
+    key per field. Forms show these as inputs, never JSON; the CLI takes them as JSON.
     `check`, if given, is called with the converted value and raises `ValidationError` when the
     value is of the right type but still wrong (the shape of a "json" setting, say), so a bad
-    value is refused when it is set rather than when it is used.
+    value is refused when it is set rather than when it is used. `scale` shows an "int" in the
+    form divided by it (60: minutes as hours; stored and set from the CLI unscaled);
+    `group_en`/`group_zh` head the part of the settings page it belongs to.
     """
 
     key: str
@@ -105,6 +154,12 @@ class Setting(_Titled):
     help_zh: str = ""
     check: Callable[[Any], None] | None = None
     plugin: str = ""  # stamped by the core
+    fields: tuple = ()
+    to_rows: Callable[[Any], list] | None = None
+    from_rows: Callable[[list], Any] | None = None
+    scale: int = 1
+    group_en: str = ""
+    group_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,7 +213,9 @@ class KPI(_Contribution):
     `n` is how many observations the figure rests on (agent-days, evaluations, calls): every
     average is shown with its n. A ratio gives its `numerator` and `denominator` too, so a
     report can add weeks into a month (sum the numerators, sum the denominators) instead of
-    averaging averages. `automated` is false for a figure a person typed in.
+    averaging averages. `automated` is false for a figure a person typed in. `url`, where
+    given, is the page that lists what the figure counts (its month in the query): the
+    dashboard and the home page link the figure to it for a reader who may open that page.
     """
 
     plugin: str = ""
@@ -173,6 +230,7 @@ class KPI(_Contribution):
     numerator: float | None = None
     denominator: float | None = None
     automated: bool = True
+    url: str = ""
 
 
 KPI_AGGREGATES = ("sum", "mean", "ratio")
@@ -189,6 +247,9 @@ class KPIDef(_Titled):
     internal figures are ``internal``, shown only to the BPO's staff (never to a client or an
     agent login). `action`, when given, is the action a reader must also hold: incentives' pay
     float total names ``incentives.pay``, so a team leader sees grades but not pay.
+    Figures that name the same `group_en`/`group_zh` are the parts of one whole (the agents by
+    grade): the dashboard and the home page draw them as one stacked bar under the group's
+    title, each part labelled by its short `part` ("A").
     """
 
     code: str
@@ -200,6 +261,12 @@ class KPIDef(_Titled):
     audience: str = "internal"
     action: str = ""
     plugin: str = ""  # stamped by the core
+    group_en: str = ""
+    group_zh: str = ""
+    part: str = ""
+
+    def group(self, locale: str) -> str:
+        return self.group_zh if locale.startswith("zh") and self.group_zh else self.group_en
 
     def __post_init__(self):
         if self.aggregate not in KPI_AGGREGATES:
@@ -218,7 +285,8 @@ class ReportSection(_Panel):
 class SheetColumn(_Contribution):
     """A column a plugin adds to a month's score sheet: a value per agent number. `action`, when
     given, is the action a reader must hold to see the column on the sheet page and its exports
-    (incentives' pay float names ``incentives.pay``)."""
+    (incentives' pay float names ``incentives.pay``). `unit` says how the page writes the values,
+    as a KPI's does: ``¥`` as money, ``min`` as a length of time, else after the number."""
 
     plugin: str = ""
     key: str = REQUIRED
@@ -226,6 +294,22 @@ class SheetColumn(_Contribution):
     title_zh: str = REQUIRED
     values: dict = field(default_factory=dict)
     action: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence(_Titled):
+    """How the evidence of a score event reads (`describe_evidence`): a short title in both
+    languages (``Attendance · Dec 4`` / ``考勤 · 12月4日``) and, where the plugin wrote the event's
+    reason from words of its own, that reason in both (empty: the stored reason is shown)."""
+
+    title_en: str
+    title_zh: str
+    reason_en: str = ""
+    reason_zh: str = ""
+
+    def reason(self, locale: str) -> str:
+        return self.reason_zh if locale.startswith("zh") and self.reason_zh else self.reason_en
 
 
 @dataclass(frozen=True)
@@ -245,6 +329,12 @@ class Importer(_Contribution):
     columns: tuple = REQUIRED
     run: Callable = REQUIRED
     counts: dict = field(default_factory=dict)
+    # The columns the reader looks for to find the header below a file's title rows (`Fields`),
+    # and `preview(floorwalker, project, table) -> Preview`: the import checked, nothing written.
+    fields: Any = None
+    preview: Callable | None = None
+    action: str = ""  # who may run it on the import page (default: the project's supervisors)
+    options: tuple = ()  # extra fields the page asks for and passes to run/preview ("month")
 
     def count_title(self, key: str, locale: str) -> str:
         en, zh = self.counts.get(key, (key, key))

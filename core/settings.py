@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any, Mapping
 
 import orjson
@@ -45,13 +46,16 @@ def _convert(setting: Setting, value: Any) -> Any:
                 raise ValidationError(field, N_("must be one of {choices}"),
                                       choices=", ".join(map(str, setting.choices)))
             return value
-        elif setting.type == "json":
+        elif setting.type == "time":
+            return time.fromisoformat(str(value).strip()).strftime("%H:%M")
+        elif setting.type in ("json", "rows", "mapping"):  # from the CLI: JSON text
             return orjson.loads(value) if isinstance(value, (str, bytes)) else value
         else:
             return str(value)
     except (ValueError, TypeError, orjson.JSONDecodeError):
         kind = {"bool": N_("yes or no"), "int": N_("a whole number"), "float": N_("a number"),
-                "json": N_("valid JSON")}.get(setting.type, N_("a value"))
+                "time": N_("a time as HH:MM"), "json": N_("valid JSON"), "rows": N_("valid JSON"),
+                "mapping": N_("valid JSON")}.get(setting.type, N_("a value"))
         raise ValidationError(field, N_("expected {kind}, got {value!r}"), kind=kind,
                               value=value) from None
     if setting.min is not None and number < setting.min:

@@ -1,5 +1,6 @@
 """The shell's hooks: settings, routes, actions, navigation, dashboards, KPIs, reports,
-commands, imports, demo data, jobs, agenda, waiting items, settings changes and migrations.
+commands, imports, demo data, jobs, agenda, waiting items, home panels, settings changes and
+migrations.
 
 Declared here to keep each module short, and re-exported by `core/hookspecs.py`, which the
 plugin manager reads and whose top docstring is the manual's introduction (the argument
@@ -227,6 +228,26 @@ def waiting_items(floorwalker, project, user):
 
     Called on the project's dashboard, which shows the total as "waiting for me" and each
     item as a link. Example: attendance returns 3 leave requests waiting for a supervisor.
+    """
+
+
+@hookspec
+def home_panels(floorwalker, project, user):
+    """Return what this plugin puts on *user*'s home page for *project*. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: a project the user may see.
+    :param user: the signed-in user: answer for their role (a team leader's teams are in
+        ``user["teams"]``, an agent login's own number in ``user["agent"]``).
+    :returns: a list of `Widget` (the dashboard's record: titles, a template, its context,
+        ``order``), or none where the role has nothing of yours to see today.
+
+    Called on every view of the home page, once per project the user may see, so keep it
+    cheap: read today, not the month. Show only what the role may read, and a link only where
+    ``floorwalker.access.can(user, action, project)`` allows it. Each panel is drawn in the
+    project's card; a director's table of several projects draws it in the project's row.
+    Example: attendance shows a supervisor today's floor (in, late, not yet in, absent, on
+    leave), a team leader who of their team is in, and an agent its shift and its requests.
     """
 
 

@@ -11,6 +11,10 @@ gettext swapped per request, which is not safe across the threadpool serving syn
 Numbers, money and dates go through Babel filters bound to the environment's language, so a
 template writes ``{{ value|number }}``, ``{{ share|percent }}``, ``{{ pay|money }}`` or
 ``{{ day|date }}`` and the reader sees their own conventions (2026年11月3日 / Nov 3, 2026).
+Money, lengths of time and leave are written one way everywhere (`formats`: ``|money``,
+``|duration``, ``|leave_length``, ``|measure(unit)``), and a person recorded by user name is
+shown by their name (``{{ e.recorded_by|person }}``), a score rule by its title
+(``{{ e.rule|rule_title }}``).
 """
 
 from __future__ import annotations
@@ -20,15 +24,16 @@ import threading
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from babel.numbers import format_decimal, format_percent
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context,
+                    select_autoescape)
 
+from . import formats
 from .i18n import LOCALES, translations
 
 THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "default"
-CURRENCY = "CNY"
-EMPTY = "–"
+EMPTY = formats.EMPTY
 
 
 def theme_names(data_root: Path | None = None) -> list[str]:
@@ -132,8 +137,35 @@ def filters(locale: str) -> dict:
         pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
         return format_percent(value, format=pattern, locale=locale)
 
-    def money(value, currency: str = CURRENCY) -> str:
-        return EMPTY if value is None else format_currency(value, currency, locale=locale)
+    def money(value) -> str:
+        """Yuan, one way in both languages: ``-¥590``, ``¥1,234.50`` (`formats.money`)."""
+        return formats.money(value, locale)
+
+    def duration(minutes, day: int = formats.DAY_MINUTES) -> str:
+        """Minutes as ``1 天 2 小时`` / ``45 分钟`` (*day*: the minutes of a day, 0 for none)."""
+        return formats.duration(minutes, locale, day)
+
+    def leave_length(leave, days=None) -> str:
+        """A leave record (or its minutes) in rostered days and hours (`formats.leave_length`)."""
+        return formats.leave_length(leave, locale, days)
+
+    def measure(value, unit: str = "") -> str:
+        """A figure with its unit: ``¥`` as money, ``min`` as a duration (`formats.measure`)."""
+        return formats.measure(value, unit, locale)
+
+    @pass_context
+    def person(context, username) -> str:
+        """The display name of the user *username* (the page's facade knows the users)."""
+        users = getattr(getattr(context.get("page"), "fw", None), "users", None)
+        if users is None:
+            return username or EMPTY
+        return users.display_name(username, locale)
+
+    @pass_context
+    def rule_title(context, code) -> str:
+        """The title of the score rule *code* in the reader's language (the code if unknown)."""
+        rules = getattr(getattr(context.get("page"), "fw", None), "rules", None) or {}
+        return rules[code][1].title(locale) if code in rules else code
 
     def date(value, style: str = "medium") -> str:
         """A date (or an ISO date / timestamp string) in the reader's way."""
@@ -146,4 +178,6 @@ def filters(locale: str) -> dict:
                 return value
         return format_date(value, style, locale=locale)
 
-    return {"number": number, "points": points, "percent": percent, "money": money, "date": date}
+    return {"number": number, "points": points, "percent": percent, "money": money, "date": date,
+            "duration": duration, "leave_length": leave_length, "measure": measure, "person": person,
+            "rule_title": rule_title}

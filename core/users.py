@@ -13,12 +13,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from . import validate
 from .errors import Conflict, NotFound, ValidationError
-from .i18n import LOCALES, N_
+from .i18n import LOCALES, N_, translate
 from .store import CORE, now_iso
 
-ROLES = ("admin", "director", "supervisor", "team_leader", "qa", "agent", "client")
+ROLES = ("admin", "director", "supervisor", "trainer", "team_leader", "qa", "agent", "client")
 ALL_PROJECTS = "*"
 MIN_PASSWORD = 8
+# actors of the audit and the ledger that are no person: the platform's jobs and settling, the demo
+SYSTEM_ACTORS = {"system": N_("System"), "demo": N_("Demo data")}
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 _hasher = PasswordHasher()
 
@@ -38,6 +40,12 @@ def check_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
         raise ValidationError(N_("password"), N_("must have at least {n} characters"), n=MIN_PASSWORD)
     return password
+
+
+def led_teams(user: dict | None, project: str) -> list[str]:
+    """The slugs of the teams of *project* that *user* leads (``user["teams"]``), in order."""
+    prefix = f"{project}."
+    return sorted(t[len(prefix):] for t in (user or {}).get("teams") or () if t.startswith(prefix))
 
 
 def in_scope(user: dict, project: str) -> bool:
@@ -62,6 +70,21 @@ class Users:
 
     def find(self, username: str) -> dict | None:
         return self.fw.store.table(CORE, "users").get(username)
+
+    def display_name(self, username: str | None, locale: str) -> str:
+        """How a page names the person who did something: the user's name, "System" for the
+        system's own work; an actor who is no user (a command-line login, a user removed) as
+        recorded, since nothing better is known."""
+        if not username:
+            return "–"
+        user = self.find(username)
+        if user is not None:
+            return user.get("name") or username
+        if username in SYSTEM_ACTORS:
+            return translate(SYSTEM_ACTORS[username], locale)
+        agents = self.fw.store.table(CORE, "agents")  # an agent who asked without a login of its own
+        agent = agents.get(username) or agents.get(username.upper())
+        return agent["name"] if agent else username
 
     def add(self, username: str, password: str, roles: list[str], actor: str, *,
             name: str = "", projects: list[str] = (), locale: str | None = None,

@@ -16,8 +16,12 @@ get a conduct profile by quota rather than by independent draws, so every seed y
 above 90, escalated months and scores below 60.
 
 The package: `plans` (the company, its people's names and conduct profiles), `people` (the
-floors and the logins), `scores` (the score history of the core's rules); each plugin adds its
-own records through its ``demo_data`` hook, before the oldest month closes.
+floors and the logins, a trainer's among them), `scores` (the score history of the core's rules,
+calibrated once the plugins' records are in so that a floor has one or two agents below 60 a
+month, and the best of the whole floor each finished month), `leaders` (the team leaders in the
+register and the trainer's record of their months); each plugin adds its own records through
+its ``demo_data`` hook, before the oldest month closes. One floor shows the pay sheet's
+probation and leaving flags (`people.Floor._probation_cases`).
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ from typing import Callable
 from ..core.calendar import DEFAULT_TIMEZONE, local_now
 from ..core.errors import Conflict
 from ..core.i18n import N_
+from .leaders import Leaders
 from .people import Floor, NamePool, logins
 from .plans import COMPANY, PROJECTS, demo_months
 from .scores import ScoreHistory
 
-STEPS = 6  # the steps `build_demo` reports to its *progress*
+STEPS = 7  # the steps `build_demo` reports to its *progress*
 
 
 def build_demo(fw, seed: int = 7, actor: str = "demo", today: dt.date | None = None,
@@ -76,6 +81,14 @@ def build_demo(fw, seed: int = 7, actor: str = "demo", today: dt.date | None = N
         fw.project_hook(floor.project, "demo_data")(floorwalker=fw, project=floor.project,
                                                      months=months, rng=rng, actor=actor,
                                                      today=today)
+
+    say(N_("Appointing the team leaders and awarding the best of each month"))
+    for floor, history in zip(floors, histories):
+        history.calibrate()
+        leaders = Leaders(floor)
+        leaders.appoint()
+        leaders.record()
+        history.award_best_of_month()
 
     say(N_("Closing the oldest month"))
     for history in histories:

@@ -105,7 +105,17 @@ BONUS = {
     "exam_full_marks": (2, ("月度业务考试满分",)),
     "suggestion_adopted": (1, ("优化快捷回复话术的建议被采纳", "工单分类改进建议试行后采纳")),
 }
-BEST_OF_MONTH = "当月班组接待量与质检成绩第一且零违纪"
+BEST_OF_MONTH = "当月接待量与质检成绩全体坐席第一，且当月无违规"
+# The team leaders' months, assessed by the trainer: what is recorded against a leader, and why.
+LEADER_EVENTS = {
+    "extra_task": ("组织本班组新业务培训", "协助主管完成月度质检分析", "带教两名新员工顺利上岗"),
+    "suggestion_adopted": ("排班表模板优化建议被采纳",),
+    "handover_log_missing": ("交接班记录缺少人员调班情况",),
+    "task_not_done": ("班组服务质量分析报告晚于22日提交",),
+}
+LEADER_PRAISE = ("班组本月无有效投诉，晨会组织到位", "带班认真，高峰期调度合理", "班组质检成绩提升明显")
+LEADER_CRITICISM = ("班组本月迟到较多，点名点评流于形式", "交接班管理不严，需加强")
+EXCUSED = "已补交请假手续，撤销该记录"
 PRAISE = ("主动帮助新人熟悉系统，带教认真", "本月工作积极主动，获客户表扬", "服务态度好，质检成绩稳定",
           "高峰期主动延长在线时间")
 CRITICISM = ("本月工作状态不佳，多次需要提醒", "团队协作意识不足", "对班组安排有抵触情绪",
@@ -128,11 +138,15 @@ class Behaviour:
 
 BEHAVIOURS = {
     "star": Behaviour((0, 1), 0.0, 0.0, (1, 3), (2, 5), 0.8),
-    "good": Behaviour((0, 2), 0.03, 0.0, (0, 1), (0, 3), 0.3),
-    "average": Behaviour((1, 3), 0.1, 0.02, (0, 1), (-2, 2), 0.3),
-    "struggling": Behaviour((3, 5), 0.3, 0.1, (0, 0), (-4, 0), 0.6),
+    "good": Behaviour((0, 1), 0.02, 0.0, (0, 1), (0, 3), 0.3),
+    "average": Behaviour((0, 2), 0.05, 0.0, (0, 1), (-2, 2), 0.3),
+    "struggling": Behaviour((1, 3), 0.15, 0.02, (0, 0), (-3, 0), 0.6),
     "troubled": Behaviour((4, 6), 0.5, 0.4, (0, 0), (-5, -2), 0.9),
 }
+# A real floor has one or two agents below 60 in a month: the troubled ones (two a floor, never a
+# new hire); every other month is kept at 60 or above (`scores.ScoreHistory.calibrate`).
+FAILING_BELOW = 60
+PROBATION_CASES = "shop"  # the floor whose pay sheet shows the probation and leaving flags
 # Share of each profile on a floor; "good" takes the rest.
 QUOTAS = {"troubled": 0.05, "struggling": 0.10, "star": 0.12, "average": 0.25}
 
@@ -156,3 +170,7 @@ def weekdays(month: str, until: dt.date) -> list[str]:
 
 def leader_login(project: str, team: str) -> str:
     return f"{project}.lead.{team}"
+
+
+def trainer_login(project: str) -> str:
+    return f"{project}.trainer"

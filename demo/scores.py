@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from ..core.ledger import build_sheet
 from ..core.plugins import CORE_PLUGIN, collect
+from ..core.rule_limits import is_violation
 from .people import Floor
-from .plans import (BEHAVIOURS, BEST_OF_MONTH, BONUS, CRITICISM, LIGHT, MEDIUM, PRAISE,
-                    REVERSAL_REASONS, SEVERE, leader_login, weekdays)
+from .plans import (BEHAVIOURS, BEST_OF_MONTH, BONUS, CRITICISM, EXCUSED, FAILING_BELOW, LIGHT, MEDIUM,
+                    PRAISE, REVERSAL_REASONS, SEVERE, leader_login, weekdays)
 
 
 def by_hand(fw, project: dict) -> set[str]:
@@ -41,7 +43,6 @@ class ScoreHistory:
             agent["worked"] = self._worked(agent)
             for month in self.months:
                 events += self._month_of(agent, month)
-        events += self._best_of_month(events)
         self.fw.ledger.write(events, self.actor, "score.demo")
         wrong = [e for e in events if e["kind"] in ("light", "medium")]
         for event in self.rng.sample(wrong, 2):
@@ -86,11 +87,11 @@ class ScoreHistory:
         return events
 
     def _event(self, agent: dict, code: str, when: tuple[str, str], *, points: int | None = None,
-               reason: str | None = None) -> dict:
+               reason: str | None = None, by: str | None = None) -> dict:
         day, team = when
         if reason is None:
             points, reason = self._points_and_reason(code)
-        by = self.supervisor if code == "spot_check_error" else leader_login(self.plan.slug, team)
+        by = by or (self.supervisor if code == "spot_check_error" else leader_login(self.plan.slug, team))
         return self.fw.ledger.prepare(self.project, agent["number"], code, day, by, points=points,
                                       reason=reason)
 
@@ -109,21 +110,66 @@ class ScoreHistory:
         table = next(t for t in (LIGHT, MEDIUM, SEVERE, BONUS) if code in t)
         return None, rng.choice(table[code][1])
 
-    def _best_of_month(self, events: list[dict]) -> list[dict]:
-        """+5 for one agent per team and finished month with the month's cleanest record."""
-        faulted = {(e["agent"], e["period"]) for e in events
-                   if e["kind"] in ("light", "medium", "severe", "dismissal")}
+    def calibrate(self) -> None:
+        """Once the plugins' records are in (attendance's lateness and absences): in each full
+        month, a troubled agent who worked most of it ends below 60 (another violation noted
+        if need be), every other agent at 60 or above (a violation found wrong is reversed, as
+        a supervisor does after checking), and the ``early`` probation case earns an A. So a
+        floor has one or two agents below 60 a month, as a real one does."""
+        settings = self.fw.projects.settings(self.project, "core")
+
+        def total(events):
+            return build_sheet(events, settings, self.fw.rules)["total"]
+
+        added = []
+        for month in self.months[:-1]:
+            rows = {r["number"]: r for r in self.fw.ledger.sheet(self.plan.slug, month, columns=False)}
+            for agent in self.agents:
+                days = [(d, t) for d, t in agent["worked"].items() if d.startswith(month)]
+                row = rows.get(agent["number"])
+                if not days or row is None:
+                    continue
+                events = [e for e in row["events"] if not e["reverses"] and not e["reversed_by"]]
+                if agent["profile"] == "troubled":
+                    full = len(days) >= len(weekdays(month, dt.date.max)) / 2
+                    while full and total(events) >= FAILING_BELOW - 2 and len(events) < 30:
+                        code = _pick(self.rng, {c: w for c, w in MEDIUM.items() if c in self.by_hand})
+                        events.append(self._event(agent, code, self.rng.choice(days)))
+                        added.append(events[-1])
+                    continue
+                faults = sorted((e for e in events if is_violation(e)), key=lambda e: (e["points"], e["date"]))
+                while total(events) < FAILING_BELOW and faults:
+                    wrong = faults.pop(0)
+                    events.remove(wrong)
+                    reason = EXCUSED if wrong["rule"] == "absent" else self.rng.choice(REVERSAL_REASONS)
+                    self.fw.ledger.reverse(wrong["id"], reason, self.supervisor, project=self.plan.slug,
+                                           decision=True)
+                if agent["case"] == "early":
+                    while total(events) <= 90 and len(events) < 30:
+                        events.append(self._event(agent, self.rng.choice(("extra_task", "covered_shift")),
+                                                  self.rng.choice(days)))
+                        added.append(events[-1])
+        if added:
+            self.fw.ledger.write(added, self.actor, "score.demo")
+
+    def award_best_of_month(self) -> None:
+        """+5 for the best agent of the whole floor in each finished month, recorded by the
+        supervisor: the highest total among those with no violation in the month who were on
+        the floor at its end (ties drawn)."""
         awards = []
         for month in self.months[:-1]:
             last = weekdays(month, self.today)[-1]
-            for team, _, _ in self.plan.teams:
-                clean = [a for a in self.agents if (a["number"], month) not in faulted
-                         and a["worked"].get(last) == team]
-                if clean:
-                    winner = self.rng.choice(clean)
-                    awards.append(self._event(winner, "best_of_month", (last, team),
-                                              reason=BEST_OF_MONTH))
-        return awards
+            rows = self.fw.ledger.sheet(self.plan.slug, month, columns=False)
+            clean = [r for r in rows if not any(is_violation(e) for e in r["events"]
+                                                if not e["reverses"] and not e["reversed_by"])]
+            on_floor = {a["number"]: a for a in self.agents if a["worked"].get(last)}
+            clean = [r for r in clean if r["number"] in on_floor]
+            if clean:
+                best = max(r["total"] for r in clean)
+                winner = on_floor[self.rng.choice([r["number"] for r in clean if r["total"] == best])]
+                awards.append(self._event(winner, "best_of_month", (last, winner["worked"][last]),
+                                          reason=BEST_OF_MONTH, by=self.supervisor))
+        self.fw.ledger.write(awards, self.actor, "score.demo")
 
     def correct_closed_month(self) -> None:
         """An adjustment in an open month for a lateness of the closed month found to be wrong:
@@ -134,8 +180,10 @@ class ScoreHistory:
         late = sorted((e for e in events if e["rule"] == "late_or_early" and not e["reverses"]
                        and e["id"] not in reversed_ids),
                       key=lambda e: (e["date"], e["agent"], e["points"]))  # not by id: random
-        worked = {a["number"]: a["worked"] for a in self.agents}
+        worked = {a["number"]: a["worked"] for a in self.agents if a["profile"] != "troubled"}
         for event in late:
+            if event["agent"] not in worked:
+                continue
             later = [day for day in worked[event["agent"]] if day[:7] > closed]
             if later:
                 self.fw.ledger.record(

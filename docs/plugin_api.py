@@ -139,7 +139,7 @@ user.""", (
         Part("floorwalker.agents", facade("agents"), (
             "get", "assignments", "assignment_on", "in_project", "in_month", "require_in_project",
             "set_tier")),
-        Part("floorwalker.users", facade("users"), ("get", "leading")),
+        Part("floorwalker.users", facade("users"), ("get", "leading", "display_name")),
     )),
     Section("Periods", """
 A month (`"YYYY-MM"`) is open until it is closed: closing asks every enabled plugin for
@@ -212,11 +212,22 @@ in a worker thread, after the project, the action and the form's CSRF token were
                    "_": "Translate a message (marked with `N_`) into the reader's language, "
                         "filling its `{placeholders}`."}),
     )),
+    Section("Money, time and leave", """
+A page writes money, lengths of time and leave one way in both languages: templates use the
+filters `money`, `duration`, `leave_length`, `measure(unit)` (and `person` for a user name,
+`rule_title` for a rule code); code that writes text itself calls `floorwalker.core.formats`.""", (
+        Part("formats", lambda: core().formats, ("money", "duration", "leave_length", "measure")),
+    )),
     Section("Checking what people type", """
 A value from a form, a file or the command line is checked with `floorwalker.core.validate`:
 each check returns the clean value or raises `ValidationError` naming the field, which a page
-shows beside that field and the command line prints as one line, in the reader's language.""", (
+shows beside that field and the command line prints as one line, in the reader's language.
+A page that edits settings (`Setting`, `SettingField`) as the settings pages do uses
+`floorwalker.core.setting_forms`: the inputs of a stored value, and the value of a posted form
+with each wrong input (its row and field) named.""", (
         Part("validate", lambda: core().validate, ("date", "month", "text", "number", "choice")),
+        Part("setting_forms", lambda: core().setting_forms,
+             ("options", "shown", "posted", "parsed", "blank_rows", "rule_choices", "FormErrors")),
     )),
     Section("Exports", """
 Every download goes through one helper: a `Table` becomes CSV, xlsx or PDF in the reader's
@@ -248,6 +259,8 @@ ALL_PARTS = tuple(part for section in SECTIONS for part in section.parts)
 PARTS = {part.path: part for part in ALL_PARTS if part.path != "floorwalker.core"}  # what the walk reaches
 # Values with no docstring of their own among the names floorwalker.core exports.
 VALUES = {
+    "DATE_NAMES": "The names files give a date column (日期, 考勤日期, 打卡日期 …): for an importer's `Fields`.",
+    "NUMBER_NAMES": "The names files give an employee number (工号, 员工号, 考勤号码, AC-No. …): for an importer's `Fields`.",
     "FORMATS": "The output formats of lists on the command line: table, csv, json.",
     "LEADERS": "The roles that lead people: supervisors and team leaders (for `Action` roles).",
     "STAFF": "Every role of the centre's own staff: leaders and QA (for `Action` roles).",

@@ -15,6 +15,7 @@ from ..i18n import LOCALES, N_
 from ..importing import import_agents
 from ..people import TIERS
 from . import Session, format_option, month_option, project_option
+from .imports import import_options
 from .scores import import_rows
 
 
@@ -169,7 +170,8 @@ def agent():
 
 
 AGENT_COLUMNS = [("number", N_("employee number")), ("name", N_("name")), ("team", N_("team")),
-                 ("hired", N_("hire date")), ("tier", N_("tier")), ("status", N_("status")),
+                 ("hired", N_("hire date")), ("tier", N_("tier")), ("position", N_("position")),
+                 ("status", N_("status")),
                  ("left_on", N_("leave date"))]
 
 
@@ -193,10 +195,13 @@ def agent_list(s: Session, project, month, team, fmt):
 @click.option("--team")
 @click.option("--hired", help="Hire date, YYYY-MM-DD (default: today).")
 @click.option("--tier", default="regular", show_default=True, help=", ".join(TIERS))
+@click.option("--position", default="agent", show_default=True,
+              help="agent, or team_leader: a leader is scored on the leaders' sheet (班长考核).")
 @click.pass_obj
-def agent_add(s: Session, project, number, name, team, hired, tier):
-    """Add an agent to a project."""
-    doc = s.fw.agents.add(project, number, name, s.actor, team=team, hired=hired, tier=tier)
+def agent_add(s: Session, project, number, name, team, hired, tier, position):
+    """Add an agent (or a team leader) to a project's people register."""
+    doc = s.fw.agents.add(project, number, name, s.actor, team=team, hired=hired, tier=tier,
+                          position=position)
     s.say(N_("Added agent {number} {name} to project {project}."), number=doc["number"],
           name=doc["name"], project=project)
 
@@ -204,10 +209,13 @@ def agent_add(s: Session, project, number, name, team, hired, tier):
 @agent.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @project_option
+@import_options
 @click.pass_obj
-def agent_import(s: Session, file, project):
+def agent_import(s: Session, file, project, mapping_name, sheet, dry_run):
     """Import agents from .csv/.xlsx (number, name, team, hired[, tier]); all or nothing."""
-    import_rows(s, import_agents, file, project, N_("Imported {count} agents into project {project}."))
+    import_rows(s, "core.agents", import_agents, file, project,
+                N_("Imported {count} agents into project {project}."),
+                mapping_name=mapping_name, sheet=sheet, dry_run=dry_run)
 
 
 @agent.command("move")

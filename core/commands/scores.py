@@ -10,8 +10,9 @@ import click
 
 from ..errors import ValidationError
 from ..i18n import N_
-from ..importing import import_score_events, read_rows, row_limit
+from ..importing import import_score_events, read_table, row_limit
 from . import Session, format_option, project_option, when_alone
+from .imports import import_options, run_import
 
 
 @click.group()
@@ -138,19 +139,25 @@ def _points_range(rule) -> str:
 @scores.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @project_option
+@import_options
 @click.pass_obj
-def scores_import(s: Session, file, project):
+def scores_import(s: Session, file, project, mapping_name, sheet, dry_run):
     """Import score events from .csv/.xlsx (agent, rule, date, points, reason[, evidence])."""
-    import_rows(s, import_score_events, file, project,
-                N_("Imported {count} score events into project {project}."))
+    import_rows(s, "core.scores", import_score_events, file, project,
+                N_("Imported {count} score events into project {project}."),
+                mapping_name=mapping_name, sheet=sheet, dry_run=dry_run)
 
 
-def import_rows(s: Session, load, file: str, project: str, done: str) -> None:
+def import_rows(s: Session, importer: str, load, file: str, project: str, done: str,
+                **options) -> None:
     """Run the core's import *load* (`import_agents`, `import_score_events`) of *file* with a
-    progress bar, then say *done* with the count."""
+    progress bar, then say *done* with the count (with ``dry_run``, print the preview)."""
     with s.progress(N_("Checking rows")) as progress:
-        count = load(s.fw, project, file, s.actor, progress=progress)
-    s.say(done, count=count, project=project)
+        count = run_import(s, importer, project, file,
+                           lambda **o: load(s.fw, project, file, s.actor, progress=progress, **o),
+                           **options)
+    if count is not None:
+        s.say(done, count=count, project=project)
 
 
 @click.command("import")
@@ -158,8 +165,9 @@ def import_rows(s: Session, load, file: str, project: str, done: str) -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--project", help="Project slug.")
 @format_option
+@import_options
 @click.pass_obj
-def import_file(s: Session, kind, file, project, fmt):
+def import_file(s: Session, kind, file, project, fmt, mapping_name, sheet, dry_run):
     """Import a plugin's .csv/.xlsx file (all rows or none); without KIND, list the imports."""
     offered = s.fw.importers
     if not kind:
@@ -177,8 +185,19 @@ def import_file(s: Session, kind, file, project, fmt):
     if importer.plugin not in project_doc["plugins"]:
         raise ValidationError(N_("import"), N_("plugin {plugin} is not enabled in project {project}"),
                               plugin=importer.plugin, project=project)
-    _, rows = read_rows(file, limit=row_limit(s.fw))
-    done = importer.run(s.fw, project_doc, rows, s.actor) or {}
+
+    def load(mapping=None, sheet=None, dry_run=False):
+        table = read_table(file, importer.fields, limit=row_limit(s.fw), mapping=mapping, sheet=sheet)
+        if dry_run:
+            if importer.preview is None:
+                raise ValidationError(N_("dry run"), N_("the import {kind} offers no preview"), kind=kind)
+            return importer.preview(s.fw, project_doc, table)
+        return importer.run(s.fw, project_doc, table.rows, s.actor) or {}
+
+    done = run_import(s, kind, project, file, load, mapping_name=mapping_name, sheet=sheet,
+                      dry_run=dry_run)
+    if done is None:
+        return
     counts = ", ".join(f"{importer.count_title(k, s.locale)} {v}" for k, v in done.items()
                        if isinstance(v, int))
     s.say(N_("Imported {file} into project {project}: {counts}."), file=Path(file).name,

@@ -6,7 +6,8 @@ The modules, from the rules outwards:
 * `days`, `requests` — pure rules: an agent-day from a shift and punches, the leave and swap
   regulations (which take the core's holiday calendar, ``floorwalker.calendar``);
 * `config` — the per-project settings with the domain's defaults;
-* `roster`, `punches`, `leave`, `swaps`, `handover` — the records, kept through the store;
+* `roster`, `punches`, `leave`, `swaps`, `handover`, `punch_requests` (补卡) — the records,
+  kept through the store;
 * `sheet` — the month's derived days, settled into the ledger, with excuses and leaders' marks;
 * `importers`, `pages`, `commands`, `demo` — files, web pages, the command line and demo data.
 
@@ -23,9 +24,12 @@ import datetime as dt
 from floorwalker.core import (KPI, Absence, AgentSection, Blocker, KPIDef, NavItem, WaitingItem,
                               Widget, hookimpl, validate)
 
-from . import leave, roster, sheet, swaps
-from .actions import EXCUSE_DECIDE, LEAVE_DECIDE, SWAP_DECIDE, VIEW
+from . import evidence, leave, punch_requests, roster, sheet, swaps
+from .actions import EXCUSE_DECIDE, LEAVE_DECIDE, PUNCH_REQUEST_DECIDE, SWAP_DECIDE, VIEW
 from .config import NAME, SETTINGS
+from .days import STATES
+
+TITLE = ("Attendance", "考勤")  # what the admin pages call this plugin
 
 
 @hookimpl
@@ -42,12 +46,16 @@ def register_actions():
 @hookimpl
 def register_routes():
     from .pages import ROUTES
-    return ROUTES
+    from .punch_request_pages import ROUTES as PUNCH_REQUEST_ROUTES
+    return [*ROUTES, *PUNCH_REQUEST_ROUTES]
 
 
 @hookimpl
 def register_commands(cli):
     from .commands import attendance
+    from .punch_request_commands import COMMANDS
+    for command in COMMANDS:
+        attendance.add_command(command)
     cli.add_command(attendance)
 
 
@@ -99,28 +107,30 @@ def project_kpis(floorwalker, project, period, first, last):
     settings = floorwalker.projects.settings(project, NAME)
     figures = sheet.figures(_concluded(sheet.derive(floorwalker, project, first, last)))
     due, present = figures["due"], figures["present"]
+    report = f"/p/{project['slug']}/{NAME}/report?month={first.isoformat()[:7]}"
     return [
         KPI(code="attendance_rate", title_en="Attendance rate", title_zh="出勤率",
             value=figures["attendance_rate"], unit="%", target=settings["attendance_target"],
-            n=due, numerator=present, denominator=due),
+            n=due, numerator=present, denominator=due, url=report),
         KPI(code="punctuality", title_en="Punctuality", title_zh="准时率",
             value=figures["punctuality"], unit="%", target=settings["punctuality_target"],
-            n=present, numerator=figures["on_time"], denominator=present),
+            n=present, numerator=figures["on_time"], denominator=present, url=report),
         KPI(code="absences", title_en="Absences", title_zh="旷工次数", value=figures["absent"],
-            higher_is_better=False, n=due),
+            higher_is_better=False, n=due, url=report),
         KPI(code="adherence", title_en="Schedule adherence", title_zh="排班遵从率",
             value=figures["adherence"], unit="%", n=due, numerator=figures["adhered_minutes"],
-            denominator=figures["scheduled_minutes"]),
+            denominator=figures["scheduled_minutes"], url=report),
         KPI(code="leave_days", title_en="Leave days", title_zh="请假天数",
-            value=_leave_days(floorwalker, project["slug"], first, last), higher_is_better=False),
+            value=_leave_days(floorwalker, project["slug"], first, last), higher_is_better=False,
+            url=f"/p/{project['slug']}/{NAME}/leave?month={first.isoformat()[:7]}"),
     ]
 
 
 def _leave_days(floorwalker, slug: str, first, last) -> float:
-    """Approved leave in working days (480 minutes), counted in the span it starts in."""
-    return round(sum(r["minutes"] for r in leave.requests_between(floorwalker, slug, first, last)
+    """Approved leave in rostered days (each shift one day), counted in the span it starts in."""
+    return round(sum(leave.days_of(r) for r in leave.requests_between(floorwalker, slug, first, last)
                      if r["status"] == "approved"
-                     and first.isoformat() <= r["date"] <= last.isoformat()) / 480, 2)
+                     and first.isoformat() <= r["date"] <= last.isoformat()), 2)
 
 
 @hookimpl
@@ -151,15 +161,21 @@ def _spans(days: list[tuple[str, dt.date, str]]) -> list[Absence]:
 
 @hookimpl
 def waiting_items(floorwalker, project, user):
-    """Leave this user may approve, swaps waiting for this user's side, excuses to decide."""
+    """Leave this user may approve, swaps waiting for this user's side, excuses to decide.
+
+    Only the open months are read: nothing waits in a closed month (each of these blocks its
+    month's close), and the home asks every project of a director on each view."""
     slug, can = project["slug"], floorwalker.access.can
     url = f"/p/{slug}/{NAME}/approvals"
     roles = set(user.get("roles") or ())
     found = []
-    leave_count = sum(1 for r in leave.waiting(floorwalker, slug)
+    closed = floorwalker.store.closed_months(slug)
+    months = [m for m in roster.stored_months(floorwalker, slug) if m not in closed]
+    leave_count = sum(1 for m in months for r in leave.waiting(floorwalker, slug, m)
                       if roles & leave.APPROVERS[r["level"]] and can(user, LEAVE_DECIDE, project, r))
     found.append(WaitingItem("Leave requests to approve", "待审批的请假", leave_count, url))
-    swaps_waiting = swaps.waiting(floorwalker, slug)
+    swaps_waiting = [s for m in months for s in swaps.month_swaps(floorwalker, slug, m)
+                     if s["status"] in ("asked", "accepted")]
     asked_of_me = sum(1 for s in swaps_waiting if s["status"] == "asked"
                       and user.get("agent") and s["second"]["agent"] == user.get("agent"))
     found.append(WaitingItem("Swaps asked of you", "请你确认的换班", asked_of_me, f"/p/{slug}/{NAME}/swaps"))
@@ -168,11 +184,22 @@ def waiting_items(floorwalker, project, user):
                     if team not in s["approvals"] and can(user, SWAP_DECIDE, project, {"team": team}))
         found.append(WaitingItem("Swaps to approve", "待审批的换班", sides, url))
     if can(user, EXCUSE_DECIDE, project):
-        excuses = sum(1 for month in roster.stored_months(floorwalker, slug)
+        excuses = sum(1 for month in months
                       for day in sheet.annotations(floorwalker, slug, month).values()
                       if day.get("excuse", {}).get("status") == "pending")
         found.append(WaitingItem("Excuses to decide", "待审核的考勤说明", excuses, url))
+    if can(user, PUNCH_REQUEST_DECIDE, project, route=True):  # the role; each request its team
+        fixes = sum(1 for m in months for r in punch_requests.month_requests(floorwalker, slug, m)
+                    if r["status"] == "pending" and can(user, PUNCH_REQUEST_DECIDE, project, r))
+        found.append(WaitingItem("Missed-punch requests to approve", "待审批的补卡申请", fixes,
+                                 f"{url}#punch-requests"))
     return [item for item in found if item.count]
+
+
+@hookimpl
+def home_panels(floorwalker, project, user):
+    from .home import panels
+    return panels(floorwalker, project, user)
 
 
 @hookimpl
@@ -196,6 +223,10 @@ def period_blockers(floorwalker, project, period):
     if excuses:
         found.append(Blocker(NAME, "Excuses waiting for a decision", "待处理的考勤说明",
                              len(excuses), f"/p/{slug}/{NAME}/approvals"))
+    fixes = [r for r in punch_requests.month_requests(floorwalker, slug, period) if r["status"] == "pending"]
+    if fixes:
+        found.append(Blocker(NAME, "Missed-punch requests waiting for a decision", "待审批的补卡申请",
+                             len(fixes), f"/p/{slug}/{NAME}/approvals#punch-requests"))
     return found
 
 
@@ -207,14 +238,14 @@ def on_period_closing(floorwalker, project, period, user):
 
 @hookimpl
 def dashboard_widgets(floorwalker, project, period, user):
-    today = floorwalker.projects.today(project)
-    rows = sheet.derive(floorwalker, project, today, today)
+    """Today's floor counted by state (as the floor page counts it) and the month's figures."""
+    now = floorwalker.projects.now(project)
     counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    for row in sheet.floor_rows(floorwalker, project, now):
+        counts[row["state"]] = counts.get(row["state"], 0) + 1
     month_rows = _concluded(sheet.month_rows(floorwalker, project, period))
     return [Widget(NAME, "Attendance", "考勤", f"{NAME}/widget.html",
-                   {"today": today.isoformat(), "counts": counts,
+                   {"today": now.date().isoformat(), "counts": counts, "order": STATES,
                     "figures": sheet.figures(month_rows),
                     # the floor's link only for those who may open it (a client may not)
                     "url": f"/p/{project['slug']}/{NAME}/"
@@ -236,20 +267,32 @@ def agent_sections(floorwalker, project, agent, period):
 
 
 @hookimpl
-def evidence_links(project, events):
-    """A day's event opens the agent's attendance month at that day; a leader's mark, the
-    month's marks."""
+def evidence_links(floorwalker, project, events, user):
+    """A day's event opens that day's punches, a leader's mark the month's marks; for a reader
+    who may not see the floor's records (an agent), the agent's attendance month at that day."""
     base = f"/p/{project['slug']}/{NAME}"
+    staff = floorwalker.access.can(user, VIEW, project)
     links = {}
     for event in events:
         parts = (event.get("evidence") or "").split(":")
         if event.get("source") != NAME or len(parts) < 3 or parts[0] != NAME:
             continue
+        own = f"{base}/agents/{event['agent']}?month={event['date'][:7]}#day-{event['date']}"
         if parts[1] == "day" and len(parts) == 4:
-            links[event["id"]] = f"{base}/agents/{parts[2]}?month={parts[3][:7]}#day-{parts[3]}"
+            links[event["id"]] = f"{base}/punches?agent={parts[2]}&date={parts[3]}" if staff else own
         elif parts[1] == "mark":
-            links[event["id"]] = f"{base}/marks?month={event['date'][:7]}#mark-{parts[2]}"
+            links[event["id"]] = f"{base}/marks?month={event['date'][:7]}#mark-{parts[2]}" if staff else own
     return links
+
+
+@hookimpl
+def describe_evidence(floorwalker, project, events):
+    """A day's event reads 考勤 · 12月4日 with its reason in the reader's language; a leader's
+    mark, 考勤 · 离岗."""
+    months = {e["date"][:7] for e in events if ":mark:" in (e.get("evidence") or "")}
+    titles = {m["id"]: sheet.MARK_TITLES.get(m["kind"]) for month in sorted(months)
+              for m in sheet.marks(floorwalker, project["slug"], month)}
+    return evidence.describe(events, {k: v for k, v in titles.items() if v})
 
 
 @hookimpl

@@ -19,13 +19,14 @@ MARK = f"{NAME}.mark"
 LEAVE_DECIDE = f"{NAME}.leave.decide"
 SWAP_DECIDE = f"{NAME}.swap.decide"
 EXCUSE_DECIDE = f"{NAME}.excuse.decide"
+PUNCH_REQUEST_DECIDE = f"{NAME}.punch_request.decide"
 HANDOVER = f"{NAME}.handover"
 SETUP = f"{NAME}.setup"
 
 ACTIONS = [
     Action(VIEW, STAFF, "See the floor, roster and records", "查看现场、排班与记录"),
-    Action(OWN, STAFF + ("agent",), "Ask for leave, swaps and excuses; see one's month",
-           "申请请假、换班与考勤说明；查看本人月度"),
+    Action(OWN, STAFF + ("agent",), "Ask for leave, swaps, excuses and missed punches; see one's month",
+           "申请请假、换班、考勤说明与补卡；查看本人月度"),
     Action(REPORT, STAFF + ("client",), "See the monthly attendance report", "查看考勤月报"),
     Action(ROSTER_EDIT, LEADERS, "Edit a team's roster and weekly pattern", "编辑班组排班与周模板",
            writes=True),
@@ -39,6 +40,8 @@ ACTIONS = [
     Action(SWAP_DECIDE, LEADERS, "Approve or reject a team's side of a swap", "审批本班组的换班",
            writes=True),
     Action(EXCUSE_DECIDE, SUPERVISORS, "Accept or refuse an excuse", "审核考勤说明", writes=True),
+    Action(PUNCH_REQUEST_DECIDE, LEADERS, "Approve or reject a team's missed-punch requests",
+           "审批本班组的补卡申请", writes=True),
     Action(HANDOVER, LEADERS, "Write, accept or refuse a team's handover log", "填写、接收或退回交接班记录",
            writes=True),
     Action(SETUP, SUPERVISORS, "Set up shift types and the holiday calendar", "设置班次与节假日"),

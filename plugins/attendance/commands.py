@@ -14,14 +14,15 @@ import datetime as dt
 
 import click
 
-from floorwalker.core import (N_, Session, ValidationError, format_option, month_option,
-                              project_option, translate)
+from floorwalker.core import (N_, Session, ValidationError, format_option, import_options,
+                              month_option, project_option, run_import, translate)
 
 from . import leave as leaves
+from . import punch_requests
 from . import roster as rosters
 from . import sheet
 from .importers import import_punches, import_roster
-from .report import STATUS_TITLES
+from .report import state_title
 from .requests import leave_title
 
 LEAVE_STATUS_TITLES = {"pending": N_("Waiting"), "approved": N_("Approved"),
@@ -34,9 +35,11 @@ DAY_COLUMNS = [("date", N_("date")), ("agent", N_("employee number")), ("team", 
                ("shift", N_("shift")), ("status_title", N_("status")), ("check_in", N_("check-in")),
                ("check_out", N_("check-out")), ("late", N_("minutes late")),
                ("early", N_("minutes early")), ("worked", N_("minutes worked")),
-               ("missing_punch", N_("missing punch")), ("leave_title", N_("kind of leave"))]
+               ("missing_punch", N_("missing punch")), ("leave_title", N_("kind of leave")),
+               ("relief_title", N_("left before relief"))]
 LEAVE_COLUMNS = [("date", N_("date")), ("last", N_("until")), ("agent", N_("employee number")),
-                 ("kind_title", N_("kind of leave")), ("minutes", N_("minutes")),
+                 ("kind_title", N_("kind of leave")), ("days", N_("rostered days of leave")),
+                 ("hours", N_("hours of leave")),
                  ("status_title", N_("status")), ("level_title", N_("approved by")),
                  ("asked_by", N_("asked by")),
                  ("decided_by", N_("decided by")), ("reason", N_("reason"))]
@@ -136,23 +139,39 @@ def pattern_apply(s: Session, project, team, first, last, overwrite):
 @project_option
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--month", help="YYYY-MM, for a grid whose columns are day numbers.")
+@import_options
 @click.pass_obj
-def import_roster_command(s: Session, project, file, month):
+def import_roster_command(s: Session, project, file, month, mapping_name, sheet, dry_run):
     """Import a roster (.csv/.xlsx; long: agent, date, shift; or one column per day); all or nothing."""
-    result = import_roster(s.fw, project, file, s.actor, month=month)
+    s.fw.projects.get(project)
+    result = run_import(s, "attendance.roster", project, file,
+                        lambda **o: import_roster(s.fw, project, file, s.actor, month=month, **o),
+                        mapping_name=mapping_name, sheet=sheet, dry_run=dry_run)
+    if result is None:
+        return
     s.say(N_("Roster of project {project}: {cells} days read, {changed} changed ({months})."),
           project=project, cells=result["cells"], changed=result["changed"],
           months=", ".join(result["months"]))
+    if result["warnings"]:
+        s.say(N_("{count} rostered days break the continuous-work limit (saved all the same):"),
+              count=len(result["warnings"]))
+        for warning in result["warnings"]:
+            click.echo(f"  {warning.message(s.locale)}")
 
 
 @attendance.command("import-punches")
 @project_option
 @click.argument("file", type=click.Path(dir_okay=False))
+@import_options
 @click.pass_obj
-def import_punches_command(s: Session, project, file):
+def import_punches_command(s: Session, project, file, mapping_name, sheet, dry_run):
     """Import a punch-clock export (.csv/.xlsx: agent, time); all or nothing, repeats skipped."""
     s.fw.projects.get(project)
-    result = import_punches(s.fw, project, file, s.actor)
+    result = run_import(s, "attendance.punches", project, file,
+                        lambda **o: import_punches(s.fw, project, file, s.actor, **o),
+                        mapping_name=mapping_name, sheet=sheet, dry_run=dry_run)
+    if result is None:
+        return
     s.say(N_("Punches of project {project}: {added} added, {already} already there."),
           project=project, added=result["added"], already=result["already"])
 
@@ -185,9 +204,13 @@ def days(s: Session, project, month, agent, fmt):
     if agent:
         s.fw.agents.get(agent)
     rows = sheet.month_rows(s.fw, doc, month, agents={agent} if agent else None)
+    approved = punch_requests.approved_by_day(s.fw, project, month)  # 补卡: who approved
     rows = [{**{k: v for k, v in r.items() if k != "day"},
-             "status_title": _title(STATUS_TITLES, r["status"], s.locale),
-             "leave_title": translate(leave_title(r["leave_kind"]), s.locale) if r["leave_kind"] else None}
+             "status_title": state_title(r, s.locale),
+             "approved_punches": approved.get((r["agent"], r["date"]), []),
+             "leave_title": translate(leave_title(r["leave_kind"]), s.locale) if r["leave_kind"] else None,
+             "relief_title": translate(N_("left before relief"), s.locale)
+             if r.get("left_before_relief") else None}
             for r in rows]
     s.show(rows, DAY_COLUMNS, fmt)
 
@@ -201,7 +224,8 @@ def days(s: Session, project, month, agent, fmt):
 def leave(s: Session, project, month, status, fmt):
     """List the leave requests starting in a month."""
     s.fw.projects.get(project)
-    rows = [{**r, "kind_title": translate(leave_title(r["kind"]), s.locale),
+    rows = [{**r, "days": leaves.days_of(r), "hours": rosters.hours_text(r["minutes"]),
+             "kind_title": translate(leave_title(r["kind"]), s.locale),
              "status_title": _title(LEAVE_STATUS_TITLES, r["status"], s.locale),
              "level_title": _title(LEVEL_TITLES, r["level"], s.locale)}
             for r in leaves.month_requests(s.fw, project, month)

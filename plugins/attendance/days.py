@@ -122,8 +122,9 @@ class DaySettings:
     late_bands: tuple[tuple[int, int], ...] = DEFAULT_LATE_BANDS
     disciplinary_minutes: int = 20
     continuous_limit_minutes: int = 480
-    # staying on to finish a call is normal: only work this far beyond the limit is flagged
-    overtime_tolerance_minutes: int = 30
+    # "at most 8 hours" is the rulebook's word: past it, flagged; a project may forgive a few
+    # minutes (staying on to finish a call) with a tolerance of its own
+    overtime_tolerance_minutes: int = 0
     roll_call_minutes: int = 10
 
     def __post_init__(self):
@@ -254,3 +255,52 @@ def score_for(day: AgentDay, settings: DaySettings) -> list[tuple[str, int]]:
     return [("late_or_early", points)
             for points in (settings.band_points(day.late_minutes),
                            settings.band_points(day.early_minutes)) if points]
+
+
+# ------------------------------------------------------------------ the day at a moment
+
+# The one word for an agent-day at a moment, on every page; in the floor's order (who needs a
+# look first).
+STATES = ("late", "not_in", "in", "due", "absent", "on_leave", "rest")
+
+
+@dataclass(frozen=True)
+class DayState:
+    """An agent-day as it stands at a moment (`day_at`).
+
+    ``day`` is what the punches so far amount to; ``concluded`` says the shift's punch window has
+    closed (only a correction changes the day now, and it is settled into the ledger). ``state``
+    is one of `STATES`: "in", or "late" by ``day.late_minutes`` (punched); "due" (the shift has
+    not started: nobody is missing yet); "not_in" (due ``overdue_minutes`` ago, no punch, the
+    window still open); "absent" (the window closed with no punch and no leave); "on_leave";
+    "rest".
+    """
+
+    day: AgentDay
+    state: str
+    concluded: bool
+    overdue_minutes: int = 0
+
+
+def day_at(work_date: date, shift: Shift | None, punches: list[datetime],
+           leave: LeaveSpan | Iterable[LeaveSpan] | None, settings: DaySettings,
+           now: datetime) -> DayState:
+    """The agent-day at *now*: the one reading of a day's status that every page shows.
+
+    Once the shift's punch window has closed the day is `derive_day`'s, as it is settled. Before,
+    it is the same rules over the punches made by *now*: the first is the check-in, late as it
+    will be when the day concludes; without a punch it is "due" until the time due (the start,
+    or the end of leave covering it) and "not_in" from then on."""
+    if shift is None:
+        return DayState(AgentDay(work_date, "rest"), "rest", True)
+    concluded = now >= shift.punch_window(work_date)[1]
+    so_far = punches if concluded else [p for p in punches if on_the_minute(p) <= now]
+    day = derive_day(work_date, shift, so_far, leave, settings)
+    if day.status == "present":
+        return DayState(day, "late" if day.late_minutes else "in", concluded)
+    if day.status != "absent" or concluded:
+        return DayState(day, day.status, concluded)
+    due = due_span(*shift.span(work_date), leave)[0]
+    if now < due:
+        return DayState(day, "due", False)
+    return DayState(day, "not_in", False, whole_minutes(now - due))

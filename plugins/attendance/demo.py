@@ -8,7 +8,7 @@ What a visitor should find, on every demo project:
   the day teams split into an early and a late half and rest days rotate (轮休), so the floor is
   staffed every day and each team hands over from D to M, and the night team from night to night;
 * punches for every shift begun before now: most on time for roll-call with realistic jitter,
-  about 3 % late spread over the bands (some 20 minutes or more), about 1 % absent, a few missing
+  about 2 % late spread over the bands (some 20 minutes or more), about 0.2 % absent, a few missing
   check-outs (resolved by the leader in the months that closed or are about to), a few early
   leaves; a shift under way has its check-in only;
 * leave requests asked with the notice the rules want — approved mostly, some rejected, a couple
@@ -35,6 +35,9 @@ SHIFTS = (("D", "早班", "08:00", "17:00"), ("M", "中班", "12:00", "21:00"),
           ("N", "夜班", "21:00", "06:00"))
 WEEK = (0, 0, 0, 0, 0, None, None)  # five on, two off; 0 stands for the team's shift
 LATE_MINUTES = (((1, 5), 45), ((6, 10), 25), ((11, 19), 18), ((20, 50), 12))  # band, weight
+# a shift's chance of an absence, and of lateness times the agent's habit: a real floor sees a
+# handful of absences a month, not one agent in five (about 0.2 % and 2 % of shifts)
+ABSENT, LATE = 0.002, 0.025
 EQUIPMENT = ("耳麦、电脑、座机均正常", "耳麦、电脑正常，工位已整理", "7号工位耳麦有杂音，已报IT维修",
              "系统运行正常，知识库已更新", "12号工位电脑卡顿，已重启后恢复")
 CASES = ("", "", "客户投诉退款未到账，已升级二线，待回电", "一位老年客户需回访确认地址",
@@ -219,16 +222,16 @@ class _Floor:
                                         for s in on_leave.get(entry["agent"], ())):
                 continue
             if entry["agent"] not in habit:  # most are punctual, a few often late
-                habit[entry["agent"]] = rng.choices((0.5, 1.5, 5.0), (70, 25, 5))[0]
+                habit[entry["agent"]] = rng.choices((0.5, 1.5, 4.0), (75, 20, 5))[0]
             docs += self._punches_of(entry["agent"], start, end, habit[entry["agent"]])
         punches.store_punches(self.fw, self.slug, docs, self.actor, action="attendance.punches.demo")
 
     def _punches_of(self, agent: str, start: dt.datetime, end: dt.datetime, habit: float) -> list[dict]:
         rng = self.rng
         draw = rng.random()
-        if draw < 0.01:
+        if draw < ABSENT:
             return []  # absent
-        if draw < 0.01 + 0.03 * habit:
+        if draw < ABSENT + LATE * habit:
             low, high = _weighted(rng, LATE_MINUTES)
             check_in = start + dt.timedelta(minutes=rng.randint(low, high), seconds=rng.randint(0, 59))
         elif rng.random() < 0.08:  # in time for the shift, not for roll-call

@@ -1,13 +1,9 @@
 """The attendance pages of the floor (现场): today's floor, the roster grid, punches, punch
 exceptions and leaders' marks, under ``/p/{project}/attendance/``.
 
-Today's floor is read live. `sheet.derive` leaves a shift whose punch window is still open as
-"scheduled" (nothing is concluded about it yet), so for those rows this page works out from the
-punches so far who is in and how late (`live_row`), with the rules of `days.derive_day`: the
-first punch in the window is the check-in, lateness counts from the start (or the end of leave
-that covers it) less the shift's grace, and leave covering the whole shift is leave. Rows the
-sheet has concluded keep the sheet's word. A night shift that started yesterday and is still
-running is on today's floor too.
+Today's floor is `sheet.floor_rows`: each agent-day with its state at the project's now
+(`days.day_at`), the same state the punches page, the agent's month, the dashboard and the report
+show. A night shift that started yesterday and is still running is on today's floor too.
 
 Every form posts back: an error re-renders the page in the reader's language with status 422,
 keeping what was typed; a success redirects (303) to the page with what was done. A change to
@@ -31,70 +27,31 @@ from .actions import (EXCEPTION_RESOLVE, MARK, PUNCH_CORRECT, PUNCH_IMPORT, ROST
                       VIEW)
 from .context import (actor, arg, base, date_arg, day_kind, go, month_arg, names_of, team_agents,
                       team_names)
-from .days import due_span, on_the_minute, whole_minutes
+from .days import STATES
 from .importers import import_punches, import_roster
-from .leave import approved_spans
+from .requests import leave_title
 
 REST = "-"  # the roster grid's value for a rest day ("-" alone is never a shift code)
 # Agents on one roster form: a form posts every cell (the web shell takes up to 20,000 fields);
 # a team larger than this is shown in parts, which keeps the page light too.
 GRID_AGENTS = 60
-LIVE_ORDER = ("late", "not_in", "in", "due", "absent", "on_leave", "rest")
 
 
 # ---------------------------------------------------------------- today's floor
 
 
-def live_row(row: dict, shift, punches: list[dt.datetime], leave: list, now: dt.datetime) -> dict:
-    """A still-open shift (status "scheduled") as it stands at *now*: in, late, not in yet, or on
-    leave; concluded rows map their status onto the same words."""
-    if row["status"] != "scheduled":
-        live = {"present": "late" if row.get("late") else "in"}.get(row["status"], row["status"])
-        return {**row, "live": live}
-    start, end = row["start"], row["end"]
-    span = next((s for s in leave if s.start < end and start < s.end), None)
-    if span is not None and span.covers(start) and span.covers(end):
-        return {**row, "live": "on_leave"}
-    due, _ = due_span(start, end, span)
-    opens = shift.punch_window(dt.date.fromisoformat(row["date"]))[0]
-    seen = sorted(on_the_minute(t) for t in punches if opens <= on_the_minute(t) <= now)
-    if not seen and now < due:  # the shift has not started: nobody is missing yet
-        return {**row, "live": "due"}
-    if not seen:
-        return {**row, "live": "not_in", "overdue": max(0, whole_minutes(now - due))}
-    late = max(0, whole_minutes(seen[0] - due) - shift.late_grace)
-    return {**row, "live": "late" if late else "in", "late": late, "check_in": seen[0]}
-
-
-def floor_rows(fw, project: dict, now: dt.datetime) -> list[dict]:
-    """Today's agent-days, plus yesterday's shifts still running, each with its live state."""
-    slug, today = project["slug"], now.date()
-    yesterday = today - dt.timedelta(days=1)
-    rows = [r for r in sheet.derive(fw, project, yesterday, today, now)
-            if r["date"] == today.isoformat() or (r["status"] == "scheduled" and r["end"] > now)]
-    known = rosters.shifts(fw, slug)
-    leave = approved_spans(fw, slug, yesterday, today + dt.timedelta(days=1))
-    punched: dict[str, list[dt.datetime]] = {}
-    for r in rows:
-        if r["status"] == "scheduled" and r["agent"] not in punched:
-            punched[r["agent"]] = [dt.datetime.fromisoformat(x["at"]) for x in punch_records.agent_punches(
-                fw, slug, r["agent"], yesterday, today) if not x["void"]]
-    return [live_row(r, known.get(r["shift"]), punched.get(r["agent"], []),
-                     leave.get(r["agent"], []), now) for r in rows]
-
-
 def floor(p):
-    now = p.fw.projects.now(p.project)
-    rows = floor_rows(p.fw, p.project, now)
+    now = p.fw.projects.now(p.project).replace(second=0, microsecond=0)
+    rows = sheet.floor_rows(p.fw, p.project, now)
     names = names_of(p, (now.date() - dt.timedelta(days=1)).isoformat(), now.date().isoformat())
     teams = team_names(p)
     groups: dict[str, list[dict]] = {}
-    for r in sorted(rows, key=lambda r: (LIVE_ORDER.index(r["live"]), r["agent"])):
+    for r in sorted(rows, key=lambda r: (STATES.index(r["state"]), r["agent"])):
         groups.setdefault(r["team"], []).append({**r, "name": names.get(r["agent"], r["agent"])})
-    return p.render("attendance/floor.html", now=now, base=base(p), order=LIVE_ORDER,
-                    counts=Counter(r["live"] for r in rows),
+    return p.render("attendance/floor.html", now=now, base=base(p), order=STATES,
+                    counts=Counter(r["state"] for r in rows), leave_title=leave_title,
                     teams=[{"slug": t, "name": teams.get(t, t), "rows": group,
-                            "counts": Counter(r["live"] for r in group)}
+                            "counts": Counter(r["state"] for r in group)}
                            for t, group in sorted(groups.items())])
 
 
@@ -131,7 +88,10 @@ def grid(p, month: str, team: str, typed: dict | None = None) -> dict:
             "days": [{"date": d, "kind": day_kind(calendar, d)} for d in days],
             "shifts": rosters.shift_docs(p.fw, slug), "pattern": week, "base": base(p),
             "can_edit": bool(team) and p.can(ROSTER_EDIT, {"team": team}),
-            "can_import": p.can(ROSTER_IMPORT), "REST": REST}
+            "can_import": p.can(ROSTER_IMPORT), "REST": REST,
+            # rostered days over the continuous-work limit, by roster entry id (agent:date)
+            "warnings": {key: w.message(p.locale) for key, w in rosters.roster_warnings(
+                p.fw, slug, days[0], days[-1], {a["number"] for a in agents}).items()}}
 
 
 def int_arg(p, name: str) -> int:
@@ -151,7 +111,7 @@ def roster_page(p):
     month, team = month_arg(p), chosen_team(p)
     if p.request.method == "GET":
         return p.render("attendance/roster.html", done=arg(p, "done"), count=arg(p, "n"),
-                        **grid(p, month, team))
+                        over=arg(p, "w"), **grid(p, month, team))
     typed = {k: v for k, v in p.form.items() if k.startswith("cell|") and isinstance(v, str)}
     try:
         written = save_cells(p, typed, rosters.roster(p.fw, p.project["slug"], month))
@@ -247,10 +207,39 @@ def punches_context(p, day: str, agent: str, team: str) -> dict:
     found = [x for month in rosters.months_of(date, date + dt.timedelta(days=1))
              for x in punch_records.punches(p.fw, slug, month) if x["agent"] in wanted and (
                  within(x, date) or (x["date"] == day and not within(x, eve)))]
+    rows = [r for r in both if r["date"] == day]
     return {"day": day, "agent": agent, "team": team, "teams": p.fw.teams.of(slug), "names": names,
-            "punches": found, "rows": [r for r in both if r["date"] == day],
+            "punches": found, "rows": rows, "suggested": suggested_punch(rows, agent, day),
             "base": base(p), "can_edit": p.can(PUNCH_CORRECT), "can_import": p.can(PUNCH_IMPORT),
             "typed": {}}
+
+
+def suggested_punch(rows: list[dict], agent: str, day: str) -> dict:
+    """The manual punch form's first values: the page's day, or for one agent's missing punch
+    (the exceptions page's fix leads here) the side missing, at the shift's start or end."""
+    missing = [r for r in rows if r["agent"] == agent and r.get("missing_punch")]
+    if not missing:
+        return {"punch_date": day, "time": ""}
+    at = missing[0]["start" if missing[0]["missing_punch"] == "in" else "end"]
+    return {"punch_date": at.date().isoformat(), "time": at.strftime("%H:%M"),
+            "missing": missing[0]["missing_punch"]}
+
+
+def picked_time(p, day: str) -> dt.datetime:
+    """The moment the punch form's pickers give: ``punch_date`` (the page's day unless changed,
+    e.g. to the morning after a night shift) and ``time``; an error names the field."""
+    on, clock = arg(p, "punch_date") or day, arg(p, "time")
+    if not clock:
+        raise ValidationError(N_("time of the punch"), N_("is required"))
+    try:
+        moment = dt.time.fromisoformat(clock)
+    except ValueError:
+        raise ValidationError(N_("time of the punch"),
+                              N_("pick a time of day, from 00:00 to 23:59")) from None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(on), moment)
+    except ValueError:
+        raise ValidationError(N_("day of the punch"), N_("pick a day on the calendar")) from None
 
 
 def punches_page(p):
@@ -262,14 +251,15 @@ def punches_page(p):
                         **punches_context(p, day, agent, team))
     slug, do, note = p.project["slug"], arg(p, "do"), arg(p, "note")
     if do == "add":
-        p.authorize(PUNCH_CORRECT, {"agent": arg(p, "punch_agent"), "date": arg(p, "at")[:10]})
+        p.authorize(PUNCH_CORRECT, {"agent": arg(p, "punch_agent"), "date": arg(p, "punch_date") or day})
     elif do in ("correct", "void"):
         p.authorize(PUNCH_CORRECT, punch_records.find(p.fw, slug, arg(p, "punch"))[1])
     try:
         if do == "add":
-            doc = punch_records.add_manual(p.fw, slug, arg(p, "punch_agent"), arg(p, "at"), note, actor(p))
+            doc = punch_records.add_manual(p.fw, slug, arg(p, "punch_agent"), picked_time(p, day),
+                                           note, actor(p))
         elif do == "correct":
-            doc = punch_records.correct(p.fw, slug, arg(p, "punch"), arg(p, "at"), note, actor(p))
+            doc = punch_records.correct(p.fw, slug, arg(p, "punch"), picked_time(p, day), note, actor(p))
         elif do == "void":
             doc = punch_records.void(p.fw, slug, arg(p, "punch"), note, actor(p))
         else:
@@ -278,7 +268,8 @@ def punches_page(p):
         settle_around(p, doc["agent"], doc["date"])
     except FloorwalkerError as err:
         ctx = punches_context(p, day, agent, team)
-        ctx["typed"] = {k: arg(p, k) for k in ("do", "punch", "punch_agent", "at", "note")}
+        ctx["typed"] = {k: arg(p, k) for k in ("do", "punch", "punch_agent", "punch_date", "time", "note")}
+        ctx["bad"] = getattr(err, "field", None)
         return p.render("attendance/punches.html", http_status=422, error=err.message(p.locale), **ctx)
     return go(p, "punches", date=day, agent=agent, team=team, done=do)
 
@@ -313,7 +304,8 @@ def roster_import_post(p):
     except FloorwalkerError as err:
         return p.render("attendance/roster.html", http_status=422, error=err.message(p.locale),
                         **grid(p, month, team))
-    return go(p, "roster", team=team, month=month, done="imported", n=done["changed"])
+    return go(p, "roster", team=team, month=month, done="imported", n=done["changed"],
+              w=done["over_limit"])
 
 
 def import_post(p):
@@ -352,14 +344,18 @@ def exceptions_context(p, month: str) -> dict:
     rows = sheet.month_rows(p.fw, p.project, month)
     flagged: dict[str, dict] = {}  # per agent: a month of missed roll-calls is one line, not 20
     for r in rows:
-        for flag, key in (("over_limit", "over_limit"), ("missed_roll_call", "roll_call")):
+        for flag, key in (("over_limit", "over_limit"), ("missed_roll_call", "roll_call"),
+                          ("left_before_relief", "relief")):
             if r.get(flag):
-                flagged.setdefault(r["agent"], {"agent": r["agent"], "over_limit": [], "roll_call": []})[
-                    key].append(r["date"])
+                flagged.setdefault(r["agent"], {"agent": r["agent"], "over_limit": [], "roll_call": [],
+                                                "relief": []})[key].append(r["date"])
     return {"month": month, "open": sheet.exceptions(rows), "base": base(p),
             "flagged": sorted(flagged.values(), key=lambda a: a["agent"]),
             "names": names_of(p, dates[0].isoformat(), dates[-1].isoformat()),
-            "can_edit": p.can(EXCEPTION_RESOLVE)}
+            "can_edit": p.can(EXCEPTION_RESOLVE), "can_fix": p.can(PUNCH_CORRECT),
+            "can_mark": p.can(MARK), "relief_recorded": {
+                (m["agent"], m["date"]) for m in sheet.marks(p.fw, p.project["slug"], month)
+                if m["kind"] == "relief"}}
 
 
 def marks_page(p):
@@ -375,7 +371,9 @@ def marks_page(p):
             return p.render("attendance/marks.html", http_status=422, error=err.message(p.locale),
                             typed=typed, **marks_context(p, month))
         return go(p, "marks", month=doc["date"][:7], done=doc["kind"])
-    return p.render("attendance/marks.html", done=arg(p, "done"), typed={}, **marks_context(p, month))
+    # a flag's "record" link (the exceptions page) comes with the agent, day and kind filled in
+    typed = {k: arg(p, k) for k in ("agent", "date", "kind") if arg(p, k)}
+    return p.render("attendance/marks.html", done=arg(p, "done"), typed=typed, **marks_context(p, month))
 
 
 def marks_context(p, month: str) -> dict:

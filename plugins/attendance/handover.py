@@ -23,25 +23,32 @@ HANDOVERS = "handovers"
 
 def expected(fw, project: str, first: dt.date, last: dt.date) -> list[dict]:
     """The shift changes each team should log from *first* to *last*."""
+    return [{k: v for k, v in c.items() if k != "to_date"} for c in changes(fw, project, first, last)]
+
+
+def changes(fw, project: str, first: dt.date, last: dt.date) -> list[dict]:
+    """`expected`, each change with the date its incoming shift starts on (``to_date``)."""
     known = rosters.shifts(fw, project)
     entries = rosters.roster_between(fw, project, first, last + dt.timedelta(days=1)).values()
     by_team_day: dict[tuple[str, str], set[str]] = {}
     for e in entries:
         if e["shift"] in known:
             by_team_day.setdefault((e["team"], e["date"]), set()).add(e["shift"])
-    changes = []
+    found = []
     for (team, day), codes in sorted(by_team_day.items()):
         if day > last.isoformat():
             continue
         ordered = sorted(codes, key=lambda c: (known[c].start, c))
         for out, into in zip(ordered, ordered[1:]):
-            changes.append({"team": team, "date": day, "from_shift": out, "to_shift": into})
+            found.append({"team": team, "date": day, "from_shift": out, "to_shift": into, "to_date": day})
         if known[ordered[-1]].crosses_midnight:
-            following = by_team_day.get((team, (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()))
+            next_day = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+            following = by_team_day.get((team, next_day))
             if following:
                 first_next = min(following, key=lambda c: (known[c].start, c))
-                changes.append({"team": team, "date": day, "from_shift": ordered[-1], "to_shift": first_next})
-    return changes
+                found.append({"team": team, "date": day, "from_shift": ordered[-1],
+                              "to_shift": first_next, "to_date": next_day})
+    return found
 
 
 def logs(fw, project: str, month: str) -> list[dict]:

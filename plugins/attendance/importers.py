@@ -22,20 +22,29 @@ Agents' assignments are read once per agent, not once per cell: a month's grid o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
-from floorwalker.core import N_, Importer, ValidationError, match_columns, read_rows
+from floorwalker.core import (DATE_NAMES, N_, NUMBER_NAMES, Checks, Fields, Importer, Preview,
+                              ValidationError, match_columns, read_table, values)
 
 from . import punches as punch_clock
 from . import roster as rosters
 from . import sheet
+from .actions import PUNCH_IMPORT, ROSTER_IMPORT
 from .config import NAME
 
-ROSTER_COLUMNS = {"agent": ("agent", "工号", "number", "employee number"),
-                  "date": ("date", "日期"),
-                  "shift": ("shift", "班次", "shift code")}
+ROSTER_COLUMNS = {"agent": ("agent", *NUMBER_NAMES, "number"),
+                  "date": ("date", *DATE_NAMES),
+                  "shift": ("shift", "班次", "班次代码", "shift code")}
+ROSTER_FIELDS = Fields(ROSTER_COLUMNS, ("agent",))
 # Columns of a grid that people read and the import leaves alone.
-GRID_EXTRAS = frozenset(("name", "姓名", "team", "班组", "组别", "tier", "职级", "note", "备注"))
+GRID_EXTRAS = frozenset(("name", "姓名", "team", "班组", "组别", "tier", "职级", "note", "备注", "序号",
+                         "岗位", "职位", "部门", "工时", "合计", "出勤天数", "no.", "#"))
+# A grid's second header line, the weekday under each date (一 二 … 日, 周一, Mon …).
+_WEEKDAYS = frozenset(("一", "二", "三", "四", "五", "六", "日", "天")) | \
+    {p + d for p in ("周", "星期", "礼拜") for d in "一二三四五六日天"} | \
+    {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 REST = frozenset(("", "休", "休息", "rest", "off", "-", "—"))
 
 
@@ -59,11 +68,10 @@ class _RosterChecker:
         self.seen: dict[tuple[str, str], int] = {}
 
     def date(self, text: str, column: str, row: int) -> str:
-        try:
-            day = dt.date.fromisoformat(text.strip())
-        except ValueError:
+        day = values.parse_date(text)
+        if day is None:
             raise ValidationError(column, N_("expected a date as YYYY-MM-DD, got {value!r}"),
-                                  row=row, value=text) from None
+                                  row=row, value=text)
         day = punch_clock.require_day_in_span(day, text, column, row).isoformat()
         if day[:7] in self.closed:
             raise ValidationError(column, N_("{month} of project {project} is closed: nothing in it "
@@ -72,7 +80,7 @@ class _RosterChecker:
 
     def cell(self, number: str, day: str, code: str, row: int, agent_col: str,
              shift_col: str) -> tuple[str, str, str | None]:
-        number = number.strip()
+        number = values.employee_number(number)
         if not number:
             raise ValidationError(agent_col, N_("is required"), row=row)
         if number not in self.assignments:
@@ -106,10 +114,15 @@ def _grid_day(header: str, month: str | None, row: int) -> str | None:
     text = header.strip()
     if text.lower() in GRID_EXTRAS:
         return None
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
+    day = values.parse_date(text)
+    if day is not None:
+        return day.isoformat()
+    short = re.fullmatch(r"(\d{1,2})\s*[/月.-]\s*(\d{1,2})\s*日?", text)  # 11/1, 11月1日
+    if short and month is not None:
+        try:
+            return dt.date(int(month[:4]), int(short.group(1)), int(short.group(2))).isoformat()
+        except ValueError:
+            pass
     number = text.removesuffix("日").removesuffix("号")
     if number.isdigit() and month is not None:
         try:
@@ -122,6 +135,11 @@ def _grid_day(header: str, month: str | None, row: int) -> str | None:
                                        "(--month YYYY-MM)"), row=row)
     raise ValidationError(text, N_("expected a date as YYYY-MM-DD or a day number as the column "
                                    "heading"), row=row)
+
+
+def _weekday_line(cells: dict, days: dict) -> bool:
+    texts = [cells.get(h, "").strip().lower() for h in days]
+    return any(texts) and all(t in _WEEKDAYS or not t for t in texts)
 
 
 def roster_cells(fw, project: str, header: list[str], rows: list[tuple[int, dict]],
@@ -139,36 +157,76 @@ def roster_cells(fw, project: str, header: list[str], rows: list[tuple[int, dict
     if ("date" in col) != ("shift" in col):  # half a long form: name the missing column
         col = match_columns(header, ROSTER_COLUMNS, ("agent", "date", "shift"))
     if "date" in col:
-        for row, values in rows:
-            day = checker.date(values.get(col["date"], ""), col["date"], row)
-            cells.append(checker.cell(values.get(col["agent"], ""), day, values.get(col["shift"], ""),
+        for row, line in rows:
+            day = checker.date(line.get(col["date"], ""), col["date"], row)
+            cells.append(checker.cell(line.get(col["agent"], ""), day, line.get(col["shift"], ""),
                                       row, col["agent"], col["shift"]))
         return cells
-    days = {h: _grid_day(h, month, 1) for h in header if h and h != col["agent"]}
+    head_row = getattr(header, "row", 1)
+    days = {h: _grid_day(h, month, head_row) for h in header if h and h != col["agent"]}
     days = {h: d for h, d in days.items() if d is not None}
     if not days:
         raise ValidationError(N_("columns"), N_("the file has neither date and shift columns nor "
                                                 "one column per day"), row=1)
     for h, day in days.items():
-        checker.date(day, h, 1)
-    for row, values in rows:
+        checker.date(day, h, head_row)
+    for row, line in rows:
+        if not line.get(col["agent"], "").strip() and _weekday_line(line, days):
+            continue
         for h, day in days.items():
-            cells.append(checker.cell(values.get(col["agent"], ""), day, values.get(h, ""), row,
+            cells.append(checker.cell(line.get(col["agent"], ""), day, line.get(h, ""), row,
                                       col["agent"], h))
     return cells
 
 
-def import_roster(fw, project, path: str | Path, actor: str, month: str | None = None) -> dict:
-    """Set the roster from a .csv/.xlsx file (long or grid form): every cell or none."""
-    header, rows = read_rows(path, limit=fw.install_settings().get("import_row_limit"))
-    return _write_roster(fw, _slug(project), header, rows, actor, month)
+def import_roster(fw, project, path: str | Path, actor: str, month: str | None = None, *,
+                  mapping: dict | None = None, sheet: str | None = None,
+                  dry_run: bool = False) -> dict | Preview:
+    """Set the roster from a .csv/.xlsx file (long or grid form): every cell or none (with
+    *dry_run*, the `Preview` and nothing written)."""
+    table = read_table(path, ROSTER_FIELDS, limit=fw.install_settings().get("import_row_limit"),
+                       mapping=mapping, sheet=sheet)
+    if dry_run:
+        return preview_roster(fw, _slug(project), table, month)
+    return _write_roster(fw, _slug(project), table.header, table.rows, actor, month)
 
 
-def import_punches(fw, project, path: str | Path, actor: str) -> dict:
+def import_punches(fw, project, path: str | Path, actor: str, *, mapping: dict | None = None,
+                   sheet: str | None = None, dry_run: bool = False) -> dict | Preview:
     """Import a punch-clock export (.csv or .xlsx): all rows or none, repeats skipped. Returns
-    the counts."""
-    header, rows = read_rows(path, limit=fw.install_settings().get("import_row_limit"))
-    return _store_punches(fw, _slug(project), header, rows, actor)
+    the counts (with *dry_run*, the `Preview` and nothing written)."""
+    table = read_table(path, punch_clock.FIELDS, limit=fw.install_settings().get("import_row_limit"),
+                       mapping=mapping, sheet=sheet)
+    if dry_run:
+        return preview_punches(fw, _slug(project), table)
+    return _store_punches(fw, _slug(project), table.header, table.rows, actor)
+
+
+def preview_punches(fw, project: str, table) -> Preview:
+    checks = Checks(True)
+    docs = punch_clock.check_rows(fw, project, table.rows, punch_clock.columns(table.header), checks)
+    already = punch_clock.already_stored(fw, project, docs)
+    return checks.preview_of(table, added=len(docs) - already, already=already)
+
+
+def preview_roster(fw, project: str, table, month: str | None = None) -> Preview:
+    """The roster cells the file would set, counted as new, changed and unchanged."""
+    checks = Checks(True)
+    cells = []
+    with checks.row():
+        cells = roster_cells(fw, project, table.header, table.rows, month)
+    current = {}
+    for key in sorted({day[:7] for _, day, _ in cells}):
+        current.update(rosters.roster(fw, project, key))
+    added = changed = 0
+    for agent, day, code in cells:
+        old = current.get(rosters.entry_id(agent, day))
+        if old is None:
+            added += code is not None
+        elif old["shift"] != code:
+            changed += 1
+    return checks.preview_of(table, added=added, changed=changed,
+                             already=len(cells) - added - changed)
 
 
 def _store_punches(fw, project: str, header, rows, actor: str) -> dict:
@@ -180,25 +238,38 @@ def _store_punches(fw, project: str, header, rows, actor: str) -> dict:
 
 
 def _write_roster(fw, project: str, header, rows, actor: str, month: str | None = None) -> dict:
-    """Write the roster's cells, then settle the past days of the months they touch."""
+    """Write the roster's cells, then settle the past days of the months they touch. The result
+    carries the warnings of the days it set that break the continuous-work limit (``warnings``,
+    each with a ``message(locale)``; ``over_limit``, how many)."""
     cells = roster_cells(fw, project, header, rows, month)
     written = rosters.set_entries(fw, project, cells, actor, source="import",
                                   action="attendance.roster.import")
     months = sorted({day[:7] for _, day, _ in cells})
     sheet.settle_months(fw, fw.projects.get(project), months, actor)
-    return {"rows": len(rows), "cells": len(cells), "changed": written, "months": months}
+    warnings = []
+    if cells:
+        days = sorted(day for _, day, _ in cells)
+        found = rosters.roster_warnings(fw, project, dt.date.fromisoformat(days[0]),
+                                        dt.date.fromisoformat(days[-1]), {a for a, _, _ in cells})
+        set_here = {rosters.entry_id(agent, day) for agent, day, _ in cells}
+        warnings = [found[key] for key in sorted(found) if key in set_here]
+    return {"rows": len(rows), "cells": len(cells), "changed": written, "months": months,
+            "over_limit": len(warnings), "warnings": warnings}
 
 
 # ------------------------------------------------------------------ the importer records
 
 
 def _header_of(rows: list[tuple[int, dict]]) -> list[str]:
-    return list(rows[0][1]) if rows else []
+    """The header *rows* came under (`read_rows` keeps it, with the row it was found on)."""
+    header = getattr(rows, "header", None)
+    return header if header is not None else (list(rows[0][1]) if rows else [])
 
 
-def run_roster(floorwalker, project, rows, actor) -> dict:
-    """`Importer.run` for a roster: *rows* as `read_rows` gives them (row number, {header: text})."""
-    return _write_roster(floorwalker, _slug(project), _header_of(rows), rows, actor)
+def run_roster(floorwalker, project, rows, actor, month: str | None = None) -> dict:
+    """`Importer.run` for a roster: *rows* as `read_rows` gives them (row number, {header: text});
+    *month* for a grid headed by day numbers."""
+    return _write_roster(floorwalker, _slug(project), _header_of(rows), rows, actor, month or None)
 
 
 def run_punches(floorwalker, project, rows, actor) -> dict:
@@ -210,8 +281,14 @@ ROWS = {"rows": ("rows", "行")}
 IMPORTERS = [
     Importer(NAME, "roster", "Roster", "排班表",
              ("工号/agent", "日期/date", "班次/shift", "or one column per date"), run_roster,
-             counts={**ROWS, "cells": ("cells", "格"), "changed": ("changed", "有变更")}),
+             fields=ROSTER_FIELDS, action=ROSTER_IMPORT, options=("month",),
+             preview=lambda fw, project, table, month=None: preview_roster(fw, _slug(project), table,
+                                                                           month or None),
+             counts={**ROWS, "cells": ("cells", "格"), "changed": ("changed", "有变更"),
+                     "over_limit": ("over the continuous-work limit", "超过连续工作上限")}),
     Importer(NAME, "punches", "Punch-clock export", "打卡记录",
              ("工号/agent", "打卡时间/time", "or 日期/date + 时间/clock"), run_punches,
+             fields=punch_clock.FIELDS, action=PUNCH_IMPORT,
+             preview=lambda fw, project, table: preview_punches(fw, _slug(project), table),
              counts={**ROWS, "added": ("added", "新增"), "already": ("already there", "已存在")}),
 ]

@@ -7,10 +7,14 @@ part of one shift (from a time to a time). It is checked when it is made, agains
 in writing — the regulations' "otherwise only with a manager's approval" — and it then waits for
 approval like any other.
 
-Who approves depends on the length (`approval_level`): a supervisor up to a working day, the
-director beyond. Only approved leave excuses a shift; a request still waiting when the shift has
-passed leaves the day absent, and approving it later re-derives the day (the absence is
-reversed). Requests live in the month file of their first day (table ``leave``).
+Who approves depends on the length in rostered days (`approval_level`): a day is the agent's
+shift that day whatever its length (a 10-hour night is one day, 4 hours of an 8-hour shift half
+a day), and a supervisor approves up to one day, the director beyond; sick leave of a day or
+more needs a certificate, counting the agent's other sick leave of the same shifts (two halves
+of one shift asked apart are a day). Only approved leave excuses a shift; a request still
+waiting when the shift has passed leaves the day absent, and approving it later re-derives the
+day (the absence is reversed). Requests live in the month file of their first day (table
+``leave``).
 """
 
 from __future__ import annotations
@@ -21,17 +25,17 @@ from floorwalker.core import (SUPERVISORS, Conflict, N_, NotFound, PermissionDen
                               new_id, now_iso, validate)
 
 from . import roster as rosters
-from .config import NAME, request_rules
+from .config import project_request_rules
 from .days import LeaveSpan, whole_minutes
-from .requests import (STATE_WORDS, WORKING_DAY_MINUTES, LeaveRequest, Refused, approval_level,
-                       check_leave, leave_on_swapped_shift)
+from .requests import (STATE_WORDS, LeaveRequest, Refused, approval_level, check_leave, days_text,
+                       leave_on_swapped_shift, rostered_days)
 
 LEAVE = "leave"
 STATUSES = ("pending", "approved", "rejected", "cancelled")
 MANAGER_ROLES = frozenset(SUPERVISORS)
 APPROVERS = {"supervisor": {"admin", "director", "supervisor"}, "director": {"admin", "director"}}
-APPROVED_BY = {"supervisor": N_("leave of {minutes} minutes is approved by a supervisor"),
-               "director": N_("leave of {minutes} minutes is approved by the centre director")}
+APPROVED_BY = {"supervisor": N_("leave of {days} rostered days is approved by a supervisor"),
+               "director": N_("leave of {days} rostered days is approved by the centre director")}
 
 
 def asker_id(user: dict) -> str:
@@ -60,7 +64,8 @@ def covered_shifts(fw, project: str, agent: str, first: dt.date, last: dt.date) 
 
 def plan(fw, project: dict, agent: str, first: str, last: str | None = None,
          start_time: str | None = None, end_time: str | None = None) -> dict:
-    """What a request would cover: the shifts, the span and the working minutes."""
+    """What a request would cover: the shifts, the span, the minutes of shift it takes and the
+    rostered days they are (`requests.rostered_days`)."""
     slug = project["slug"]
     first_day = dt.date.fromisoformat(first)
     last_day = dt.date.fromisoformat(last or first)
@@ -80,9 +85,27 @@ def plan(fw, project: dict, agent: str, first: str, last: str | None = None,
         end = _on_shift(end_time, shift_start, shift_end, N_("until")) if end_time else shift_end
         if end <= start:
             raise ValidationError(N_("until"), N_("the leave must end after it starts"))
-    minutes = sum(min(WORKING_DAY_MINUTES, whole_minutes(min(e, end) - max(s, start)))
+    minutes = sum(whole_minutes(min(e, end) - max(s, start))
                   for _, (s, e) in covered if min(e, end) > max(s, start))
-    return {"covered": covered, "start": start, "end": end, "minutes": minutes}
+    return {"covered": covered, "start": start, "end": end, "minutes": minutes,
+            "days": rostered_days([span for _, span in covered], start, end)}
+
+
+def days_of(doc: dict) -> float:
+    """The rostered days a stored request is (one stored before days were kept: its minutes in
+    days of 480)."""
+    return doc["days"] if "days" in doc else round(doc["minutes"] / 480, 2)
+
+
+def _sick_days_around(fw, project: str, agent: str, covered: dict) -> float:
+    """The agent's other live sick leave on the shifts *covered* asks for, in rostered days."""
+    spans = [span for _, span in covered["covered"]]
+    first = dt.date.fromisoformat(covered["covered"][0][0]["date"])
+    last = dt.date.fromisoformat(covered["covered"][-1][0]["date"])
+    return sum(rostered_days(spans, dt.datetime.fromisoformat(r["start"]),
+                             dt.datetime.fromisoformat(r["end"]))
+               for r in requests_between(fw, project, first, last) if r["agent"] == agent
+               and r["kind"] == "sick" and r["status"] in ("pending", "approved"))
 
 
 def _on_shift(value, shift_start: dt.datetime, shift_end: dt.datetime, field: str) -> dt.datetime:
@@ -106,13 +129,14 @@ def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, la
     exception."""
     note = validate.text(note, N_("note"))
     exception = validate.text(exception, N_("exception"))
-    settings = fw.projects.settings(project, NAME)
-    rules = request_rules(settings)
+    rules = project_request_rules(fw, project)
     covered = plan(fw, project, agent, first, last, start_time, end_time)
     asked_at = asked_at or fw.projects.now(project)
     first_entry, (shift_start, shift_end) = covered["covered"][0]
     night = shift_end.date() > shift_start.date()
-    reasons = check_leave(LeaveRequest(kind, covered["minutes"], certificate, emergency),
+    sick_days = _sick_days_around(fw, project["slug"], agent, covered) if kind == "sick" else 0
+    reasons = check_leave(LeaveRequest(kind, covered["minutes"], certificate, emergency,
+                                       round(covered["days"] + sick_days, 2)),
                           covered["start"], asked_at, asker_id(user), agent, fw.calendar.current(),
                           rules, night, shift_start.date())
     if covered["start"] <= asked_at:  # then "asked N minutes before" makes no sense: say this
@@ -129,7 +153,8 @@ def request(fw, project: dict, agent: str, kind: str, user: dict, first: str, la
     doc = {"id": new_id(), "agent": agent, "kind": kind, "date": first_entry["date"],
            "last": covered["covered"][-1][0]["date"], "start": covered["start"].isoformat(),
            "end": covered["end"].isoformat(), "minutes": covered["minutes"],
-           "level": approval_level(covered["minutes"], rules), "status": "pending",
+           "days": covered["days"], "level": approval_level(covered["days"], rules),
+           "status": "pending",
            "certificate": bool(certificate), "emergency": bool(emergency), "note": note,
            "exception": exception if reasons else "",
            # the rules a manager overruled, in both languages (stored text, read by either)
@@ -201,7 +226,7 @@ def decide(fw, project: dict, request_id: str, approve: bool, user: dict, reason
     if doc["status"] != "pending":
         raise Conflict(N_("this request is already {status}"), status=STATE_WORDS[doc["status"]])
     if not set(user.get("roles") or ()) & APPROVERS[doc["level"]]:
-        raise PermissionDenied(APPROVED_BY[doc["level"]], minutes=doc["minutes"])
+        raise PermissionDenied(APPROVED_BY[doc["level"]], days=days_text(days_of(doc)))
     reason = validate.text(reason, N_("reason"))
     if not approve and not reason:
         raise ValidationError(N_("reason"), N_("say why the request is rejected"))

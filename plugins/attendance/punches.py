@@ -18,16 +18,22 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import ExitStack
 
-from floorwalker.core import (N_, NotFound, PeriodClosed, ValidationError, match_columns, new_id,
-                              now_iso, validate)
+from floorwalker.core import (DATE_NAMES, N_, NUMBER_NAMES, Checks, Fields, NotFound, PeriodClosed,
+                              ValidationError, match_columns, new_id, now_iso, validate, values)
 
 from .roster import locate, month_key, months_of
 
 PUNCHES = "punches"
-COLUMNS = {"agent": ("agent", "工号", "number", "employee number"),
-           "time": ("time", "打卡时间", "timestamp", "punch time"),
-           "date": ("date", "日期"),
-           "clock": ("clock", "时间")}
+# A punch's columns as punch clocks and attendance apps name them: the punch time (打卡时间 —
+# a date and a time, or a time beside a date column), or a date and a time of day.
+COLUMNS = {"agent": ("agent", *NUMBER_NAMES, "number"),
+           "time": ("time", "打卡时间", "实际打卡时间", "日期时间", "签到时间", "刷卡时间",
+                    "timestamp", "punch time", "date/time", "datetime"),
+           "date": ("date", *DATE_NAMES),
+           "clock": ("clock", "时间", "打卡时刻")}
+# The scheduled time a 钉钉 or 企业微信 export puts beside the punch: never read as the punch.
+SCHEDULED = ("考勤时间", "应打卡时间", "标准时间", "应到时间")
+FIELDS = Fields(COLUMNS, (("agent", "time"), ("agent", "date", "clock")), SCHEDULED)
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
             "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 # The days a punch or a roster day may fall on, the span the core's imports accept: the day
@@ -85,25 +91,38 @@ def agent_punches(fw, project: str, agent: str, first: dt.date, last: dt.date) -
 
 def columns(header: list[str]) -> dict[str, str]:
     """Which header holds each column: the agent, and the time or else the date and the clock."""
-    col = match_columns(header, COLUMNS, ("agent",))
+    col = match_columns(header, COLUMNS, ("agent",), SCHEDULED)
     if "time" not in col and not ("date" in col and "clock" in col):  # name the missing column
-        col = match_columns(header, COLUMNS, ("agent", "time"))
+        col = match_columns(header, COLUMNS, ("agent", "time"), SCHEDULED)
     return col
 
 
-def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, str]) -> list[dict]:
-    """Every row as a punch document, or the first bad row's error; *col* as `columns` gives it."""
+def read_moment(cells: dict, col: dict[str, str], row: int) -> dt.datetime:
+    """The punch's moment of a row: its punch time (with the date column's day when the time
+    holds only a time of day), else its date and clock columns."""
+    if "time" in col:
+        text, field = cells.get(col["time"], ""), col["time"]
+        at = values.moment(text, cells.get(col["date"]) if "date" in col else None)
+    else:
+        text, field = f"{cells.get(col['date'], '')} {cells.get(col['clock'], '')}", col["clock"]
+        at = values.moment(cells.get(col["clock"], ""), cells.get(col["date"], ""))
+    if at is None:
+        return parse_time(text, field, row)  # its error names the field and the value
+    require_day_in_span(at.date(), text, field, row)
+    return at
+
+
+def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, str],
+               checks: Checks | None = None) -> list[dict]:
+    """Every row as a punch document, or the first bad row's error (a preview's *checks* gather
+    the refused rows instead); *col* as `columns` gives it."""
     assignments: dict[str, list[dict]] = {}
-    docs = []
-    for row, cells in rows:
-        number = cells.get(col["agent"], "").strip()
+
+    def check(row: int, cells: dict) -> dict:
+        number = values.employee_number(cells.get(col["agent"], ""))
         if not number:
             raise ValidationError(col["agent"], N_("is required"), row=row)
-        if "time" in col:
-            at = parse_time(cells.get(col["time"], ""), col["time"], row)
-        else:
-            at = parse_time(f"{cells.get(col['date'], '')} {cells.get(col['clock'], '')}",
-                            col["clock"], row)
+        at = read_moment(cells, col, row)
         if number not in assignments:
             assignments[number] = fw.agents.assignments(number)
         day, eve = at.date().isoformat(), (at.date() - dt.timedelta(days=1)).isoformat()
@@ -112,8 +131,22 @@ def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, st
             raise ValidationError(col["agent"], N_("agent {number} is not in project {project} on "
                                                    "{date}"), row=row, number=number,
                                   project=project, date=day)
-        docs.append(punch_doc(number, at, "import"))
-    return docs
+        return punch_doc(number, at, "import")
+
+    return (checks or Checks(False)).run(rows, check)
+
+
+def already_stored(fw, project: str, docs: list[dict]) -> int:
+    """How many of *docs* are stored already (same agent, same second): what a preview skips."""
+    stored: set = set()
+    for month in sorted({d["date"][:7] for d in docs}):
+        stored |= {(p["agent"], p["at"]) for p in punches(fw, project, month)}
+    seen, count = set(), 0
+    for doc in docs:
+        key = (doc["agent"], doc["at"])
+        count += key in stored or key in seen
+        seen.add(key)
+    return count
 
 
 def store_punches(fw, project: str, docs: list[dict], actor: str,

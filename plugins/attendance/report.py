@@ -16,8 +16,11 @@ from .requests import leave_title
 from .sheet import figures
 
 CONCLUDED = ("present", "absent", "on_leave")
-STATUS_TITLES = {"present": N_("Present"), "absent": N_("Absent"), "on_leave": N_("On leave"),
-                 "rest": N_("Rest"), "scheduled": N_("Scheduled")}
+# An agent-day's state (`days.STATES`) in the words every page uses (floor_macros.html).
+STATE_TITLES = {"in": N_("In"), "late": N_("Late"), "not_in": N_("Not in yet"), "due": N_("Not started"),
+                "absent": N_("Absent"), "on_leave": N_("On leave"), "rest": N_("Rest")}
+# A day still running that has begun: the day sheet lists it, the figures wait for it to close.
+RUNNING = ("in", "late", "not_in")
 EXCUSE_TITLES = {"pending": N_("Waiting"), "accepted": N_("Accepted"), "rejected": N_("Rejected")}
 # (key, header) of the summary sheet; rates are percentages, minutes whole minutes.
 SUMMARY_COLUMNS = (
@@ -67,7 +70,19 @@ def monthly(rows: list[dict], names: dict[str, str], teams: dict[str, str]) -> d
     team_lines = [{"team": t, "team_name": teams.get(t, t), **summary(days)}
                   for t, days in sorted(by_team.items())]
     kinds = sorted({k for line in agents for k in line["leave"]})
-    return {"agents": agents, "teams": team_lines, "project": summary(rows), "kinds": kinds}
+    running: dict[str, int] = {}
+    for r in rows:
+        if r["status"] == "scheduled" and r["state"] in RUNNING:
+            running[r["state"]] = running.get(r["state"], 0) + 1
+    return {"agents": agents, "teams": team_lines, "project": summary(rows), "kinds": kinds,
+            "running": running, "states": [s for s in RUNNING if s in running]}
+
+
+def state_title(row: dict, locale: str) -> str:
+    """The day's state as every page says it: "Late 21 min", "Not in yet", "On leave" …"""
+    if row["state"] == "late":
+        return translate(N_("Late {minutes} min"), locale, minutes=row["late"])
+    return translate(STATE_TITLES[row["state"]], locale)
 
 
 def workbook(report: dict, days: list[dict], names: dict[str, str], teams: dict[str, str],
@@ -109,7 +124,8 @@ def summary_table(report: dict, month: str, locale: str, numbers: bool = True) -
 
 def days_table(days: list[dict], names: dict[str, str], teams: dict[str, str], locale: str,
                numbers: bool = True) -> Table:
-    """Each concluded agent-day of *days* by date and agent; without *numbers* as above."""
+    """Each agent-day of *days* that has concluded or begun, by date and agent, with its state
+    as the pages show it; without *numbers* as above."""
 
     def _(msgid: str, **params) -> str:
         return translate(msgid, locale, **params)
@@ -117,12 +133,12 @@ def days_table(days: list[dict], names: dict[str, str], teams: dict[str, str], l
     header = [_(title) for title in DAY_COLUMNS if numbers or title != "Employee no."]
     rows = []
     for r in sorted(days, key=lambda r: (r["date"], r["agent"])):
-        if r["status"] not in CONCLUDED:
+        if r["status"] not in CONCLUDED and r["state"] not in RUNNING:
             continue
         excuse = r["note"].get("excuse", {}).get("status")
         rows.append([r["date"], *([r["agent"]] if numbers else []),
                      names.get(r["agent"], r["agent"] if numbers else ""),
-                     teams.get(r["team"], r["team"]), r["shift"], _(STATUS_TITLES[r["status"]]),
+                     teams.get(r["team"], r["team"]), r["shift"], state_title(r, locale),
                      _clock(r.get("check_in")), _clock(r.get("check_out")), r.get("late") or 0,
                      r.get("early") or 0, r.get("worked") or 0, r["scheduled_minutes"],
                      _(leave_title(r["leave_kind"])) if r.get("leave_kind") else "",

@@ -16,7 +16,7 @@ import datetime as dt
 
 from floorwalker.core import N_, FloorwalkerError, NotFound, Route, ValidationError
 
-from . import handover, leave, report, sheet, swaps
+from . import handover, leave, punch_requests, report, sheet, swaps
 from . import roster as rosters
 from .actions import EXCUSE_DECIDE, HANDOVER, LEAVE_DECIDE, MARK, OWN, REPORT, SWAP_DECIDE, VIEW
 from .config import NAME
@@ -95,7 +95,8 @@ def approvals_context(p) -> dict:
     return {"base": base(p), "leave": waiting_leave, "swaps": waiting_swaps,
             "excuses": sorted(excuses, key=lambda d: (d["date"], d["agent"])),
             "names": names_of(p, "0000-01-01", "9999-12-31"), "teams": team_names(p),
-            "leave_title": leave_title, "is_manager": bool(roles & leave.MANAGER_ROLES)}
+            "leave_title": leave_title, "is_manager": bool(roles & leave.MANAGER_ROLES),
+            "punch_requests": punch_requests.waiting_for(p.fw, p.project, p.user)}
 
 
 def authorize_decision(p, typed: dict, approve: bool) -> None:

@@ -11,12 +11,14 @@ the numbers a project may change live in `RequestRules`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
-from floorwalker.core import FloorwalkerError, HolidayCalendar, N_, ValidationError, translate
+from floorwalker.core import (TIER_TITLES, TIERS, FloorwalkerError, HolidayCalendar, N_,
+                              ValidationError, translate)
 
 LEAVE_TYPES = ("personal", "urgent_personal", "sick", "annual", "marriage", "bereavement",
                "compensatory")
@@ -29,7 +31,7 @@ LEAVE_TITLES = MappingProxyType({
     "bereavement": N_("bereavement leave"),
     "compensatory": N_("compensatory leave"),
 })
-WORKING_DAY_MINUTES = 480
+WORKING_DAY_MINUTES = 480  # the rest between two shifts that are not "in a row"
 
 
 def leave_title(kind: str) -> str:
@@ -67,9 +69,13 @@ class RequestRules:
     notice_minutes: Mapping[str, int] = field(default_factory=lambda: DEFAULT_NOTICE_MINUTES)
     night_shift_cutoff: time = time(12, 0)
     holiday_notice_days: int = 2
-    certificate_minutes: int = WORKING_DAY_MINUTES
-    supervisor_max_minutes: int = WORKING_DAY_MINUTES
+    # "A day" of leave is the agent's rostered shift that day, whatever its length (a 10-hour
+    # night is one day, half of it half a day): approval and the certificate count such days.
+    certificate_days: float = 1
+    supervisor_max_days: float = 1
     max_swaps_per_month: int = 2
+    # "Similar skill" (技术业务水平相当): the agents' tiers at most this many steps apart.
+    swap_max_tier_gap: int = 1
     # Less rest than this between two of an agent's shifts makes them "two shifts in a row"
     # (连班): a night shift ending 06:00 and a day shift at 08:00 leave two hours.
     min_rest_minutes: int = WORKING_DAY_MINUTES
@@ -77,16 +83,38 @@ class RequestRules:
 
 @dataclass(frozen=True)
 class LeaveRequest:
-    """What is asked: a kind of leave for a number of minutes of a shift.
+    """What is asked: a kind of leave for a number of minutes of rostered shifts.
 
-    `certificate`: a medical certificate (医疗单位证明) is attached. `emergency`: sick leave
-    phoned in before the shift (急诊), which needs no certificate yet.
+    `days`: the rostered days it is, each shift one day whatever its length, part of a shift
+    its share (`rostered_days`); for sick leave, with the agent's other sick leave of the same
+    shifts, so two halves of one shift asked apart are a day. `certificate`: a medical
+    certificate (医疗单位证明) is attached. `emergency`: sick leave phoned in before the shift
+    (急诊), which needs no certificate yet.
     """
 
     kind: str
     minutes: int
     certificate: bool = False
     emergency: bool = False
+    days: float = 0
+
+
+def rostered_days(spans: Iterable[tuple[datetime, datetime]], start: datetime,
+                  end: datetime) -> float:
+    """How many rostered days leave from *start* to *end* is: each shift (start, end) of *spans*
+    it covers whole counts one, whatever its length; part of a shift, its share (4 hours of an
+    8-hour shift: 0.5), to two decimals rounded down (a minute short of the shift is not a day)."""
+    total = 0.0
+    for shift_start, shift_end in spans:
+        covered = min(shift_end, end) - max(shift_start, start)
+        if covered.total_seconds() > 0:
+            total += covered / (shift_end - shift_start)
+    return math.floor(total * 100 + 1e-6) / 100
+
+
+def days_text(days: float) -> str:
+    """A number of days as people write it: 1, 0.5, 2.25."""
+    return f"{days:g}"
 
 
 @dataclass(frozen=True)
@@ -150,12 +178,12 @@ def check_leave(request: LeaveRequest, shift_start: datetime, asked_at: datetime
                 N_("asked at"), N_("leave on a public holiday is a very special case and must be "
                                    "asked at least {days} days ahead; it was asked {asked} "
                                    "minutes before the shift"), days=days, asked=asked_before))
-    if (request.kind == "sick" and request.minutes >= rules.certificate_minutes
+    if (request.kind == "sick" and request.days >= rules.certificate_days
             and not request.certificate and not request.emergency):
         reasons.append(ValidationError(
-            N_("medical certificate"), N_("sick leave of {minutes} minutes or more needs a "
-                                          "medical certificate; this asks for {asked} minutes"),
-            minutes=rules.certificate_minutes, asked=request.minutes))
+            N_("medical certificate"), N_("sick leave of {days} rostered days or more needs a "
+                                          "medical certificate; this comes to {asked} days"),
+            days=days_text(rules.certificate_days), asked=days_text(request.days)))
     return reasons
 
 
@@ -165,13 +193,14 @@ def is_very_special_case(shift_start: datetime, calendar: HolidayCalendar) -> bo
     return calendar.is_holiday(shift_start.date())
 
 
-def approval_level(duration_minutes: int, rules: RequestRules) -> str:
-    """Who approves leave this long: the supervisor up to one working day, the director beyond."""
-    if duration_minutes <= 0:
-        raise ValidationError(N_("leave duration"), N_("leave must last at least one minute; "
-                                                 "{minutes} minutes were asked"),
-                              minutes=duration_minutes)
-    return "supervisor" if duration_minutes <= rules.supervisor_max_minutes else "director"
+def approval_level(days: float, rules: RequestRules) -> str:
+    """Who approves leave of *days* rostered days (`rostered_days`): the supervisor up to one day,
+    the director beyond."""
+    if days <= 0:
+        raise ValidationError(N_("leave duration"), N_("leave must cover part of a rostered "
+                                                       "shift; {days} days were asked"),
+                              days=days_text(days))
+    return "supervisor" if days <= rules.supervisor_max_days else "director"
 
 
 def leave_on_swapped_shift(entry: ScheduleEntry) -> list[ValidationError]:
@@ -187,16 +216,27 @@ def leave_on_swapped_shift(entry: ScheduleEntry) -> list[ValidationError]:
 def check_swap(swap: ShiftSwap, schedule: Iterable[ScheduleEntry],
                month_swaps_by_agent: Mapping[str, int], calendar: HolidayCalendar,
                leave_days: Collection[tuple[str, date]],
-               rules: RequestRules) -> list[ValidationError]:
+               rules: RequestRules, tiers: Mapping[str, str] | None = None,
+               in_swaps: Mapping[tuple[str, date], str] | None = None) -> list[ValidationError]:
     """Reasons to refuse the swap, for either party.
 
     `schedule`: the roster around both shifts; `month_swaps_by_agent`: swaps each agent already
-    made this month; `leave_days`: (agent, date) pairs of leave already granted.
+    made this month; `leave_days`: (agent, date) pairs of leave already granted; `tiers`: each
+    agent's tier (the core's `TIERS`); `in_swaps`: the shifts, as (agent, date), already in
+    another swap that stands in this one's way, with that swap's state ("asked", "accepted",
+    "approved"): two swaps of one shift cannot both stand.
     """
     first, second = swap.first, swap.second
     schedule = [e for e in schedule if e not in (first, second)]
     reasons = []
     for entry in (first, second):
+        state = (in_swaps or {}).get((entry.agent, entry.date))
+        if state is not None and not entry.swapped:
+            reasons.append(ValidationError(
+                SWAP, N_("{agent}'s {shift} shift of {day} is already in another swap ({state}): "
+                         "two swaps of one shift cannot both stand"),
+                agent=entry.agent, shift=entry.shift, day=entry.date.isoformat(),
+                state=STATE_WORDS[state]))
         done = month_swaps_by_agent.get(entry.agent, 0)
         if done >= rules.max_swaps_per_month:
             reasons.append(ValidationError(
@@ -215,6 +255,11 @@ def check_swap(swap: ShiftSwap, schedule: Iterable[ScheduleEntry],
         reasons.append(ValidationError(
             SWAP, N_("only shifts of the same job type may be swapped ({first} and {second})"),
             first=first.job_type, second=second.job_type))
+    if tiers is not None:
+        gap = SkillGap.between(first.agent, tiers.get(first.agent), second.agent,
+                               tiers.get(second.agent), rules.swap_max_tier_gap)
+        if gap is not None:
+            reasons.append(gap)
     for agent, taken in ((first.agent, second), (second.agent, first)):
         if (agent, taken.date) in leave_days:
             reasons.append(ValidationError(
@@ -230,6 +275,39 @@ def check_swap(swap: ShiftSwap, schedule: Iterable[ScheduleEntry],
                 minutes=rules.min_rest_minutes, other=clash.shift,
                 other_day=clash.date.isoformat()))
     return reasons
+
+
+class SkillGap(ValidationError):
+    """Two agents too far apart on the career ladder to swap (换班须技术业务水平相当): the
+    refusal names both tiers in the reader's language (the core's `TIER_TITLES`)."""
+
+    MESSAGE = N_("{first} ({first_tier}) and {second} ({second_tier}) are {gap} tiers apart: "
+                 "swaps are between agents of similar skill, at most {most} tiers apart")
+
+    def __init__(self, first: str, first_tier: str, second: str, second_tier: str, most: int):
+        self.agents, self.tiers, self.most = (first, second), (first_tier, second_tier), most
+        self.gap = abs(TIERS.index(first_tier) - TIERS.index(second_tier))
+        super().__init__(SWAP, self.MESSAGE, first=first, second=second, most=most, gap=self.gap,
+                         first_tier=TIER_TITLES[first_tier][0],
+                         second_tier=TIER_TITLES[second_tier][0])
+
+    @classmethod
+    def between(cls, first: str, first_tier: str | None, second: str, second_tier: str | None,
+                most: int) -> SkillGap | None:
+        """The refusal, or None when the tiers are close enough (or one is unknown)."""
+        if first_tier not in TIERS or second_tier not in TIERS:
+            return None
+        if abs(TIERS.index(first_tier) - TIERS.index(second_tier)) <= most:
+            return None
+        return cls(first, first_tier, second, second_tier, most)
+
+    def message(self, locale: str = "en") -> str:
+        title = 1 if locale.startswith("zh") else 0
+        first_tier, second_tier = (TIER_TITLES[t][title] for t in self.tiers)
+        problem = translate(self.MESSAGE, locale, first=self.agents[0], second=self.agents[1],
+                            first_tier=first_tier, second_tier=second_tier, most=self.most,
+                            gap=self.gap)
+        return translate(self.msgid, locale, field=self.params["field"], problem=problem)
 
 
 def _shift_in_a_row(taken: ScheduleEntry, own: list[ScheduleEntry],

@@ -10,6 +10,11 @@ Where things live (all through the store, so every change is audited and closed 
 
 A pattern does nothing by itself: `apply_pattern` writes it into the roster of a date range,
 leaving entries people set by hand alone unless asked. The roster is what every rule reads.
+
+Continuous work is at most 8 hours (`continuous_limit_minutes`, plus a project's tolerance, by
+default none): `shift_warnings` names the shift types longer than that, `roster_warnings` the
+rostered days that break it, alone or run straight on from the day before (a night shift ending
+at 06:00 and a shift starting at 06:00). They warn; the roster is still saved.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from .requests import ScheduleEntry
 
 SHIFTS, PATTERNS, ROSTER = "shifts", "patterns", "roster"
 WEEKDAYS = 7
+CONTINUOUS = N_("continuous work")  # the field the continuous-work warnings name
 
 
 def plugin_key(fw, project: str) -> str:
@@ -299,6 +305,95 @@ def drop_from(fw, project: str, agent: str, first: str, actor: str) -> int:
                     tx.remove(ROSTER, doc["id"])
                     removed += 1
     return removed
+
+
+# ------------------------------------------------------------------ continuous work
+
+
+def continuous_minutes(shift: Shift) -> int:
+    """The minutes a shift is continuous work: its length less its meal break."""
+    start, end = shift.span(dt.date(2000, 1, 3))
+    return int((end - start).total_seconds() // 60) - shift.break_minutes
+
+
+def hours_text(minutes: int) -> str:
+    """Minutes as hours the way people say them: 9, 8.5, 10.25."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+def continuous_limit(fw, project) -> tuple[int, int]:
+    """The project's (limit, tolerance) of continuous work, in minutes."""
+    settings = fw.projects.settings(project, NAME)
+    return settings["continuous_limit_minutes"], settings["overtime_tolerance_minutes"]
+
+
+def _too_long(minutes: int, limit: tuple[int, int]) -> bool:
+    return minutes > limit[0] + limit[1]
+
+
+def shift_warning(shift: Shift, limit: tuple[int, int]) -> ValidationError | None:
+    """Why the shift type itself breaks the continuous-work limit, or None."""
+    minutes = continuous_minutes(shift)
+    if not _too_long(minutes, limit):
+        return None
+    return ValidationError(CONTINUOUS, N_("the {shift} shift is {hours} hours of continuous work, "
+                                          "over the limit of {limit} hours"),
+                           shift=shift.code, hours=hours_text(minutes), limit=hours_text(limit[0]))
+
+
+def shift_warnings(fw, project: str) -> dict[str, ValidationError]:
+    """The project's shift types that break the continuous-work limit, by code."""
+    limit = continuous_limit(fw, project)
+    found = {code: shift_warning(shift, limit) for code, shift in shifts(fw, project).items()}
+    return {code: warning for code, warning in found.items() if warning is not None}
+
+
+def continuous_warnings(entries, known: dict[str, Shift],
+                        limit: tuple[int, int]) -> dict[str, ValidationError]:
+    """The roster *entries* (by id) that break the continuous-work limit: a shift longer than
+    it, or shifts of one agent each starting no later than the one before ends (run straight
+    on) that together, less their breaks, are longer than it."""
+    runs: dict[str, list[list]] = {}
+    for doc in sorted(entries, key=lambda e: (e["agent"], e["date"])):
+        shift = known.get(doc["shift"]) if doc["shift"] else None
+        if shift is None:
+            continue
+        start, end = shift.span(dt.date.fromisoformat(doc["date"]))
+        agent_runs = runs.setdefault(doc["agent"], [])
+        if agent_runs and start <= agent_runs[-1][-1][2]:
+            agent_runs[-1].append((doc, start, max(end, agent_runs[-1][-1][2]), shift))
+        else:
+            agent_runs.append([(doc, start, end, shift)])
+    found = {}
+    for run in (r for agent_runs in runs.values() for r in agent_runs):
+        minutes = int((run[-1][2] - run[0][1]).total_seconds() // 60) - sum(
+            shift.break_minutes for *_, shift in run)
+        if len(run) == 1:
+            warning = shift_warning(run[0][3], limit)
+            if warning is not None:
+                found[run[0][0]["id"]] = warning
+            continue
+        if not _too_long(minutes, limit):
+            continue
+        for n, (doc, *_) in enumerate(run):
+            other = run[n - 1 if n else 1][0]
+            found[doc["id"]] = ValidationError(CONTINUOUS, N_(
+                "{agent}'s {shift} shift of {day} runs straight on with the {other} shift of "
+                "{other_day}: {hours} hours of continuous work, over the limit of {limit} hours"),
+                agent=doc["agent"], shift=doc["shift"], day=doc["date"], other=other["shift"],
+                other_day=other["date"], hours=hours_text(minutes), limit=hours_text(limit[0]))
+    return found
+
+
+def roster_warnings(fw, project: str, first: dt.date, last: dt.date,
+                    agents: set[str] | None = None) -> dict[str, ValidationError]:
+    """The rostered days from *first* to *last* that break the continuous-work limit, by entry
+    id (a day's neighbours outside the range are read too)."""
+    entries = roster_between(fw, project, first - dt.timedelta(days=1), last + dt.timedelta(days=1),
+                             agents).values()
+    found = continuous_warnings(entries, shifts(fw, project), continuous_limit(fw, project))
+    low, high = first.isoformat(), last.isoformat()
+    return {key: w for key, w in found.items() if low <= key.rsplit(":", 1)[1] <= high}
 
 
 def schedule_entry(entry_doc: dict, known: dict[str, Shift]) -> ScheduleEntry | None:

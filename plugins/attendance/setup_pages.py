@@ -51,7 +51,9 @@ def shifts_context(p, docs: list[dict], current: dict, errors: dict | None = Non
     defaults = {"job_type": "voice", "late_grace": 0, "early_grace": 0, "punch_before": 120,
                 "punch_after": 120, "break_minutes": 0}
     return {"shifts": listed, "form": {**defaults, **current}, "base": base(p),
-            "can_manage": p.can(SETUP), "errors": errors or {}}
+            "can_manage": p.can(SETUP), "errors": errors or {},
+            "warnings": {code: w.message(p.locale)  # longer than continuous work may be
+                         for code, w in rosters.shift_warnings(p.fw, p.project["slug"]).items()}}
 
 
 # ---------------------------------------------------------------- the holiday calendar

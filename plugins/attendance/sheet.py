@@ -22,10 +22,12 @@ from weakref import WeakKeyDictionary
 
 from floorwalker.core import Conflict, N_, PermissionDenied, ValidationError, new_id, now_iso, validate
 
+from . import evidence as evidence_words
+from . import relief
 from . import roster as rosters
 from .config import NAME, day_settings
-from .days import derive_day, due_span, score_for, whole_minutes
-from .leave import MANAGER_ROLES, approved_spans, requests_between
+from .days import day_at, due_span, score_for, whole_minutes
+from .leave import MANAGER_ROLES, approved_spans, days_of, requests_between
 from .punches import agent_punches
 
 DAYS, MARKS = "days", "marks"
@@ -33,10 +35,13 @@ DERIVATIONS_KEPT = 16
 _KEPT: WeakKeyDictionary = WeakKeyDictionary()  # store -> the last derivations (see `derive`)
 SOURCE = NAME
 DERIVED_RULES = ("absent", "late_or_early")  # what a day's punches score (`days.score_for`)
-MARK_RULES = {"away": "away_over_5min", "cover": "covered_shift", "handover": "handover_log_missing"}
+# Leaving before relief is leaving the shift before it is handed over: recorded as leaving
+# early (迟到早退), its points the late band of the minutes the seat stood empty.
+MARK_RULES = {"away": "away_over_5min", "cover": "covered_shift", "handover": "handover_log_missing",
+              "relief": "late_or_early"}
 MARK_TITLES = {"away": N_("Away from the seat"), "cover": N_("Covered a shift"),
-               "handover": N_("Handover log missing")}
-EXCUSED = "excused: "
+               "handover": N_("Handover log missing"), "relief": N_("Left before relief")}
+EXCUSED = evidence_words.EXCUSED
 # an accepted excuse is quoted in the reason of the events it reverses, which holds a note
 EXCUSE_LIMIT = validate.NOTE_LIMIT - len(EXCUSED)
 
@@ -56,8 +61,10 @@ def derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime | 
            agents: set[str] | None = None) -> list[dict]:
     """Every rostered agent-day from *first* to *last* as a row for pages, figures and settling.
 
-    A shift whose punch window has not closed yet at *now* is "scheduled" (nothing is concluded
-    about it); the floor page reads such days live.
+    Each row's ``state`` is the day at *now* (`days.day_at`), the one status every page shows:
+    in, late, not in yet, absent, on leave, rest. A shift whose punch window has not closed yet
+    has the status "scheduled" (nothing is concluded, settled or counted in the figures about
+    it), and its state, check-in, lateness and ``overdue`` minutes as the punches so far say.
 
     The rows are a pure function of the files read and of *now* (to the minute: punch windows
     end on whole minutes), so the last few results are kept, keyed by those files' generations:
@@ -106,12 +113,9 @@ def _derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime,
                "shift": entry["shift"], "swap": entry.get("swap"), "leave_kind": None,
                "note": notes.get(entry["id"], {}), "scheduled_minutes": 0}
         if shift is None:
-            rows.append({**row, "status": "rest"})
+            rows.append({**row, "status": "rest", "state": "rest"})
             continue
         start, end = shift.span(day)
-        if now < shift.punch_window(day)[1]:
-            rows.append({**row, "status": "scheduled", "start": start, "end": end})
-            continue
         if entry["agent"] not in punches_of:
             punches_of[entry["agent"]] = by_day = {}
             for p in agent_punches(fw, slug, entry["agent"], first - dt.timedelta(days=1),
@@ -123,11 +127,17 @@ def _derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime,
                 for p in punches_of[entry["agent"]].get(d.isoformat(), ())]
         spans = sorted((s for s in leave.get(entry["agent"], ()) if s.start < end and start < s.end),
                        key=lambda s: s.start)
-        agent_day = derive_day(day, shift, near, spans, settings)
-        due_start, due_end = due_span(start, end, spans)
         if spans:
             row["leave_kind"] = kinds.get((entry["agent"], spans[0].start.isoformat()))
-        rows.append({**row, "status": agent_day.status, "start": start, "end": end,
+        at = day_at(day, shift, near, spans, settings, now)
+        agent_day = at.day
+        if not at.concluded:  # the day so far, by the same rules; nothing is settled about it yet
+            rows.append({**row, "status": "scheduled", "state": at.state, "start": start, "end": end,
+                         "check_in": agent_day.check_in, "check_out": agent_day.check_out,
+                         "late": agent_day.late_minutes, "overdue": at.overdue_minutes})
+            continue
+        due_start, due_end = due_span(start, end, spans)
+        rows.append({**row, "status": agent_day.status, "state": at.state, "start": start, "end": end,
                      "check_in": agent_day.check_in, "check_out": agent_day.check_out,
                      "missing_punch": agent_day.missing_punch, "late": agent_day.late_minutes,
                      "early": agent_day.early_minutes, "worked": agent_day.worked_minutes,
@@ -138,7 +148,19 @@ def _derive(fw, project: dict, first: dt.date, last: dt.date, now: dt.datetime,
                      "scheduled_minutes": 0 if agent_day.status == "on_leave"
                      else max(0, whole_minutes(due_end - due_start)),
                      "day": agent_day})
+    relief.mark(fw, slug, rows, leave)  # who left before being relieved (`left_before_relief`)
     return rows
+
+
+def floor_rows(fw, project: dict, now: dt.datetime | None = None,
+               agents: set[str] | None = None) -> list[dict]:
+    """The floor at *now* (the project's clock): today's agent-days and yesterday's shifts still
+    running (a night shift that started yesterday), of *agents* if given, as the floor page and
+    the dashboard count them."""
+    now = (now or fw.projects.now(project)).replace(second=0, microsecond=0)
+    today = now.date()
+    return [r for r in derive(fw, project, today - dt.timedelta(days=1), today, now, agents)
+            if r["date"] == today.isoformat() or (r["status"] == "scheduled" and r["end"] > now)]
 
 
 def month_rows(fw, project: dict, month: str, now: dt.datetime | None = None,
@@ -187,23 +209,14 @@ def settle(fw, project: dict, month: str, actor: str, now: dt.datetime | None = 
         wanted[key] = [(code, points, row["date"], row["agent"], reasons[key])
                        for code, points in wanted_events(row, settings, rules)]
     done = fw.ledger.settle(slug, SOURCE, wanted, actor, month=month, kind="day", agents=agents,
-                            reasons=reasons, reason="no longer rostered")
+                            reasons=reasons, reason=evidence_words.STORED["unrostered"])
     return {"written": len(done.written), "reversed": len(done.reversed)}
 
 
 def _why(row: dict) -> str:
-    """The reason an attendance event carries (stored text, so in the ledger's language: plain
-    facts a reader of either language can follow)."""
-    if row["note"].get("excuse", {}).get("status") == "accepted":
-        return EXCUSED + row["note"]["excuse"]["reason"]
-    if row["status"] == "absent":
-        return f"absent from shift {row['shift']}"
-    parts = []
-    if row.get("late"):
-        parts.append(f"late {row['late']} min")
-    if row.get("early"):
-        parts.append(f"left {row['early']} min early")
-    return ", ".join(parts) or f"{row['status']} on shift {row['shift']}"
+    """The reason an attendance event carries: stored as plain English facts, which the pages
+    read back into the reader's language (`evidence.reason`)."""
+    return evidence_words.why(row)
 
 
 def settle_months(fw, project: dict, months, actor: str) -> dict:
@@ -300,7 +313,9 @@ def pending_excuses(rows: list[dict]) -> list[dict]:
 def record_mark(fw, project: dict, agent: str, day: str, kind: str, user: dict, note: str,
                 minutes: int | None = None) -> dict:
     """Record what a leader saw: away from the seat (minutes, over 5), a shift covered when
-    short-staffed, a handover log not filled. Each writes its score event, pointing back here."""
+    short-staffed, a handover log not filled, leaving before relief (a day flagged
+    ``left_before_relief``, once; the minutes the seat stood empty are worked out). Each writes
+    its score event, pointing back here."""
     if kind not in MARK_RULES:
         raise ValidationError(N_("kind"), N_("must be one of {choices}"), choices=", ".join(MARK_RULES))
     note = validate.text(note, N_("note"), required=True)
@@ -311,19 +326,45 @@ def record_mark(fw, project: dict, agent: str, day: str, kind: str, user: dict, 
         if not isinstance(minutes, int) or minutes <= 5:
             raise ValidationError(N_("minutes"), N_("away counts from 6 minutes; got {value!r}"),
                                   value=minutes)
-    else:
+    points = None
+    if kind == "relief":
+        minutes, points = _unrelieved(fw, project, agent, day, settings)
+    elif kind != "away":
         minutes = None  # only time away is counted in minutes
     mark_id = new_id()
     event = fw.ledger.prepare(project, agent, MARK_RULES[kind], day, user["username"], source=SOURCE,
-                              evidence=f"{SOURCE}:mark:{mark_id}", reason=note)
+                              evidence=f"{SOURCE}:mark:{mark_id}", reason=note, points=points)
     doc = {"id": mark_id, "agent": agent, "date": event["date"], "kind": kind, "minutes": minutes,
            "note": note, "by": user["username"], "event": event["id"], "created_at": now_iso(),
-           "disciplinary": kind == "away" and minutes >= settings["away_disciplinary_minutes"]}
+           "disciplinary": minutes is not None and kind in ("away", "relief")
+           and minutes >= settings["away_disciplinary_minutes"]}
     with fw.store.transaction(rosters.month_key(fw, project["slug"], event["date"][:7]),
                               user["username"], "attendance.mark") as tx:
         tx.insert(MARKS, doc)
     fw.ledger.write([event], user["username"], "attendance.mark")
     return doc
+
+
+def _unrelieved(fw, project: dict, agent: str, day: str, settings: dict) -> tuple[int | None, int | None]:
+    """The minutes the seat stood empty after *agent* left on *day* before relief (None: the
+    reliever never punched in) and the points (the late band of those minutes, within the
+    rule's range; None: the rule's own); refused unless the day is flagged and not yet recorded."""
+    date = validate.date(day)
+    rows = derive(fw, project, dt.date.fromisoformat(date), dt.date.fromisoformat(date), agents={agent})
+    if not rows or not rows[0].get("left_before_relief"):
+        raise ValidationError(N_("date"), N_("{agent} did not leave before relief on {day}"),
+                              agent=agent, day=date)
+    if any(m["agent"] == agent and m["date"] == date and m["kind"] == "relief"
+           for m in marks(fw, project["slug"], date[:7])):
+        raise Conflict(N_("{agent}'s leaving before relief on {day} is already recorded"),
+                       agent=agent, day=date)
+    relieved = rows[0]["relief"]["check_in"]
+    if relieved is None:
+        return None, None
+    minutes = whole_minutes(relieved - rows[0]["check_out"])
+    rule = fw.ledger.rule(MARK_RULES["relief"], project)
+    band = day_settings(settings).band_points(minutes) or rule.points
+    return minutes, min(max(band, rule.min_points), rule.max_points)
 
 
 def marks(fw, project: str, month: str) -> list[dict]:
@@ -375,11 +416,12 @@ def figures_by(rows: list[dict], field: str) -> dict[str, dict]:
 
 
 def leave_days_by_kind(fw, project: str, month: str) -> dict[str, float]:
-    """Approved leave in working days (480 minutes) by kind, counted in the month it starts."""
+    """Approved leave in rostered days (each shift one day, whatever its length) by kind, counted
+    in the month it starts."""
     totals: dict[str, float] = {}
     dates = rosters.month_dates(month)
     for r in requests_between(fw, project, dates[0], dates[-1]):
         if r["status"] == "approved" and r["date"][:7] == month:
-            totals[r["kind"]] = round(totals.get(r["kind"], 0) + r["minutes"] / 480, 2)
+            totals[r["kind"]] = round(totals.get(r["kind"], 0) + days_of(r), 2)
     return totals
 

@@ -2,9 +2,13 @@
 agent → approved by the team leader of each side → the roster changes.
 
 The rules of `requests.check_swap` are checked when the swap is asked and again at the last
-approval (the roster may have moved meanwhile); a refusal gives every reason. Swapped roster
-entries carry the swap's id: they cannot be swapped again, no leave may be taken from them, and
-whoever leaves a swapped shift empty is absent (the roster says whose shift it is now).
+approval (the roster may have moved meanwhile); a refusal gives every reason. Two swaps of one
+shift cannot both stand: a swap is refused when asked if either shift is already in a live swap
+(asked, accepted or approved), and at approval if it is in one approved or asked before it (so
+of two that slipped in together the first asked goes on, and the other waits on it). Swapped
+roster entries carry the swap's id: they cannot be swapped again, no leave may be taken from
+them, and whoever leaves a swapped shift empty is absent (the roster says whose shift it is
+now).
 Swaps live in the month file of the asker's shift (table ``swaps``).
 """
 
@@ -17,7 +21,7 @@ from floorwalker.core import (LEADERS, SUPERVISORS, Conflict, N_, NotFound, Perm
                               ValidationError, new_id, now_iso, validate)
 
 from . import roster as rosters
-from .config import NAME, request_rules
+from .config import project_request_rules
 from .leave import requests_between
 from .requests import STATE_WORDS, Refused, ShiftSwap, check_swap
 
@@ -40,10 +44,31 @@ def month_swaps(fw, project: str, month: str) -> list[dict]:
                   key=lambda s: (s["date"], s["id"]))
 
 
-def reasons(fw, project: dict, first: dict, second: dict, ignore: str | None = None) -> list:
-    """Every reason the rules refuse swapping roster entries *first* and *second*."""
+def _in_other_swaps(fw, project: str, shifts: set[tuple[str, str]],
+                    swap: dict | None) -> dict[tuple[str, dt.date], str]:
+    """The *shifts* (agent, date) already in a live swap that stands before *swap* (the one
+    being approved; None: a swap being asked, before which every live one stands)."""
+    found = {}
+    for month in rosters.stored_months(fw, project):
+        for other in month_swaps(fw, project, month):
+            if other["status"] not in LIVE or (swap is not None and (
+                    other["id"] == swap["id"] or (other["status"] != "approved" and (
+                        other["asked_at"], other["id"]) > (swap["asked_at"], swap["id"])))):
+                continue
+            for side in (other["first"], other["second"]):
+                if (side["agent"], side["date"]) in shifts:
+                    found[side["agent"], dt.date.fromisoformat(side["date"])] = other["status"]
+    return found
+
+
+def reasons(fw, project: dict, first: dict, second: dict, swap: dict | None = None) -> list:
+    """Every reason the rules refuse swapping roster entries *first* and *second* (when *swap*
+    is given, at its approval: not counting the swap itself)."""
     slug = project["slug"]
-    rules = request_rules(fw.projects.settings(project, NAME))
+    ignore = swap["id"] if swap else None
+    in_swaps = _in_other_swaps(fw, slug, {(first["agent"], first["date"]),
+                                          (second["agent"], second["date"])}, swap)
+    rules = project_request_rules(fw, project)
     known = rosters.shifts(fw, slug)
     a, b = rosters.schedule_entry(first, known), rosters.schedule_entry(second, known)
     days = sorted((a.date, b.date))
@@ -64,7 +89,9 @@ def reasons(fw, project: dict, first: dict, second: dict, ignore: str | None = N
             while day.isoformat() <= r["last"]:
                 leave_days.add((r["agent"], day))
                 day += dt.timedelta(days=1)
-    return check_swap(ShiftSwap(a, b), schedule, counts, fw.calendar.current(), leave_days, rules)
+    tiers = {agent: fw.agents.get(agent).get("tier") for agent in (a.agent, b.agent)}
+    return check_swap(ShiftSwap(a, b), schedule, counts, fw.calendar.current(), leave_days, rules,
+                      tiers, in_swaps)
 
 
 def ask(fw, project: dict, user: dict, agent: str, day: str, other: str, other_day: str) -> dict:
@@ -137,7 +164,7 @@ def approve(fw, project: dict, swap_id: str, user: dict, team: str) -> dict:
     second = _side(fw, slug, doc["second"]["agent"], doc["second"]["date"])
     if (first["shift"], second["shift"]) != (doc["first"]["shift"], doc["second"]["shift"]):
         raise Conflict(N_("the roster changed since the swap was asked; ask again"))
-    found = reasons(fw, project, first, second, ignore=swap_id)
+    found = reasons(fw, project, first, second, swap=doc)
     if found:
         raise Refused(found)
     _apply(fw, slug, doc, user["username"], key, {"approvals": approvals, "status": "approved"})

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from floorwalker.core import KPI, AgentSection, Blocker, KPIDef, NavItem, WaitingItem, hookimpl
 
-from . import boards, columns, commands, demo, pages, reversals, settings, suggestions
+from . import boards, columns, commands, demo, home, pages, reversals, settings, suggestions
 from .actions import MANAGE, PAY
-from .grades import GRADES
+from .grades import GRADES, employment_month, grade, pay_float
 
 NAME = settings.NAME
+TITLE = ("Incentives", "激励")  # what the admin pages call this plugin
 
 
 @hookimpl
@@ -49,7 +50,8 @@ def nav_items(floorwalker, project, user):
 
 @hookimpl
 def agent_sections(floorwalker, project, agent, period, user):
-    row = next((r for r in floorwalker.ledger.sheet(project["slug"], period)
+    leader = agent.get("position") == "team_leader"  # on the leaders' sheet, not the agents'
+    row = next((r for r in floorwalker.ledger.sheet(project["slug"], period, leaders=leader)
                 if r["number"] == agent["number"]), None)
     staff = bool(user) and not set(user.get("roles") or ()) <= {"agent", "client"}
     open_month = period not in floorwalker.store.closed_months(project["slug"])
@@ -69,8 +71,9 @@ def sheet_columns(floorwalker, project, period, rows):
 
 
 # grades and pay are the BPO's own business: never in a client's report; pay only for its holders
+# the grade counts are the parts of one whole: pages draw them as one bar, not a tile each
 KPIS = [KPIDef(f"grade_{letter}", f"Agents graded {letter}", f"{letter} 级人数", "", True, "sum",
-               "internal") for letter in GRADES]
+               "internal", group_en="Grades", group_zh="等级", part=letter) for letter in GRADES]
 KPIS.append(KPIDef("pay_float_total", "Pay float total", "绩效浮动合计", "¥", False, "sum", "internal",
                    action=PAY))
 
@@ -83,14 +86,20 @@ def register_kpis():
 @hookimpl
 def project_kpis(floorwalker, project, period):
     """Monthly figures (grades are given per month): a shorter span reports its month's."""
-    rows = floorwalker.ledger.sheet(project["slug"], period)
-    grades = [row.get("grade") for row in rows]
+    # each grade and pay float as the sheet's columns work them out (`columns.values`), from the
+    # core's rows only: the months before, which only the sheet's flags read, are left unbuilt
+    # (the home asks every project of a director for these on each view)
+    rows = floorwalker.ledger.sheet(project["slug"], period, columns=False)
+    rules = settings.in_effect(floorwalker, project, period)
+    grades = [grade(row["total"], rules["grade_bands"]) for row in rows]
+    pay = [pay_float(row["total"], employment_month(row["hired"], period), rules) for row in rows]
+    sheet = f"/p/{project['slug']}/{NAME}/sheet?month={period}"
     kpis = [KPI(code=k.code, title_en=k.title_en, title_zh=k.title_zh, value=grades.count(letter),
-                n=len(rows)) for k, letter in zip(KPIS, GRADES)]
+                n=len(rows), url=sheet) for k, letter in zip(KPIS, GRADES)]
     # the average score is the core's own figure (every dashboard shows it), not repeated here
     kpis.append(KPI(code="pay_float_total", title_en="Pay float total", title_zh="绩效浮动合计",
-                    value=sum(row.get("pay_float") or 0 for row in rows), unit="¥",
-                    higher_is_better=False, n=len(rows)))
+                    value=sum(pay), unit="¥",
+                    higher_is_better=False, n=len(rows), url=sheet))
     return kpis
 
 
@@ -105,12 +114,25 @@ def waiting_items(floorwalker, project, user):
 
 
 @hookimpl
+def home_panels(floorwalker, project, user):
+    return home.panels(floorwalker, project, user)
+
+
+@hookimpl
 def period_blockers(floorwalker, project, period):
-    waiting = reversals.waiting(floorwalker, project["slug"], period)
-    if not waiting:
-        return []
-    return [Blocker(NAME, "Reversal requests not yet decided", "冲销申请尚未审批", count=len(waiting),
-                    url=f"/p/{project['slug']}/{NAME}/reversals")]
+    slug, found = project["slug"], []
+    waiting = reversals.waiting(floorwalker, slug, period)
+    if waiting:
+        found.append(Blocker(NAME, "Reversal requests not yet decided", "冲销申请尚未审批",
+                             count=len(waiting), url=f"/p/{slug}/{NAME}/reversals"))
+    faulted = boards.faulted_awards(floorwalker.ledger.sheet(slug, period, columns=False),
+                                    floorwalker.rules)
+    if faulted:
+        # given before a violation was recorded: a person reverses the award or the violation
+        found.append(Blocker(NAME, "Best of the month given to an agent with a violation since",
+                             "“全体坐席之首”获得者当月又有违规记录", count=len(faulted),
+                             url=f"/p/{slug}/agents/{faulted[0]}?month={period}"))
+    return found
 
 
 @hookimpl

@@ -8,12 +8,25 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from floorwalker.core import is_violation
+
 VIOLATION_KINDS = ("light", "medium", "severe", "dismissal")
 
 
 def active_events(row: dict) -> list[dict]:
     """The events of a row that count: neither reversed nor a reversal."""
     return [e for e in row["events"] if not e.get("reverses") and not e.get("reversed_by")]
+
+
+def faulted_awards(rows: list[dict], rules: dict) -> list[str]:
+    """The agents (numbers) of *rows* holding a floor award that counts (``best_of_month``,
+    `ScoreRule.floor_award`) beside a violation that counts: recorded after the award was given.
+    *rules* maps a code to (plugin, rule), as ``floorwalker.rules`` does."""
+    def award(event):
+        return getattr(rules.get(event["rule"], (None, None))[1], "floor_award", False)
+
+    return [row["number"] for row in rows
+            if any(map(award, active_events(row))) and any(map(is_violation, active_events(row)))]
 
 
 def _team(rows: list[dict], team: str | None) -> list[dict]:

@@ -46,5 +46,6 @@ def values(fw, project: dict, month: str, rows: list[dict]) -> dict[str, dict[st
 def sheet_columns(fw, project: dict, month: str, rows: list[dict]) -> list[SheetColumn]:
     found = values(fw, project, month, rows)
     # the pay float is pay: the core's sheet shows it only to holders of PAY; a grade is a score
-    return [SheetColumn(NAME, key, *TITLES[key], values=found[key], action=PAY if key == "pay_float" else "")
+    return [SheetColumn(NAME, key, *TITLES[key], values=found[key], action=PAY if key == "pay_float" else "",
+                        unit="¥" if key == "pay_float" else "")
             for key in TITLES]

@@ -10,7 +10,7 @@ back for earlier months. Rule points only decide the points of events recorded f
 
 from __future__ import annotations
 
-from floorwalker.core import N_, NotFound, ValidationError
+from floorwalker.core import N_, NotFound, ValidationError, setting_forms
 
 from . import backtest, shard
 from .grades import shift_month
@@ -56,6 +56,37 @@ def checked(fw, values: dict, rule_points: dict | None) -> tuple[dict, dict]:
         if code not in fw.rules:
             raise ValidationError(N_("rule"), N_("no rule with code {code!r}"), code=code)
     return out, rule_points
+
+
+def form_settings(fw) -> list:
+    """The settings a draft's form shows, as on the settings pages: the draftable incentives
+    settings, then the points of rules (the core's ``rule_points``)."""
+    return [SCHEMA[key] for key in DRAFTABLE] + [fw.settings_schemas["core"]["rule_points"]]
+
+
+def form_inputs(fw, project: dict, locale: str) -> dict:
+    """What the draft's form shows: the saved draft over the current settings; rule points are
+    the draft's own (what it changes), each a row of a rule and its points or range."""
+    draft = get(fw, project["slug"]) or {"values": {}, "rule_points": {}}
+    values = {**current(fw, project), **draft["values"], "rule_points": draft["rule_points"]}
+    return {s.key: setting_forms.shown(s, values[s.key], setting_forms.options(fw, project, s), locale)
+            for s in form_settings(fw)}
+
+
+def from_form(fw, project: dict, form, locale: str) -> tuple[dict, dict, dict]:
+    """(what was typed, the draftable values, the rule points) of a posted draft form; raises
+    `setting_forms.FormErrors` naming every wrong input, in *locale*."""
+    typed, values, errors = {}, {}, {}
+    for setting in form_settings(fw):
+        typed[setting.key] = setting_forms.posted(setting, form)
+        try:
+            values[setting.key] = setting_forms.parsed(
+                setting, typed[setting.key], setting_forms.options(fw, project, setting), locale)
+        except setting_forms.FormErrors as err:
+            errors.update(err.errors)
+    if errors:
+        raise setting_forms.FormErrors(errors, typed)
+    return typed, {k: v for k, v in values.items() if k != "rule_points"}, values["rule_points"]
 
 
 def save(fw, project: str, values: dict, rule_points: dict | None, actor: str) -> dict:
@@ -119,3 +150,27 @@ def publish(fw, project: str, actor: str) -> dict:
 def published(fw, project: str) -> list[dict]:
     return sorted(shard.table(fw, project, shard.PUBLISHED).values(),
                   key=lambda p: p["published_at"], reverse=True)
+
+
+def _text(value) -> str:
+    """A published value as a person reads it: grade floors as ``A 90 · B 80 …``, a range of
+    points as ``-3…-1``."""
+    if isinstance(value, dict):
+        return " · ".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "…".join(map(str, value))
+    return "–" if value is None else str(value)
+
+
+def change_lines(fw, pub: dict, locale: str) -> list[tuple[str, str, str]]:
+    """What a published change changed, as (title, before, after) in *locale*: each setting by
+    its title, each rule whose points changed by the rule's title."""
+    lines = [(SCHEMA[k].title(locale), _text(pub["before"].get(k)), _text(v))
+             for k, v in pub["after"].items() if k in SCHEMA]
+    before = pub.get("rule_points_before") or {}
+    for code, points in (pub.get("rule_points_after") or {}).items():
+        if before.get(code) != points:
+            rule = fw.rules.get(code)
+            title = rule[1].title(locale) if rule else code
+            lines.append((title, _text(before.get(code)), _text(points)))
+    return lines

@@ -7,15 +7,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-import orjson
-
-from floorwalker.core import N_, FloorwalkerError, ValidationError
+from floorwalker.core import N_, FloorwalkerError, ValidationError, setting_forms, translate
 
 from . import drafts
 from .actions import GIVE_JUDGEMENT, RECORD
 from .context import base, month_param, this_month
-from .grades import GRADES
-from .settings import DRAFTABLE, current
+from .settings import current
 
 JUDGEMENT = "leader_judgement"
 # the ledger's field names, and the form fields that show their errors
@@ -23,9 +20,15 @@ FIELDS = {"agent": "agent", "rule": "rule", "date": "date", "points": "points", 
           "month": "month"}
 
 
-def _field_error(err: FloorwalkerError, locale: str, default: str) -> dict:
+def _field_error(err: FloorwalkerError, locale: str, default: str, rules: dict | None = None) -> dict:
+    """The error beside its field; a rule the ledger names by its code (``{code} takes -5 to
+    -2``) is named by its title in the reader's language (*rules*: the catalogue)."""
     if isinstance(err, ValidationError):
-        return {FIELDS.get(err.field, err.field): err.params["problem"].render(locale)}
+        problem = err.params["problem"]
+        params = dict(problem.params)
+        if params.get("code") in (rules or {}):
+            params["code"] = rules[params["code"]][1].title(locale)
+        return {FIELDS.get(err.field, err.field): translate(problem.message, locale, **params)}
     return {default: err.message(locale)}
 
 
@@ -49,15 +52,36 @@ def _required(text, field: str) -> str:
 # ---------------------------------------------------------------- recording
 
 
+# the kinds of rule a person records with the event form, in this order, and their headings
+RECORDED_KINDS = {"bonus": N_("Bonus"), "light": N_("Light"), "medium": N_("Medium"),
+                  "severe": N_("Severe"), "dismissal": N_("Dismissal-level conduct")}
+
+
+def agents_for(p, action: str, today: str) -> list[dict]:
+    """The agents of this month the reader may record *action* for, by team: a team leader's
+    own teams, everyone's for a supervisor. Each as ``{"team": name, "agents": [...]}``."""
+    slug = p.project["slug"]
+    names = {t["slug"]: t["name"] for t in p.fw.teams.of(slug)}
+    teams: dict[str, list[dict]] = {}
+    for agent, assignment in p.fw.agents.in_month(slug, this_month(p)):
+        if p.fw.access.can(p.user, action, p.project, {"agent": agent["number"], "date": today}):
+            teams.setdefault(assignment.get("team") or "", []).append(agent)
+    return [{"team": names.get(team, team), "agents": agents} for team, agents in teams.items()]
+
+
+def rule_groups(p) -> list[dict]:
+    """The rules a person records by hand, grouped by kind: ``{"title": …, "rules": [...]}``."""
+    rules = [r for r in p.fw.ledger.rules(p.project) if not r.derived and r.kind in RECORDED_KINDS]
+    return [{"kind": kind, "title": p._(title), "rules": [r for r in rules if r.kind == kind]}
+            for kind, title in RECORDED_KINDS.items() if any(r.kind == kind for r in rules)]
+
+
 def record_page(p, errors: dict | None = None, values: dict | None = None,
                 judgement: dict | None = None, status: int = 200):
-    slug = p.project["slug"]
-    agents = [agent for agent, _ in p.fw.agents.in_month(slug, this_month(p))]
-    rules = [r for r in p.fw.ledger.rules(p.project)
-             if not r.derived and r.kind not in ("adjustment", "escalation", "judgement")]
     today = p.fw.projects.today(p.project).isoformat()
-    return p.render("incentives/record.html", http_status=status, agents=agents, rules=rules,
-                    errors=errors or {}, base=base(p),
+    return p.render("incentives/record.html", http_status=status,
+                    agents=agents_for(p, RECORD, today), judged=agents_for(p, GIVE_JUDGEMENT, today),
+                    groups=rule_groups(p), errors=errors or {}, base=base(p),
                     values=values or {"agent": p.request.query_params.get("agent", ""), "rule": "",
                                       "date": today, "points": "", "note": ""},
                     judgement=judgement or {"agent": "", "month": this_month(p), "points": "0",
@@ -73,9 +97,9 @@ def record_submit(p):
                                    p.user["username"], points=_points(values["points"]), reason=note,
                                    source="incentives")
     except FloorwalkerError as err:
-        return record_page(p, errors=_field_error(err, p.locale, "rule"), values=values,
+        return record_page(p, errors=_field_error(err, p.locale, "rule", p.fw.rules), values=values,
                            status=err.http_status)
-    return p.redirect(f"/p/{p.project['slug']}/agents/{event['agent']}?month={event['period']}")
+    return p.redirect(f"/p/{p.project['slug']}/agents/{event['agent']}?month={event['period']}&done=recorded")
 
 
 def judgement_day(month: str, today: dt.date) -> str:
@@ -98,23 +122,12 @@ def judgement_submit(p):
         event = p.fw.ledger.record(slug, values["agent"], JUDGEMENT, day, p.user["username"],
                                    points=_points(values["points"]), reason=note, source="incentives")
     except FloorwalkerError as err:
-        values["errors"] = _field_error(err, p.locale, "agent")
+        values["errors"] = _field_error(err, p.locale, "agent", p.fw.rules)
         return record_page(p, judgement=values, status=err.http_status)
-    return p.redirect(f"/p/{slug}/agents/{event['agent']}?month={event['period']}")
+    return p.redirect(f"/p/{slug}/agents/{event['agent']}?month={event['period']}&done=recorded")
 
 
 # ---------------------------------------------------------------- the back-test
-
-
-def _draft_form(p) -> dict:
-    """The form's values: the saved draft over the current settings."""
-    settings = current(p.fw, p.project)
-    draft = drafts.get(p.fw, p.project["slug"]) or {"values": {}, "rule_points": {}}
-    merged = {**{k: settings[k] for k in DRAFTABLE}, **draft["values"]}
-    form = {f"band_{g}": merged["grade_bands"][g] for g in GRADES[:-1]}
-    form.update({k: merged[k] for k in DRAFTABLE if k != "grade_bands"})
-    form["rule_points"] = orjson.dumps(draft["rule_points"]).decode() if draft["rule_points"] else ""
-    return form
 
 
 def backtest_page(p, errors: dict | None = None, form: dict | None = None, status: int = 200):
@@ -123,41 +136,33 @@ def backtest_page(p, errors: dict | None = None, form: dict | None = None, statu
     month = month_param(p, closed[0] if closed else None)
     draft = drafts.get(p.fw, slug)
     result = drafts.run(p.fw, slug, month) if draft and not errors else None
+    inputs = form or drafts.form_inputs(p.fw, p.project, p.locale)
+    settings = drafts.form_settings(p.fw)
+    # a few empty rows of rule points to fill
+    inputs["rule_points"] = inputs["rule_points"] + setting_forms.blank_rows(settings[-1])
     return p.render("incentives/backtest.html", http_status=status, errors=errors or {},
-                    form=form or _draft_form(p), draft=draft, result=result, month=month,
-                    closed=closed, base=base(p), bands=GRADES[:-1],
-                    effective=drafts.effective_month(p.fw, slug),
-                    published=drafts.published(p.fw, slug)[:10])
-
-
-def _number(text: str, field: str) -> float:
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        raise ValidationError(field, N_("expected a number, got {value!r}"), value=text) from None
-    return int(value) if value.is_integer() else value
+                    form=inputs, settings=settings, draft=draft, result=result, month=month,
+                    choices={s.key: setting_forms.options(p.fw, p.project, s) for s in settings},
+                    closed=closed, base=base(p), effective=drafts.effective_month(p.fw, slug),
+                    published=[{**pub, "lines": drafts.change_lines(p.fw, pub, p.locale)}
+                               for pub in drafts.published(p.fw, slug)[:10]])
 
 
 def backtest_save(p):
-    keys = [f"band_{g}" for g in GRADES[:-1]] + [k for k in DRAFTABLE if k != "grade_bands"]
-    form = {key: str(p.form.get(key, "")) for key in keys + ["rule_points", "month"]}
+    """Save the draft from its form: every wrong input shown beside it, nothing saved then."""
     settings = current(p.fw, p.project)
+    typed = None
     try:
-        values = {"grade_bands": {g: _number(form[f"band_{g}"], f"band_{g}") for g in GRADES[:-1]}}
-        values.update({k: form[k] for k in DRAFTABLE if k != "grade_bands"})
-        try:
-            rule_points = orjson.loads(form["rule_points"]) if form["rule_points"].strip() else {}
-        except orjson.JSONDecodeError:
-            raise ValidationError("rule_points", N_("expected {kind}, got {value!r}"),
-                                  kind=N_("valid JSON"), value=form["rule_points"]) from None
+        typed, values, rule_points = drafts.from_form(p.fw, p.project, p.form, p.locale)
         checked, _ = drafts.checked(p.fw, values, rule_points)
         changed = {k: v for k, v in checked.items() if v != settings[k]}
         drafts.save(p.fw, p.project["slug"], changed, rule_points, p.user["username"])
-    except ValidationError as err:
-        field = "bands" if err.field == "grade_bands" else ("rule_points" if err.field == "rule" else err.field)
-        return backtest_page(p, errors={field: err.params["problem"].render(p.locale)}, form=form,
-                             status=err.http_status)
-    return p.redirect(f"{base(p)}/backtest?month={form['month']}")
+    except setting_forms.FormErrors as err:
+        return backtest_page(p, errors=err.errors, form=err.typed, status=422)
+    except ValidationError as err:  # a rule no longer in the catalogue
+        return backtest_page(p, errors={"rule_points": err.params["problem"].render(p.locale)},
+                             form=typed, status=err.http_status)
+    return p.redirect(f"{base(p)}/backtest?month={month_param(p)}&saved=1")
 
 
 def backtest_publish(p):

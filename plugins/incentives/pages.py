@@ -1,6 +1,7 @@
 """The incentives pages, mounted under ``/p/{project}/incentives/``: the month's sheet with
 grade and pay float, closing a month, the pay-float export, tier suggestions, reversal requests
-and the boards. The recording form and the back-test are in `forms.py`.
+and the boards. The recording form and the back-test are in `forms.py`, the team leaders' sheet
+in `leaders.py`.
 
 Every handler is a plain sync function of the web shell's `Page`; the action of each route is
 checked before it runs (`routes()`), and a route that does more than its verb allows checks the
@@ -9,33 +10,16 @@ core action too (closing needs ``periods.close`` whatever the plugin's verb says
 
 from __future__ import annotations
 
-from collections import Counter
-
 from starlette.responses import Response
 
 from floorwalker.core import N_, FloorwalkerError, Route
 
-from . import boards, forms, payroll, reversals, suggestions
-from .actions import GIVE_JUDGEMENT, MANAGE, PAY, RECORD, REPORT, REVERSAL_ASK, VIEW
-from .context import base, month_param, this_month
-from .grades import GRADES, shift_month
+from . import boards, forms, leaders, payroll, reversals, suggestions
+from .actions import GIVE_JUDGEMENT, LEADERS_SHEET, MANAGE, PAY, RECORD, REPORT, REVERSAL_ASK, VIEW
+from .context import base, month_param, months_of, summary, this_month
+from .grades import shift_month
 from .settings import in_effect
 from .tiers import tier_title
-
-
-def months_of(p) -> list[str]:
-    return [m["month"] for m in reversed(p.fw.periods.list(p.project["slug"]))]
-
-
-def summary(rows: list[dict]) -> dict:
-    """Grade distribution, average score and pay float total of a sheet."""
-    grades = Counter(r.get("grade") for r in rows)
-    totals = [r["total"] for r in rows]
-    return {"grades": [(g, grades.get(g, 0)) for g in GRADES],
-            "average": sum(totals) / len(totals) if totals else None,
-            "pay_total": sum(r.get("pay_float") or 0 for r in rows),
-            "flagged": [r for r in rows if "dismissal_review" in (r.get("flags") or ())
-                        or "dismissal_conduct" in (r.get("flags") or ())]}
 
 
 # ---------------------------------------------------------------- landing and the sheet
@@ -49,10 +33,12 @@ def sheet(p) -> Response:
     month = month_param(p)
     rows = p.fw.ledger.sheet(p.project["slug"], month)
     settings = in_effect(p.fw, p.project, month)
+    can_pay = p.can(PAY)
     return p.render("incentives/sheet.html", month=month, rows=rows, summary=summary(rows),
                     months=months_of(p)[:6], pay_from=settings["pay_from_month"],
                     state=p.fw.periods.state(p.project["slug"], month), base=base(p),
-                    can_close=p.can(MANAGE), can_pay=p.can(PAY))
+                    can_close=p.can(MANAGE), can_pay=can_pay,
+                    pay_flags=payroll.pay_flags(p.fw, p.project, month, rows) if can_pay else {})
 
 
 # ---------------------------------------------------------------- closing a month
@@ -70,9 +56,12 @@ def close_page(p, error: str | None = None, status: int = 200) -> Response:
     state = p.fw.periods.state(slug, month)
     rows = p.fw.ledger.sheet(slug, month)
     blockers = p.fw.periods.blockers(slug, month) if state == "open" else []
+    can_pay = p.can(PAY)
+    flagged = payroll.pay_flags(p.fw, p.project, month, rows) if can_pay else {}
     return p.render("incentives/close.html", http_status=status, month=month, state=state, rows=rows,
                     summary=summary(rows), blockers=blockers, error=error, base=base(p),
-                    ended=month < this_month(p), can_close=p.can("periods.close"), can_pay=p.can(PAY),
+                    ended=month < this_month(p), can_close=p.can("periods.close"), can_pay=can_pay,
+                    pay_flagged=[(r, flagged[r["number"]]) for r in rows if r["number"] in flagged],
                     months=[m for m in months_of(p) if m < this_month(p)][:12])
 
 
@@ -239,6 +228,9 @@ def routes() -> list[Route]:
         Route("/record", forms.record_page, action=RECORD),
         Route("/record", forms.record_submit, action=RECORD, methods=post),
         Route("/judgement", forms.judgement_submit, action=GIVE_JUDGEMENT, methods=post),
+        Route("/leaders", leaders.leaders_page, action=LEADERS_SHEET),
+        Route("/leaders/record", leaders.record_submit, action=LEADERS_SHEET, methods=post),
+        Route("/leaders/judgement", leaders.judgement_submit, action=LEADERS_SHEET, methods=post),
         Route("/backtest", forms.backtest_page, action=manage),
         Route("/backtest", forms.backtest_save, action=manage, methods=post),
         Route("/backtest/publish", forms.backtest_publish, action=manage, methods=post),

@@ -10,7 +10,8 @@ rolled back (`published.py` keeps each change with its before and after values).
 
 from __future__ import annotations
 
-from floorwalker.core import N_, Setting, ValidationError, validate
+from floorwalker.core import (N_, Choice, Setting, SettingField, ValidationError, setting_forms,
+                              validate)
 
 from . import shard
 from .grades import GRADES
@@ -78,41 +79,96 @@ def check_steps(value) -> None:
 
 
 _GRADE_CHOICES = tuple(GRADES)
+MEASURE_TITLES = {"total": ("Month total", "当月总分"), "average_score": ("Average score", "平均分"),
+                  "bonus_points": ("Bonus points", "加分合计")}
+
+
+def measures(fw, project: dict) -> list[Choice]:
+    """The measures a goal or a reward may use: the scores, then how often a rule was recorded."""
+    scores = [Choice(m, *MEASURE_TITLES[m], group_en="Scores", group_zh="考核分") for m in METRICS]
+    return scores + [Choice(c.value, f"Times: {c.title_en}", f"次数：{c.title_zh}", c.group_en,
+                            c.group_zh) for c in setting_forms.rule_choices(fw, project, "rule:")]
+
+
+def teams(fw, project: dict) -> list[Choice]:
+    return [Choice(t["slug"], t.get("name") or t["slug"]) for t in fw.teams.of(project["slug"])]
+
+
+def reward_rows(value: list) -> list[dict]:
+    """Each step of each reward as a row: its title, measure, threshold and amount."""
+    return [{"title": r["title"], "metric": r["metric"], "threshold": threshold, "amount": amount}
+            for r in value or [] for threshold, amount in r["steps"]]
+
+
+def rewards_of_rows(rows: list[dict]) -> list[dict]:
+    """Rows with the same title back as one reward, its steps by rising threshold."""
+    rewards: dict[str, dict] = {}
+    for n, row in enumerate(rows, 1):
+        reward = rewards.setdefault(row["title"], {"title": row["title"], "metric": row["metric"],
+                                                   "steps": []})
+        if reward["metric"] != row["metric"]:
+            raise ValidationError("stepped_rewards",
+                                  N_("row {n}: the rows of one reward need the same measure"), n=n)
+        reward["steps"].append([row["threshold"], row["amount"]])
+    for reward in rewards.values():
+        reward["steps"].sort()
+    return list(rewards.values())
+
+
+_PAY = {"group_en": "Grades and pay float", "group_zh": "等级与绩效浮动"}
+_REVIEW = {"group_en": "Dismissal review", "group_zh": "辞退评审提示"}
+_TIERS = {"group_en": "Promotion and demotion", "group_zh": "晋级与降级"}
+_BOARDS = {"group_en": "Boards, goals and rewards", "group_zh": "榜单、目标与奖励"}
+METRIC_FIELD = SettingField("metric", "choice", "Measure", "衡量指标", options=measures)
 
 SETTINGS = [
-    Setting("grade_bands", "json", DEFAULT_BANDS, "Grade floors (A is above its number)",
-            "等级分数线（A 为高于该分）", help_en='{"A": 90, "B": 80, "C": 70, "D": 65, "E": 60}; below E is F',
-            help_zh='{"A": 90, "B": 80, "C": 70, "D": 65, "E": 60}；低于 E 为 F', check=check_bands),
+    Setting("grade_bands", "mapping", DEFAULT_BANDS, "Grade floors (A is above its number; below E is F)",
+            "等级分数线（A 为高于该分；低于 E 为 F）", check=check_bands, **_PAY,
+            fields=tuple(SettingField(g, "number", g, g, min=0, max=300) for g in GRADES[:-1])),
     Setting("pay_pivot", "int", 80, "Score at which the pay float is zero", "绩效浮动为零的分数",
-            min=0, max=300),
-    Setting("pay_per_point", "int", 10, "Pay float per point (yuan)", "每分浮动金额（元）", min=0, max=1000),
+            min=0, max=300, **_PAY),
+    Setting("pay_per_point", "int", 10, "Pay float per point (yuan)", "每分浮动金额（元）", min=0, max=1000,
+            **_PAY),
     Setting("pay_cap", "int", 300, "Largest pay float either way (yuan)", "绩效浮动上下限（元）",
-            min=0, max=100000),
+            min=0, max=100000, **_PAY),
     Setting("pay_from_month", "int", 3, "Month of employment the pay float starts",
-            "入职第几个月起计算绩效浮动", min=1, max=24),
+            "入职第几个月起计算绩效浮动", min=1, max=24, **_PAY),
     Setting("dismissal_below", "int", 60, "A month below this flags dismissal review",
-            "当月低于此分提示辞退评审", min=0, max=300),
+            "当月低于此分提示辞退评审", min=0, max=300, **_REVIEW),
     Setting("lowest_run_months", "int", 2, "Months running as the project's lowest that flag review",
-            "连续几个月项目最低分提示辞退评审", min=1, max=12),
-    Setting("lowest_run_below", "int", 70, "…while below this score", "且低于此分", min=0, max=300),
+            "连续几个月项目最低分提示辞退评审", min=1, max=12, **_REVIEW),
+    Setting("lowest_run_below", "int", 70, "…while below this score", "且低于此分", min=0, max=300,
+            **_REVIEW),
+    # the rulebook's 注意事项 1–3: pay-sheet flags for payroll (the system flags, people decide)
+    Setting("resign_after_start_months", "int", 1,
+            "Resigned within this many months of starting work: flag no salary settlement",
+            "上岗后几个月内辞职提示不结算工资", min=0, max=12, **_PAY),
+    Setting("probation_months", "int", 3,
+            "Months of probation (resigning in them: flag the training fee; grade A: early confirmation)",
+            "试用期月数（期内辞职提示交培训费；期内A级提示可申请提前转正）", min=0, max=12, **_PAY),
     Setting("promote_grade", "choice", "A", "Grade (or better) that earns promotion", "晋级所需等级（及以上）",
-            choices=_GRADE_CHOICES),
+            choices=_GRADE_CHOICES, **_TIERS),
     Setting("promote_months", "int", 3, "Closed months in a row at that grade to suggest promotion",
-            "连续几个结账月达到该等级建议晋级", min=1, max=24),
+            "连续几个结账月达到该等级建议晋级", min=1, max=24, **_TIERS),
     Setting("demote_grade", "choice", "D", "Grade (or worse) that leads to demotion", "降级等级（及以下）",
-            choices=_GRADE_CHOICES),
+            choices=_GRADE_CHOICES, **_TIERS),
     Setting("demote_months", "int", 2, "Closed months in a row at that grade to suggest demotion",
-            "连续几个结账月处于该等级建议降级", min=1, max=24),
+            "连续几个结账月处于该等级建议降级", min=1, max=24, **_TIERS),
     Setting("board_min_events", "int", 0, "Score events an agent needs in the month to be ranked",
-            "参与排名所需的当月考核记录数", min=0, max=1000),
-    Setting("stage_goals", "json", [], "Stage goals of the teams", "班组阶段目标",
-            help_en='[{"team": "day", "title": "Team average", "metric": "average_score", "target": 88}]',
-            help_zh='[{"team": "day", "title": "班组平均分", "metric": "average_score", "target": 88}]',
-            check=check_goals),
-    Setting("stepped_rewards", "json", [], "Stepped rewards", "阶梯奖励",
-            help_en='[{"title": "High score", "metric": "total", "steps": [[95, 100], [100, 200]]}]',
-            help_zh='[{"title": "高分奖", "metric": "total", "steps": [[95, 100], [100, 200]]}]',
-            check=check_steps),
+            "参与排名所需的当月考核记录数", min=0, max=1000, **_BOARDS),
+    Setting("stage_goals", "rows", [], "Stage goals of the teams", "班组阶段目标", check=check_goals,
+            fields=(SettingField("team", "choice", "Team", "班组", required=False, options=teams,
+                                 choices=(Choice("", "Whole project", "全项目"),)),
+                    SettingField("title", "text", "Goal", "目标名称"), METRIC_FIELD,
+                    SettingField("target", "number", "Target", "目标值")), **_BOARDS),
+    Setting("stepped_rewards", "rows", [], "Stepped rewards", "阶梯奖励", check=check_steps,
+            help_en="Rows with the same title are the steps of one reward: the highest step an agent "
+                    "reaches is paid.",
+            help_zh="名称相同的几行是同一项奖励的各档：按坐席达到的最高一档发放。",
+            fields=(SettingField("title", "text", "Reward", "奖励名称"), METRIC_FIELD,
+                    SettingField("threshold", "number", "From (measure reaches)", "达到"),
+                    SettingField("amount", "number", "Amount (yuan)", "金额（元）")),
+            to_rows=reward_rows, from_rows=rewards_of_rows, **_BOARDS),
 ]
 SCHEMA = {s.key: s for s in SETTINGS}
 

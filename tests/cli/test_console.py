@@ -18,7 +18,7 @@ SCRIPT = Path(sys.executable).parent / "floorwalker"
 # the files whose messages cli.po translates: the command line, the core's commands and kit,
 # and what only they use
 MINE = ["cli.py", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "core/commands").glob("*.py")),
-        "core/importing.py", "core/backup.py", "core/tables.py"]
+        "core/importing.py", "core/reading.py", "core/mappings.py", "core/backup.py", "core/tables.py"]
 
 
 def test_the_console_script_runs_commands_and_reports_errors(tmp_path):

@@ -80,15 +80,19 @@ def test_three_client_projects_with_every_plugin_and_contract_targets(fw):
 
 
 def test_about_120_agents_in_three_or_four_teams_per_project(fw):
-    agents = fw.store.table("core", "agents")
+    people = fw.store.table("core", "agents")
+    agents = [a for a in people.values() if a["position"] == "agent"]
     assert 110 <= len(agents) <= 130
-    assert len({a["name"] for a in agents.values()}) == len(agents)
+    assert len({a["name"] for a in people.values()}) == len(people)
     for project in fw.projects.all():
         teams = fw.teams.of(project["slug"])
         assert 3 <= len(teams) <= 4
+        in_register = {a["name"]: asg["team"] for a, asg in fw.agents.in_month(project["slug"], MONTHS[-1])
+                       if a["position"] == "team_leader"}
         for team in teams:
             leader = fw.users.leading(team["project"], team["slug"])[0]
             assert leader["roles"] == ["team_leader"] and leader["projects"] == [project["slug"]]
+            assert in_register[leader["name"]] == team["slug"]  # the leader is in the register too
 
 
 def test_history_has_new_hires_leavers_transfers_and_tiers(fw):
@@ -159,8 +163,15 @@ def test_events_are_realistic_and_traceable(fw):
     assert all(e["reason"] for e in events)
     derived = [e for e in events if (e["evidence"] or "").startswith("attendance:day:") and not e["reverses"]]
     assert derived and {e["recorded_by"] for e in derived} == {"demo"}  # settled from the punches
+    people = fw.store.table("core", "agents")
+    on_leaders = [e for e in events if people[e["agent"]]["position"] == "team_leader"]
+    assert on_leaders and {e["recorded_by"] for e in on_leaders} == {f"{e['project']}.trainer"
+                                                                       for e in on_leaders}
+    assert {e["recorded_by"] for e in events if e["rule"] == "best_of_month"} == \
+        {f"{p['slug']}.supervisor" for p in fw.projects.all()}
     assert {e["recorded_by"] for e in events if e["rule"] not in ("spot_check_error", "adjustment")
-            and not e["reverses"] and e not in derived} <= leaders
+            and not e["reverses"] and e not in derived and e not in on_leaders
+            and e["rule"] != "best_of_month"} <= leaders
     assert sum(1 for e in events if e["reverses"]) >= 3
     judgements = [e for e in events if e["rule"] == "leader_judgement"]
     assert judgements and {e["points"] > 0 for e in judgements} == {True, False}
@@ -223,3 +234,46 @@ def test_each_project_gets_the_plugins_demo_data_before_any_month_closes(tmp_pat
         assert (months, state, actor) == (MONTHS, "open", "demo")
         assert agents > 20
     assert all(p["plugins"] == ["recorder"] for p in fw.projects.all())
+
+
+def test_a_floor_has_one_or_two_agents_below_60_a_month(fw):
+    """A manager believes the demo: in every full month of every project one or two agents
+    fall below 60 (a real floor's strugglers), while stars still rise above 90."""
+    for project in fw.projects.all():
+        for month in FULL_MONTHS:
+            totals = [r["total"] for r in fw.ledger.sheet(project["slug"], month)]
+            assert 1 <= sum(t < 60 for t in totals) <= 2, (project["slug"], month, sorted(totals)[:4])
+            assert sum(t > 90 for t in totals) >= 1
+
+
+def test_the_best_of_each_month_is_one_clean_agent_of_the_whole_floor(fw):
+    from floorwalker.core.rule_limits import is_violation
+    for project in fw.projects.all():
+        for month in FULL_MONTHS:
+            rows = fw.ledger.sheet(project["slug"], month)
+            best = [r for r in rows if any(e["rule"] == "best_of_month" and not e["reversed_by"]
+                                           for e in r["events"])]
+            assert len(best) == 1
+            assert not any(is_violation(e) for e in best[0]["events"] if not e["reversed_by"]
+                           and not e["reverses"])
+
+
+def test_team_leaders_are_assessed_by_the_trainer_on_their_own_sheet(fw):
+    for project in fw.projects.all():
+        slug = project["slug"]
+        agents = {r["number"] for r in fw.ledger.sheet(slug, MONTHS[1])}
+        leaders = fw.ledger.sheet(slug, MONTHS[1], leaders=True)
+        assert len(leaders) == len(fw.teams.of(slug)) and not agents & {r["number"] for r in leaders}
+        for row in leaders:
+            judged = [e for e in row["events"] if e["rule"] == "leader_judgement"]
+            assert len(judged) == 1 and judged[0]["recorded_by"] == f"{slug}.trainer" and judged[0]["reason"]
+
+
+def test_the_pay_sheet_shows_each_probation_and_leaving_flag(fw):
+    from floorwalker.plugins.incentives.payroll import pay_flags
+    found = set()
+    for project in fw.projects.all():
+        for month in FULL_MONTHS:
+            rows = fw.ledger.sheet(project["slug"], month)
+            found |= {f for flags in pay_flags(fw, project, month, rows).values() for f in flags}
+    assert found == {"no_settlement", "training_fee", "early_confirmation"}

@@ -19,9 +19,10 @@ import pytest
 from click.testing import CliRunner
 from starlette.requests import Request
 
-from floorwalker.core import (KPI, Absence, Action, AgendaItem, AgentSection, Blocker, Importer, Job,
-                              KPIDef, Migration, NavItem, ReportSection, Route, ScoreRule, Setting,
-                              SheetColumn, WaitingItem, Widget, hookimpl, hookspec, hookspecs)
+from floorwalker.core import (KPI, Absence, Action, AgendaItem, AgentSection, Blocker, Evidence,
+                              Importer, Job, KPIDef, Migration, NavItem, ReportSection, Route,
+                              ScoreRule, Setting, SheetColumn, WaitingItem, Widget, hookimpl,
+                              hookspec, hookspecs)
 from floorwalker.core import jobs as timed
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import (DuplicateContribution, PluginLoadError, WrongContribution,
@@ -33,7 +34,8 @@ HOOKS = sorted(name for name, f in inspect.getmembers(hookspecs, inspect.isfunct
 TESTS = Path(__file__).resolve().parents[1]
 # hook -> (test file, test function) where a tiny plugin implementing it is registered
 ELSEWHERE = {"demo_data": ("core/test_demo.py",
-                           "test_each_project_gets_the_plugins_demo_data_before_any_month_closes")}
+                           "test_each_project_gets_the_plugins_demo_data_before_any_month_closes"),
+             "home_panels": ("web/test_home_roles.py", "test_hook_home_panels_draws_a_plugins_panel_per_role")}
 MONTH = "2025-03"
 ADMIN = {"username": "admin", "roles": ["admin"], "projects": ["*"], "agent": None}
 
@@ -276,6 +278,27 @@ def test_hook_evidence_links(tmp_path):
                              evidence="tiny:session:s1")
     (links,) = ask(fw, "shop", "evidence_links", dict, events=[event], user=ADMIN)
     assert links == {event["id"]: "/p/shop/tiny/s1"}
+
+
+def test_hook_describe_evidence(tmp_path):
+    class Tiny:
+        @hookimpl
+        def register_score_rules(self):
+            return [ScoreRule("tiny_helped", "bonus", 2, "Helped a colleague", "帮助同事")]
+
+        @hookimpl
+        def describe_evidence(self, events):
+            return {e["id"]: Evidence("Coaching " + e["evidence"].split(":")[-1],
+                                      "辅导 " + e["evidence"].split(":")[-1], "", "教会了新人")
+                    for e in events if (e["evidence"] or "").startswith("tiny:")}
+
+    fw = install(tmp_path, Tiny())
+    event = fw.ledger.record("shop", "1001", "tiny_helped", "2025-03-03", "tl", source="tiny",
+                             evidence="tiny:session:s1", reason="taught a new hire")
+    (described,) = ask(fw, "shop", "describe_evidence", dict, events=[event])
+    evidence = described[event["id"]]
+    assert (evidence.title("zh_CN"), evidence.reason("zh_CN")) == ("辅导 s1", "教会了新人")
+    assert (evidence.title("en"), evidence.reason("en")) == ("Coaching s1", "")  # the stored one
 
 
 def test_hook_derived_rules(tmp_path):

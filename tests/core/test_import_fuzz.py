@@ -116,7 +116,7 @@ GOOD = {
     "time": lambda r: f"2026-03-{r.randint(1, 31):02d} {r.randint(0, 23):02d}:{r.randint(0, 59):02d}",
     "clock": lambda r: f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}",
     "shift": lambda r: r.choice(("D", "N", "休", "rest", "")),
-    "rule": lambda r: r.choice(("loud", "late_or_early", "best_of_month")),
+    "rule": lambda r: r.choice(("loud", "late_or_early", "covered_shift")),
     "points": lambda r: "",
     "reason": lambda r: r.choice(("x", "迟到12分钟", "late")),
     "name": lambda r: r.choice(("Li", "张伟", "Han Meimei")),

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from starlette.testclient import TestClient
 
 from floorwalker.cli import make_cli
-from floorwalker.core import importing, users
+from floorwalker.core import importing, reading, users
 from floorwalker.core.app import create_app
 from floorwalker.core.errors import ValidationError
 from floorwalker.core.floorwalker import Floorwalker
@@ -148,7 +148,7 @@ FILE_CASES = {
     "entity_bomb.xlsx": (lambda t: damaged(t, "entity_bomb"), "the file is damaged"),
     "not_a_zip.xlsx": (lambda t: damaged(t, "not_a_zip"), "the file is damaged"),
     "junk.csv": (lambda t: write_bytes(t / "junk.csv", bytes(range(128, 256)) * 20),
-                 "the file is not UTF-8 or GB18030 text"),
+                 "the file is not UTF-8, UTF-16 or GB18030 text"),
     "empty.csv": (lambda t: write_bytes(t / "empty.csv", b""), "is empty"),
     "roster.txt": (lambda t: write_bytes(t / "roster.txt", b"agent,date,shift\n"),
                    "use a .csv or .xlsx file, got"),
@@ -214,14 +214,14 @@ def test_a_repeated_heading_is_refused_naming_it(tmp_path):
 
 
 def test_a_row_too_wide_is_refused_before_its_cells_are_read(tmp_path):
-    wide = importing.COLUMN_LIMIT + 1
+    wide = reading.COLUMN_LIMIT + 1
     path = write_bytes(tmp_path / "wide.csv", ("a," * wide + "\n" + "x," * wide + "\n").encode())
     with pytest.raises(ValidationError) as refused:
         read_rows(path)
-    assert refused.value.message("en") == f"row 1, file: more than {importing.COLUMN_LIMIT} columns"
+    assert refused.value.message("en") == f"row 1, file: more than {reading.COLUMN_LIMIT} columns"
     padded = write_bytes(tmp_path / "padded.csv", ("a,b" + "," * wide + "\n1,2\n").encode())
-    assert read_rows(padded) == (["a", "b"] + [""] * (importing.COLUMN_LIMIT - 2), [
-        (2, {"a": "1", "b": "2", "": ""})])
+    assert read_rows(padded) == (["a", "b"], [
+        (2, {"a": "1", "b": "2"})])
 
 
 def test_a_sheet_claiming_rows_beyond_excels_last_is_refused(tmp_path):
@@ -289,14 +289,14 @@ def test_reading_stops_at_the_limit_not_at_the_end_of_the_file(tmp_path, monkeyp
     suffix = "csv" if write is rows_csv else "xlsx"
     path = write(tmp_path / f"big.{suffix}", count)
     pulled = []
-    records = importing._csv_records if suffix == "csv" else importing._xlsx_records
+    records = reading._csv_records if suffix == "csv" else reading._xlsx_records
 
     def counted(*args):
         for record in records(*args):
             pulled.append(record[0])
             yield record
 
-    monkeypatch.setattr(importing, f"_{suffix}_records", counted)
+    monkeypatch.setattr(reading, f"_{suffix}_records", counted)
     started = time.process_time()
     with pytest.raises(ValidationError, match="more than 100 rows"):
         read_rows(path, limit=100)

@@ -36,7 +36,7 @@ def test_untouched_agent_starts_at_base_80(fw):
 
 @pytest.mark.parametrize("bonuses, total, raw", [(5, 105, 105), (6, 110, 110), (7, 110, 115)])
 def test_total_is_capped_at_full_marks(fw, bonuses, total, raw):
-    record_many(fw, "best_of_month", bonuses)
+    record_many(fw, "covered_shift", bonuses)
     row = row_of(fw)
     assert (row["total"], row["raw_total"]) == (total, raw)
 
@@ -336,7 +336,7 @@ def test_sheet_columns_come_from_enabled_plugins_only(tmp_path):
     fw.projects.create("quiet", "Quiet", "admin", plugins=[])
     fw.agents.add("acme", "1001", "Li Lei", "admin", hired="2025-01-01")
     fw.agents.add("quiet", "2001", "Han Meimei", "admin", hired="2025-01-01")
-    record_many(fw, "best_of_month", 3)
+    record_many(fw, "covered_shift", 3)
     assert fw.ledger.sheet("acme", MONTH)[0]["grade"] == "A"
     assert "grade" not in fw.ledger.sheet("quiet", MONTH)[0]
 

@@ -50,7 +50,7 @@ def test_the_settings_form_shows_each_bad_value_beside_its_field_and_saves_nothi
     assert 'name="base_score" value="80"' in form and "Base score of the month" in form
     r = admin.post("/admin/projects/alpha/settings/core", data={
         "base_score": "eighty", "cap": "110", "escalation_medium": "2", "escalation_light": "0",
-        "escalation_points": "-20", "rule_points": "{}", "csrf_token": csrf(admin)})
+        "escalation_points": "-20", "csrf_token": csrf(admin)})
     assert r.status_code == 422
     assert "whole number" in error_beside(r.text, "base_score")
     assert "at least 1" in error_beside(r.text, "escalation_light")
@@ -64,7 +64,8 @@ def test_saving_good_settings_changes_the_scores(fresh, sign_in, csrf):
     admin = sign_in(app, "admin1")
     r = admin.post("/admin/projects/alpha/settings/core", data={
         "base_score": "90", "cap": "110", "escalation_medium": "2", "escalation_light": "4",
-        "escalation_points": "-20", "rule_points": '{"loud": -3}', "show_agent_names_to_client": "true",
+        "escalation_points": "-20", "rule_points.0.rule": "loud", "rule_points.0.points": "-3",
+        "floor_awards": "1", "show_agent_names_to_client": "true",
         "csrf_token": csrf(admin)})
     assert r.status_code == 200 and "Saved." in r.text
     settings = fw.projects.settings("alpha", "core")

@@ -13,7 +13,7 @@ from floorwalker.core.app import create_app
 
 MONTH = dt.date.today().isoformat()[:7]
 PARAMS = {"project": "alpha", "number": "1001", "month": MONTH, "fmt": "csv", "username": "victim",
-          "plugin": "core", "id": "no-such-id"}
+          "plugin": "core", "id": "no-such-id", "kind": "attendance.punches"}
 
 
 @pytest.fixture(scope="module")

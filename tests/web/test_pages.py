@@ -25,7 +25,7 @@ def test_home_lists_only_my_projects_with_the_months_numbers(clients):
     html = clients("supervisor1").get("/").text
     assert "Alpha 信用卡" in html and "Beta Telecom" not in html
     assert re.search(r"Agents</span><span class=\"kpi-value\">3<", html)
-    assert re.search(r"Score events</span><span class=\"kpi-value\">4<", html)
+    assert re.search(r"Average score</span><span class=\"kpi-value\">81.0<", html)  # 85, 78, 80
     root = clients("root").get("/").text  # an admin of every project sees both
     assert "Alpha 信用卡" in root and "Beta Telecom" in root
 
@@ -51,7 +51,8 @@ def test_a_page_tells_the_test_client_its_template_and_context(clients):
 
 def test_the_roster_filters_by_team_status_and_search(clients):
     client = clients("team_leader1")
-    assert client.get("/p/alpha/agents").text.count("/p/alpha/agents/10") == 3
+    assert client.get("/p/alpha/agents").text.count("/p/alpha/agents/10") == 2  # their day team
+    assert client.get("/p/alpha/agents?team=").text.count("/p/alpha/agents/10") == 3  # widened
     assert client.get("/p/alpha/agents?team=night").text.count("/p/alpha/agents/10") == 1
     found = client.get("/p/alpha/agents?q=韩").text
     assert "韩梅梅" in found and "李雷" not in found

@@ -130,7 +130,8 @@ def test_an_admin_turns_a_plugin_off_for_a_project_and_its_pages_go(tmp_path, co
     assert 'name="plugins" value="hello" checked' in form
     r = admin.post("/admin/projects/alpha", data={"client": "Alpha Bank", "name": "Alpha 信用卡",
                                                  "status": "active", "timezone": "Asia/Shanghai",
-                                                 "channels": ["voice"], "csrf_token": csrf(admin)})
+                                                 "channels": ["voice"], "confirm": "off",
+                                                 "csrf_token": csrf(admin)})
     assert r.status_code == 303 and "hello" not in fw.projects.get("alpha")["plugins"]
     assert admin.get("/p/alpha/hello/greeting").status_code == 404
     assert "Greetings" not in admin.get("/p/alpha/").text

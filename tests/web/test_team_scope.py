@@ -35,6 +35,22 @@ def _events(fw):
             found[agent] = fw.ledger.record(project, agent, "loud", DAY, "setup", reason="seen")["id"]
     found["9999"] = "no-such-event"
     found["swap"] = _accepted_swap(fw)
+    found.update(_punch_requests(fw))
+    return found
+
+
+def _punch_requests(fw) -> dict:
+    """A missed-punch request waiting per target agent (``punch:<agent>``), each in its project."""
+    from floorwalker.plugins.attendance import punch_requests, roster
+    found = {"punch:9999": "no-such-request"}
+    for where, (agent, _) in TARGETS.items():
+        project = "beta" if where == "other_project" else "alpha"
+        if agent != "9999":
+            doc = {"id": f"punch-{agent}", "agent": agent, "date": DAY, "at": f"{DAY}T08:05:00",
+                   "kind": "in", "reason": "forgot", "status": "pending", "asked_by": agent}
+            with fw.store.transaction(roster.month_key(fw, project, MONTH), "setup", "test") as tx:
+                tx.insert(punch_requests.PUNCH_REQUESTS, doc)
+            found[f"punch:{agent}"] = doc["id"]
     return found
 
 
@@ -71,6 +87,9 @@ CASES = {
     "attendance.handover:deduct": ("attendance/handover",
                                    lambda a, t, e: {"do": "deduct", "agent": a, "date": DAY,
                                                     "from_shift": "D", "to_shift": "N"}),
+    "attendance.punch_request.decide": ("attendance/punch-requests/decide",
+                                        lambda a, t, e: {"id": e[f"punch:{a}"], "decision": "reject",
+                                                         "reason": "seen on camera"}),
     "attendance.swap.decide": ("attendance/approvals",
                                lambda a, t, e: {"what": "swap", "id": e["swap"], "team": t,
                                                 "decision": "approve"}),
@@ -91,6 +110,9 @@ SUPERVISOR_CASES = {
     "attendance.excuse.decide": ("attendance/approvals",
                                  lambda a, t, e: {"what": "excuse", "agent": a, "date": DAY,
                                                   "decision": "reject", "reason": "no"}),
+    # the team leaders' own months: the trainer's and supervisors', never a team leader's (matrix)
+    "incentives.leaders": ("incentives/leaders/judgement",
+                           lambda a, t, e: {"agent": a, "month": MONTH, "points": "2", "note": "good"}),
     "attendance.roster.import": None,   # a whole file: refused to team leaders (matrix)
     "attendance.punch.import": None,
 }

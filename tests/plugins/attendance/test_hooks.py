@@ -162,6 +162,6 @@ def test_each_attendance_event_links_to_its_evidence(known_month):
         floorwalker=co.fw, project=co.project, events=events, user=co.sup)
     links = {k: v for group in found for k, v in (group or {}).items()}
     absent = next(e for e in events if e["rule"] == "absent")
-    assert links[absent["id"]] == "/p/alpha/attendance/agents/1001?month=2026-03#day-2026-03-04"
+    assert links[absent["id"]] == "/p/alpha/attendance/punches?agent=1001&date=2026-03-04"
     assert links[mark["event"]] == f"/p/alpha/attendance/marks?month=2026-03#mark-{mark['id']}"
     assert all(e["source"] == "attendance" for e in events if e["id"] in links)

@@ -60,9 +60,8 @@ def test_only_the_agent_asks_except_for_sick_leave(day_shift):
 
 
 @pytest.mark.parametrize("until, options, allowed", [
-    ("15:59", {}, True),                    # 479 minutes
-    ("16:00", {}, False),                   # 480 minutes: a day, so a certificate
-    (None, {}, False),
+    ("16:59", {}, True),                    # 539 of the shift's 540 minutes: not yet a day
+    (None, {}, False),                      # the whole shift: a day, so a certificate
     (None, {"certificate": True}, True),
     (None, {"emergency": True}, True)])     # phoned in before the shift
 def test_sick_leave_of_a_day_needs_a_certificate_unless_an_emergency(day_shift, until, options,
@@ -131,8 +130,9 @@ def test_a_day_is_approved_by_the_supervisor_longer_by_the_director(co):
     co.rota(("1001", DAY, "D"), ("1001", "2026-03-04", "D"), ("1002", DAY, "D"))
     one = ask(co, "annual", DAY, "2026-02-20 09:00", agent="1002")
     two = ask(co, "annual", DAY, "2026-02-20 09:00", last="2026-03-04")
-    assert (one["minutes"], one["level"]) == (480, "supervisor")
-    assert (two["minutes"], two["level"]) == (960, "director")
+    # D is 9 hours: its minutes are kept whole, and each shift is one rostered day
+    assert (one["minutes"], one["days"], one["level"]) == (540, 1, "supervisor")
+    assert (two["minutes"], two["days"], two["level"]) == (1080, 2, "director")
     with pytest.raises(PermissionDenied):
         leave.decide(co.fw, co.project, two["id"], True, co.sup)
     with pytest.raises(PermissionDenied):

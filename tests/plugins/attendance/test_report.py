@@ -11,13 +11,16 @@ from floorwalker.plugins.attendance import report
 
 def day(agent, date, status, team="day", late=0, early=0, worked=None, scheduled=540,
         leave_kind=None, excuse=None, **extra):
-    """An agent-day as the sheet derives it (D shift 08:00–17:00)."""
+    """An agent-day as the sheet derives it (D shift 08:00–17:00); a "scheduled" one is yet to
+    start, unless *extra* gives its state."""
     start = dt.datetime.fromisoformat(f"{date}T08:00")
+    state = {"present": "late" if late else "in", "scheduled": "due"}.get(status, status)
     row = {"agent": agent, "date": date, "team": team, "shift": "D", "swap": None,
            "leave_kind": leave_kind, "note": {"excuse": {"status": excuse, "reason": "train"}} if excuse else {},
-           "scheduled_minutes": 0 if status == "on_leave" else scheduled, "status": status}
+           "scheduled_minutes": 0 if status == "on_leave" else scheduled, "status": status,
+           "state": state}
     if status in ("rest", "scheduled"):
-        return {**row, "shift": None if status == "rest" else "D", "scheduled_minutes": 0}
+        return {**row, "shift": None if status == "rest" else "D", "scheduled_minutes": 0, **extra}
     present = status == "present"
     return {**row, "start": start, "end": start + dt.timedelta(hours=9),
             "check_in": start + dt.timedelta(minutes=late) if present else None,

@@ -18,9 +18,9 @@ HOLIDAY_SHIFT = datetime(2026, 10, 2, 8, 0)
 
 
 def leave(kind, before=None, asked_at=None, shift=DAY_SHIFT, asker="A001", minutes=240,
-          night=False, **flags):
+          night=False, days=0.5, **flags):
     asked_at = asked_at or shift - timedelta(minutes=before)
-    return check_leave(LeaveRequest(kind, minutes, **flags), shift, asked_at, asker, "A001",
+    return check_leave(LeaveRequest(kind, minutes, days=days, **flags), shift, asked_at, asker, "A001",
                        CALENDAR, RULES, night)
 
 
@@ -97,19 +97,21 @@ def test_holiday_leave_is_asked_two_days_ahead(days, accepted):
     assert not is_very_special_case(DAY_SHIFT, CALENDAR)
 
 
-@pytest.mark.parametrize("minutes, flags, accepted", [
-    (479, {}, True),
-    (480, {}, False),
-    (480, {"certificate": True}, True),
-    (960, {"emergency": True}, True),
+# A day is the rostered shift, whatever its length (leave.plan counts the days): the minutes
+# no longer decide.
+@pytest.mark.parametrize("days, minutes, flags, accepted", [
+    (0.99, 594, {}, True),
+    (1, 360, {}, False),            # a 6-hour shift taken whole is a day
+    (1, 600, {"certificate": True}, True),
+    (2, 960, {"emergency": True}, True),
 ])
-def test_a_day_of_sick_leave_needs_a_certificate(minutes, flags, accepted):
-    reasons = leave("sick", 0, minutes=minutes, **flags)
+def test_a_day_of_sick_leave_needs_a_certificate(days, minutes, flags, accepted):
+    reasons = leave("sick", 0, minutes=minutes, days=days, **flags)
     assert (reasons == []) is accepted
     if not accepted:
         assert problems(reasons) == [
-            "sick leave of {minutes} minutes or more needs a medical certificate; "
-            "this asks for {asked} minutes"]
+            "sick leave of {days} rostered days or more needs a medical certificate; "
+            "this comes to {asked} days"]
 
 
 def test_every_refusal_is_listed_at_once():
@@ -126,14 +128,14 @@ def test_every_kind_has_a_title_and_a_notice():
     assert set(LEAVE_TITLES) == set(LEAVE_TYPES) == set(RULES.notice_minutes)
 
 
-@pytest.mark.parametrize("minutes, level", [(1, "supervisor"), (480, "supervisor"),
-                                            (481, "director")])
-def test_approval_level(minutes, level):
-    assert approval_level(minutes, RULES) == level
+@pytest.mark.parametrize("days, level", [(0.01, "supervisor"), (1, "supervisor"),
+                                         (1.01, "director")])
+def test_approval_level(days, level):
+    assert approval_level(days, RULES) == level
 
 
 def test_a_project_may_move_the_approval_line():
-    assert approval_level(481, RequestRules(supervisor_max_minutes=960)) == "supervisor"
+    assert approval_level(2, RequestRules(supervisor_max_days=2)) == "supervisor"
 
 
 def test_leave_of_no_time_is_refused():

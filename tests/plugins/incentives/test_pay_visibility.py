@@ -68,11 +68,13 @@ def test_an_agent_never_sees_others_pay(sign_in):
         assert agent.get(path).status_code == 403, path
 
 
-def test_an_agents_home_shows_no_pay_nor_grade_counts(sign_in):
+def test_an_agents_home_shows_its_own_pay_float_and_no_project_pay_nor_grade_counts(sign_in):
     home = sign_in("agent1").get("/")
     assert home.status_code == 200 and "My month" in home.text
     assert "Pay float total" not in home.text and "Agents graded" not in home.text
-    assert "¥" not in home.text
+    [own] = [w for card in home.context["cards"] for w in card["panels"] if w.plugin == "incentives"]
+    assert own.context["pay_float"] == 0  # its own, of this month (its events are in MONTH)
+    assert home.text.count("¥") == 1  # that one figure, no other
 
 
 # ---------------------------------------------------------------- the client
@@ -152,7 +154,7 @@ def test_a_project_may_open_pay_to_its_team_leaders(fw, sign_in):
 
 def test_pay_cannot_be_given_to_an_agent_or_a_client(fw):
     assert set(fw.access.grantable("incentives.pay")) == {"admin", "director", "supervisor",
-                                                          "team_leader", "qa"}
+                                                          "trainer", "team_leader", "qa"}
 
 
 # ---------------------------------------------------------------- the supervisor
@@ -168,7 +170,7 @@ def test_a_supervisor_sees_every_pay_figure(fw, sign_in):
     boards = sup.get(f"{URL}/boards?month={MONTH}").text
     assert "Stepped rewards" in boards and "High score" in boards and "¥" in boards
     sheet = sup.get(f"{URL}/sheet?month={MONTH}").text
-    assert "Pay float" in sheet and "-120" in sheet
+    assert "Pay float" in sheet and "-¥120" in sheet
     assert "Pay float" in sup.get(f"/p/acme/agents/1003?month={MONTH}").text
     fw.periods.close("acme", MONTH, "setup")
     close = sup.get(f"{URL}/close?month={MONTH}").text

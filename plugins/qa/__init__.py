@@ -1,0 +1,106 @@
+"""Quality assurance (质检): the project's QA standard (质检标准) in versions, the interactions
+to evaluate, evaluations scored against the published standard, and the score events they cause.
+
+The modules, from the rules outwards:
+
+* `scoring` — the formula, pure (the part with the most tests); `transcripts` — a chat's lines;
+* `scorecards` — the standard's versions (draft → published → archived) and its rows;
+  `workbook` — the standard as the client's xlsx, in and out;
+* `interactions`, `evaluations` — the records, kept through the store;
+* `pages`, `scorecard_pages`, `commands` — the web pages and the command line.
+
+Its score rules (``qa_fatal_error`` −10, ``qa_full_marks`` +2) are written only from an
+evaluation (``qa:evaluation:<id>``), never picked by a person; a project changes their points in
+the core's rule points. It imports only `floorwalker.core`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_skeleton
+
+from floorwalker.core import Evidence, NavItem, ScoreRule, hookimpl
+
+from . import evaluations
+from .actions import OWN, VIEW
+from .config import NAME, SETTINGS
+
+TITLE = ("QA", "质检")  # what the admin pages call this plugin
+
+RULES = [
+    ScoreRule(evaluations.FATAL_RULE, "result", -10, "QA fatal error", "质检致命错误", derived=True),
+    ScoreRule(evaluations.FULL_MARKS_RULE, "result", 2, "QA evaluation with full marks", "质检满分",
+              derived=True),
+]
+
+
+@hookimpl
+def register_settings():
+    return SETTINGS
+
+
+@hookimpl
+def register_score_rules():
+    return RULES
+
+
+@hookimpl
+def register_actions():
+    from .actions import ACTIONS
+    return ACTIONS
+
+
+@hookimpl
+def register_routes():
+    from .pages import routes
+    return routes()
+
+
+@hookimpl
+def register_commands(cli):
+    from .commands import qa
+    cli.add_command(qa)
+
+
+@hookimpl
+def register_importers():
+    from .interactions import IMPORTERS
+    return IMPORTERS
+
+
+@hookimpl
+def nav_items(floorwalker, project, user):
+    """QA staff see the QA pages, an agent its own evaluations, a client nothing."""
+    if floorwalker.access.can(user, VIEW, project):
+        return [NavItem(NAME, "QA", "质检", f"{NAME}/", order=30)]
+    if floorwalker.access.can(user, OWN, project) and user.get("agent"):
+        return [NavItem(NAME, "My QA", "我的质检", f"{NAME}/mine", order=30)]
+    return []
+
+
+def _mine(events):
+    for event in events:
+        parts = (event.get("evidence") or "").split(":")
+        if event.get("source") == NAME and len(parts) == 3 and parts[:2] == [NAME, "evaluation"]:
+            yield event, parts[2]
+
+
+@hookimpl
+def evidence_links(floorwalker, project, events, user):
+    """An event of an evaluation opens the evaluation (an agent: its own)."""
+    return {e["id"]: f"/p/{project['slug']}/{NAME}/evaluations/{ident}" for e, ident in _mine(events)}
+
+
+@hookimpl
+def describe_evidence(floorwalker, project, events):
+    """An evaluation's event reads 质检 · 12月4日, its reason in the reader's language."""
+    described = {}
+    for event, _ident in _mine(events):
+        day = dt.date.fromisoformat(event["date"][:10])
+        described[event["id"]] = Evidence(
+            f"QA · {format_skeleton('MMMd', day, locale='en')}",
+            f"质检 · {format_skeleton('MMMd', day, locale='zh_CN')}",
+            evaluations.reason(event.get("reason") or "", "en") or "",
+            evaluations.reason(event.get("reason") or "", "zh_CN") or "")
+    return described
