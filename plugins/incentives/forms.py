@@ -69,9 +69,13 @@ def agents_for(p, action: str, today: str) -> list[dict]:
     return [{"team": names.get(team, team), "agents": agents} for team, agents in teams.items()]
 
 
-def rule_groups(p) -> list[dict]:
-    """The rules a person records by hand, grouped by kind: ``{"title": …, "rules": [...]}``."""
+def rule_groups(p, search: str = "") -> list[dict]:
+    """The rules a person records by hand, grouped by kind: ``{"title": …, "rules": [...]}``;
+    with *search*, only those whose title (in either language) or code holds it."""
     rules = [r for r in p.fw.ledger.rules(p.project) if not r.derived and r.kind in RECORDED_KINDS]
+    words = search.strip().lower()
+    if words:
+        rules = [r for r in rules if words in f"{r.title_en} {r.title_zh} {r.code}".lower()]
     return [{"kind": kind, "title": p._(title), "rules": [r for r in rules if r.kind == kind]}
             for kind, title in RECORDED_KINDS.items() if any(r.kind == kind for r in rules)]
 
@@ -79,10 +83,15 @@ def rule_groups(p) -> list[dict]:
 def record_page(p, errors: dict | None = None, values: dict | None = None,
                 judgement: dict | None = None, status: int = 200):
     today = p.fw.projects.today(p.project).isoformat()
+    search = p.request.query_params.get("q", "")[:40]
+    groups = rule_groups(p, search)
+    found = [r for g in groups for r in g["rules"]]
     return p.render("incentives/record.html", http_status=status,
                     agents=agents_for(p, RECORD, today), judged=agents_for(p, GIVE_JUDGEMENT, today),
-                    groups=rule_groups(p), errors=errors or {}, base=base(p),
-                    values=values or {"agent": p.request.query_params.get("agent", ""), "rule": "",
+                    groups=groups if groups or not search else rule_groups(p), search=search,
+                    no_match=bool(search) and not groups, errors=errors or {}, base=base(p),
+                    values=values or {"agent": p.request.query_params.get("agent", ""),
+                                      "rule": found[0].code if search and len(found) == 1 else "",
                                       "date": today, "points": "", "note": ""},
                     judgement=judgement or {"agent": "", "month": this_month(p), "points": "0",
                                             "note": "", "errors": {}})

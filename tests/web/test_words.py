@@ -71,6 +71,17 @@ def test_the_record_form_lists_the_leaders_team_and_groups_the_rules(late):
     assert re.search(r"上班睡觉 \(直接辞退评审\)", form.text)
 
 
+def test_the_rules_are_searchable_without_javascript(late):
+    _, client, _, _ = late
+    found = client.get(URL + "?q=迟到")
+    codes = [r.code for g in found.context["groups"] for r in g["rules"]]
+    assert codes == ["late_or_early"]                          # found by its Chinese title
+    assert found.context["values"]["rule"] == "late_or_early"  # the one match is chosen
+    assert [r.code for g in client.get(URL + "?q=LOUD").context["groups"] for r in g["rules"]] == ["loud"]
+    nothing = client.get(URL + "?q=飞行")
+    assert "没有与“飞行”匹配的考核项" in nothing.text and nothing.text.count("<optgroup") == 5
+
+
 def test_a_supervisor_picks_from_every_team(fresh, sign_in):
     form = sign_in(fresh[1], "supervisor1").get(URL)
     teams = {g["team"]: [a["number"] for a in g["agents"]] for g in form.context["agents"]}
