@@ -38,7 +38,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 RULE_WEIGHTS = {
     "late_or_early": 30, "chatting": 12, "messy_desk": 8, "entry_error": 8, "loud": 6,
     "spot_check_error": 8, "handover_log_missing": 5, "away_over_5min": 5, "covered_shift": 6,
-    "extra_task": 5, "exam_full_marks": 2, "suggestion_adopted": 1, "games_at_work": 1,
+    "extra_task": 5, "suggestion_adopted": 1, "games_at_work": 1,  # exams: the QA plugin's import
     "missed_meeting": 1, "absent": 1, "leader_judgement": 3,
 }
 

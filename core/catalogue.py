@@ -3,7 +3,9 @@ core's actions and its commands.
 
 Registered as the always-on plugin ``core``, by name like every built-in plugin
 (`plugins.CORE_MODULE`). The numbers are the domain page's defaults; a project changes them in
-its ``core`` settings (`rule_points` overrides a rule's points/range).
+its ``core`` settings (`rule_points` overrides a rule's points/range). The monthly exam's rules
+(``exam_full_marks``, ``exam_below_60``) are the QA plugin's, which derives them from the exam's
+imported scores.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ _R = ScoreRule
 
 RULES = [
     _R("best_of_month", "bonus", 5, "Best workload and quality of the whole floor this month, no violation", "当月工作量与质量为全体坐席之首且无违规", floor_award=True),
-    _R("exam_full_marks", "bonus", 5, "Full marks in the monthly knowledge exam", "月度业务考试满分"),
     _R("covered_shift", "bonus", 5, "Covered a shift when short-staffed", "人手不足时主动顶班"),
     _R("extra_task", "bonus", 5, "Completed extra work asked by a superior", "完成上级交办的额外任务"),
     _R("zero_valid_complaints", "bonus", 5, "No valid complaint this month", "当月无有效投诉", derived=True),
@@ -44,7 +45,6 @@ RULES = [
     _R("unapproved_software", "medium", -10, "Software installed without approval", "私自安装软件"),
     _R("skipped_items", "medium", -10, "Open items skipped", "遗漏待办事项"),
     _R("missed_meeting", "medium", -10, "Missed a department meeting without leave", "无故缺席部门会议"),
-    _R("exam_below_60", "medium", -10, "Monthly exam below 60", "月度考试低于60分"),
     _R("incident_late_11_30", "medium", -10, "Incident 11–30 minutes past its time limit", "事件处理超时11–30分钟"),
     _R("absent", "severe", -20, "Absent without leave", "旷工"),
     _R("quarrel_with_customer", "severe", -20, "Quarrel with a customer (valid complaint)", "与客户争吵（投诉成立）"),

@@ -59,6 +59,7 @@ class Users:
         self.fw = fw
 
     def all(self) -> list[dict]:
+        """Every user of the install, by user name (a page offering whom to hand work to)."""
         return sorted(self.fw.store.table(CORE, "users").values(), key=lambda u: u["username"])
 
     def get(self, username: str) -> dict:

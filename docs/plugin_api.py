@@ -139,7 +139,7 @@ user.""", (
         Part("floorwalker.agents", facade("agents"), (
             "get", "assignments", "assignment_on", "in_project", "in_month", "require_in_project",
             "set_tier")),
-        Part("floorwalker.users", facade("users"), ("get", "leading", "display_name")),
+        Part("floorwalker.users", facade("users"), ("get", "all", "leading", "display_name")),
     )),
     Section("Periods", """
 A month (`"YYYY-MM"`) is open until it is closed: closing asks every enabled plugin for

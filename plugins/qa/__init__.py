@@ -7,7 +7,9 @@ The modules, from the rules outwards:
 * `scorecards` — the standard's versions (draft → published → archived) and its rows;
   `workbook` — the standard as the client's xlsx, in and out;
 * `interactions`, `evaluations` — the records, kept through the store;
-* `pages`, `scorecard_pages`, `commands` — the web pages and the command line.
+* `pages`, `scorecard_pages`, `commands` — the web pages and the command line;
+* `monthly` (the month's average under the pass line, spot checks), `exams` (the monthly
+  knowledge exam), `calibration` (blind sessions against a benchmark) and their pages.
 
 Its score rules (``qa_fatal_error`` −10, ``qa_full_marks`` +2) are written only from an
 evaluation (``qa:evaluation:<id>``), never picked by a person; a project changes their points in
@@ -22,7 +24,7 @@ from babel.dates import format_skeleton
 
 from floorwalker.core import Evidence, NavItem, ScoreRule, hookimpl
 
-from . import evaluations
+from . import evaluations, exams, monthly, score_events
 from .actions import OWN, VIEW
 from .config import NAME, SETTINGS
 
@@ -32,6 +34,7 @@ RULES = [
     ScoreRule(evaluations.FATAL_RULE, "result", -10, "QA fatal error", "质检致命错误", derived=True),
     ScoreRule(evaluations.FULL_MARKS_RULE, "result", 2, "QA evaluation with full marks", "质检满分",
               derived=True),
+    *monthly.RULES, *exams.RULES,  # the month's average; the exam's two rules, moved from the core
 ]
 
 
@@ -66,7 +69,20 @@ def register_commands(cli):
 @hookimpl
 def register_importers():
     from .interactions import IMPORTERS
-    return IMPORTERS
+    return IMPORTERS + exams.IMPORTERS
+
+
+@hookimpl
+def register_kpis():
+    from .figures import KPIS
+    return KPIS
+
+
+@hookimpl
+def project_kpis(floorwalker, project, period, first, last):
+    """The QA average and rates with their n (figures.py); a client sees only the service ones."""
+    from .figures import kpis
+    return kpis(floorwalker, project, period, first, last)
 
 
 @hookimpl
@@ -89,7 +105,8 @@ def _mine(events):
 @hookimpl
 def evidence_links(floorwalker, project, events, user):
     """An event of an evaluation opens the evaluation (an agent: its own)."""
-    return {e["id"]: f"/p/{project['slug']}/{NAME}/evaluations/{ident}" for e, ident in _mine(events)}
+    return {**{e["id"]: f"/p/{project['slug']}/{NAME}/evaluations/{ident}" for e, ident in _mine(events)},
+            **score_events.links(floorwalker, project, events, user)}  # month, exam, spot check
 
 
 @hookimpl
@@ -103,4 +120,72 @@ def describe_evidence(floorwalker, project, events):
             f"质检 · {format_skeleton('MMMd', day, locale='zh_CN')}",
             evaluations.reason(event.get("reason") or "", "en") or "",
             evaluations.reason(event.get("reason") or "", "zh_CN") or "")
-    return described
+    return {**described, **score_events.describe(events)}  # month, exam, spot check
+
+
+@hookimpl(specname="on_period_closing")
+def settle_the_monthly_average(floorwalker, project, period, user):
+    """The month's QA average under the pass line reaches the ledger before the month locks."""
+    monthly.settle(floorwalker, project, period, user["username"] if user else "system",
+                   evaluations.of_month(floorwalker, project["slug"], period))
+
+
+@hookimpl(specname="waiting_items")
+def calibrations_waiting(floorwalker, project, user):
+    """Calibration sessions waiting for this user's scoring (or benchmark)."""
+    from .calibration_pages import waiting
+    return waiting(floorwalker, project, user)
+
+
+@hookimpl(specname="waiting_items")
+def weekly_waiting_items(floorwalker, project, user):
+    """Weekly QA summaries overdue, for those who write them (weekly.py)."""
+    from . import weekly
+    return weekly.waiting(floorwalker, project, user)
+
+
+@hookimpl(specname="agenda_items")
+def casebook_agenda_items(floorwalker, project, meeting, day):
+    """The casebook's good and bad cases for a QA analysis meeting (casebook.py)."""
+    from . import casebook
+    return casebook.agenda(floorwalker, project, meeting, day)
+
+
+@hookimpl(specname="waiting_items")
+def sampled_picks_due(floorwalker, project, user):
+    """This evaluator's sampled interactions due by the end of this week (sampling.py)."""
+    from . import sampling
+    return sampling.waiting(floorwalker, project, user)
+
+
+@hookimpl(specname="period_blockers")
+def sampling_plan_behind(floorwalker, project, period):
+    """The month's sampling plan with picks not yet evaluated (sampling.py)."""
+    from . import sampling
+    return sampling.blockers(floorwalker, project, period)
+
+
+@hookimpl(specname="waiting_items")
+def disputes_waiting(floorwalker, project, user):
+    """Disputes to forward or decide, evaluations to acknowledge (disputes.py)."""
+    from . import disputes
+    return disputes.waiting_items(floorwalker, project, user)
+
+
+@hookimpl(specname="period_blockers")
+def evaluations_in_dispute(floorwalker, project, period):
+    """Evaluations in dispute hold their month, and the dispute's (disputes.py)."""
+    from . import disputes
+    return disputes.blockers(floorwalker, project, period)
+
+
+@hookimpl(specname="register_jobs")
+def dispute_jobs():
+    """Evaluations whose window to answer closed count as accepted (disputes.py)."""
+    from datetime import timedelta
+
+    from floorwalker.core import Job
+
+    from . import disputes
+    return [Job("response_windows", timedelta(minutes=15),
+                lambda floorwalker, project, now: disputes.lapse(floorwalker, project, now))]

@@ -14,6 +14,9 @@ import click
 from floorwalker.core import (N_, Session, ValidationError, format_option, import_options,
                               month_option, project_option, run_import, translate)
 
+from . import autoqa_commands, dispute_commands
+from . import sampling_commands
+from . import calibration, exam_commands
 from . import evaluations, interactions, scorecards, workbook
 from .config import NAME
 
@@ -135,10 +138,18 @@ def evaluations_list(s: Session, project, month, fmt):
     """The evaluations made in a month (JSON: with their items)."""
     s.fw.projects.get(project)
     docs = sorted(evaluations.of_month(s.fw, project, month), key=lambda d: d["submitted_at"])
+    scorings = calibration.scorings_of_month(s.fw, project, month)  # (date, JSON) of kind "calibration"
     if fmt == "json":
-        s.show([evaluations.as_json(d) for d in docs], [], fmt)
+        s.show([evaluations.as_json(d) for d in docs] + [j for _, j in scorings], [], fmt)
         return
     fatal = {"section": N_("section"), "all": N_("whole evaluation")}
     s.show([{**evaluations.as_json(d), "date": d["date"],
-             "fatal": translate(fatal[d["fatal"]], s.locale) if d["fatal"] else ""} for d in docs],
-           EVALUATION_COLUMNS, fmt)
+             "fatal": translate(fatal[d["fatal"]], s.locale) if d["fatal"] else ""} for d in docs]
+           + [{**j, "date": day, "fatal": translate(fatal[j["fatal"]], s.locale) if j["fatal"] else ""}
+              for day, j in scorings], EVALUATION_COLUMNS, fmt)
+
+
+qa.add_command(autoqa_commands.autoqa_command)  # qa autoqa (autoqa_commands.py)
+qa.add_command(sampling_commands.sample)  # qa sample (sampling_commands.py)
+qa.add_command(dispute_commands.disputes_command)  # qa disputes (dispute_commands.py)
+qa.add_command(exam_commands.exams_group)  # qa exams import / list (exam_commands.py)

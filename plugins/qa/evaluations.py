@@ -15,10 +15,12 @@ month it was made, which is always open.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from floorwalker.core import (N_, Conflict, NotFound, PermissionDenied, ValidationError, new_id,
                               now_iso, translate, validate)
 
-from . import interactions, scorecards, scoring
+from . import coaching, interactions, monthly, scorecards, scoring
 from .config import NAME
 
 TABLE = "evaluations"
@@ -147,20 +149,35 @@ def submit(fw, project: dict, interaction_id: str, version, form: dict, actor: s
            "agent": interaction["agent"], "channel": interaction["channel"],
            "interaction_time": interaction["time"], "evaluator": actor,
            "scorecard_version": card["version"], "date": date, "submitted_at": now_iso(),
-           "score": result.score, "base": result.base, "bonus": result.bonus,
-           "fatal": result.fatal, "full_marks": result.full_marks, "status": "submitted",
-           "comment": overall,
-           "items": [{"section": r.section, "item": r.item, "answer": r.answer,
-                      "points": None if r.points is None else _number(r.points),
-                      "maximum": r.maximum, "na": r.na, "fatal": r.fatal,
-                      "comment": comments[field_names(si, ii)[1]]}
-                     for (si, ii), r in zip(_positions(card), result.items)],
-           "sections": [{"title": s.title, "weight": s.weight, "score": s.score, "na": s.na,
-                         "fatal": s.fatal} for s in result.sections]}
+           "status": "submitted", "comment": overall, **scored(card, result, comments),
+           # the agent acknowledges or disputes until then, on the project's clock (disputes.py)
+           "respond_by": respond_by(fw, project), "coaching": bool(form.get("coaching"))}
     with fw.store.transaction(_key(fw, slug, date[:7]), actor, "qa.evaluate") as tx:
         tx.insert(TABLE, doc)
     fw.ledger.settle(slug, NAME, {evidence(ident): wanted}, actor, month=date[:7])
+    monthly.settle(fw, project, date[:7], actor, of_month(fw, slug, date[:7]))  # the month's average
+    coaching.ask(fw, project, doc)
     return doc
+
+
+def scored(card: dict, result: scoring.Result, comments: dict[str, str]) -> dict:
+    """The fields of an evaluation that its answers decide: the score, the fatal verdict, and
+    its items (with their comments, by input name) and sections."""
+    return {"score": result.score, "base": result.base, "bonus": result.bonus,
+            "fatal": result.fatal, "full_marks": result.full_marks,
+            "items": [{"section": r.section, "item": r.item, "answer": r.answer,
+                       "points": None if r.points is None else _number(r.points),
+                       "maximum": r.maximum, "na": r.na, "fatal": r.fatal,
+                       "comment": comments.get(field_names(si, ii)[1], "")}
+                      for (si, ii), r in zip(_positions(card), result.items)],
+            "sections": [{"title": s.title, "weight": s.weight, "score": s.score, "na": s.na,
+                          "fatal": s.fatal} for s in result.sections]}
+
+
+def respond_by(fw, project: dict) -> str:
+    """When an evaluation given now stops waiting for its agent: ``respond_hours`` on."""
+    hours = fw.projects.settings(project, NAME)["respond_hours"]
+    return (fw.projects.now(project) + dt.timedelta(hours=hours)).isoformat(timespec="seconds")
 
 
 def _positions(card: dict):

@@ -4,7 +4,8 @@ telephony or chat platform's export (csv or xlsx), all or nothing.
 A row names the interaction's id, the agent's employee number, its time, its channel (call /
 chat / ticket, or 电话 / 在线 / 工单 …), its duration (seconds, or ``MM:SS`` / ``HH:MM:SS``) and
 either its transcript (a chat's lines ``[HH:MM:SS] 客服: …``, see `transcripts`) or a
-recording reference. Every row is checked first — the agent in the project on that day, the
+recording reference, and may name its category (退款, 投诉 …: `sampling` picks the must-check
+ones). Every row is checked first — the agent in the project on that day, the
 month open — and the first wrong one stops the import naming its row and column; an id already
 imported is skipped (a platform's export of overlapping days), so the same file imported twice
 adds nothing. They are kept one file per month of their time
@@ -18,6 +19,7 @@ import re
 from floorwalker.core import (N_, NUMBER_NAMES, Checks, Fields, Importer, NotFound, ValidationError,
                               match_columns, now_iso, read_table, validate, values)
 
+from . import autoqa_store
 from .actions import IMPORT
 from .config import NAME
 
@@ -32,7 +34,9 @@ COLUMNS = {"id": ("id", "会话ID", "会话编号", "通话ID", "工单号", "�
            "channel": ("channel", "渠道", "channel type"),
            "duration": ("duration", "时长", "通话时长", "会话时长", "时长(秒)", "duration (s)"),
            "transcript": ("transcript", "会话内容", "聊天记录", "对话内容", "内容", "text"),
-           "recording": ("recording", "录音", "录音文件", "录音地址", "recording reference")}
+           "recording": ("recording", "录音", "录音文件", "录音地址", "recording reference"),
+           # what it was about (退款, 投诉 …): sampling's must-check categories read it
+           "category": ("category", "类别", "分类", "业务类型", "业务分类", "会话类型", "工单类型")}
 FIELDS = Fields(COLUMNS, ("id", "agent", "time", "channel"))
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TRANSCRIPT_LIMIT = 50_000
@@ -145,7 +149,9 @@ class _Checker:
         return {"id": ident, "agent": number, "time": when.isoformat(sep=" ", timespec="seconds"),
                 "date": day, "channel": channel, "duration": duration,
                 "transcript": transcript.replace("\r\n", "\n").strip(),
-                "recording": validate.text(recording, col.get("recording", "recording"), 500)}
+                "recording": validate.text(recording, col.get("recording", "recording"), 500),
+                "category": validate.text(cells.get(col["category"], "") if "category" in col else "",
+                                          col.get("category", "category"), 100)}
 
 
 def _checked(fw, slug: str, header, rows, checks: Checks) -> list[dict]:
@@ -180,6 +186,7 @@ def store(fw, project, rows, actor: str) -> dict:
     for month, docs_of_month in sorted(by_month.items()):
         with fw.store.transaction(_key(fw, slug, month), actor, "qa.interactions.import") as tx:
             tx.insert_many(TABLE, docs_of_month)
+    autoqa_store.run(fw, project, new, actor)  # every new chat is checked by the rules at once
     return {"rows": len(rows), "added": len(new), "already": len(docs) - len(new)}
 
 
@@ -195,7 +202,7 @@ def import_file(fw, project, path, actor: str, *, mapping=None, sheet=None, dry_
 IMPORTERS = [
     Importer(NAME, "interactions", "QA interactions", "质检会话",
              ("会话ID/id", "工号/agent", "时间/time", "渠道/channel", "时长/duration",
-              "会话内容/transcript", "录音/recording"),
+              "会话内容/transcript", "录音/recording", "类别/category"),
              store, fields=FIELDS, preview=preview, action=IMPORT,
              counts={"rows": ("rows", "行"), "added": ("added", "新增"),
                      "already": ("already there", "已存在")}),

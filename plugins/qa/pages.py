@@ -13,7 +13,11 @@ from starlette.responses import Response
 
 from floorwalker.core import FloorwalkerError, Route, ValidationError, translate, validate
 
-from . import evaluations, interactions, scorecard_pages, scorecards, transcripts
+from . import autoqa_pages, autoqa_store, casebook, handbook, weekly  # issue 13 items 7, 9
+from . import dispute_pages  # issue 13 items 3, 4
+from . import evaluations, figures, interactions, report_pages, scorecard_pages, scorecards, transcripts
+from . import sampling_pages  # issue 13 item 2: the sampling plan
+from . import calibration_pages, score_pages  # issue 13 items 5, 6: exams, spot checks, calibration
 from .actions import EVALUATE, OWN, STANDARD, VIEW
 from .scorecard_pages import FATAL, TYPES, base
 
@@ -63,6 +67,7 @@ def evaluate_page(p, problems: dict | None = None, error: str | None = None, sta
                     name=_names(p).get(interaction["agent"], ""), done=done[0] if done else None,
                     base=base(p), channels=interactions.CHANNELS, types=TYPES, fatal=FATAL,
                     problems=shown, error=error, values=p.form if problems or error else {},
+                    autoqa=autoqa_store.beside(p.fw, slug, interaction),
                     field_names=evaluations.field_names)
 
 
@@ -102,16 +107,20 @@ def evaluation_view(p) -> Response:
         except FloorwalkerError:
             interaction = None
     return p.render("qa/evaluation.html", ev=doc, staff=staff, interaction=interaction,
+                    autoqa=autoqa_store.beside(p.fw, p.project["slug"], interaction),
                     messages=transcripts.messages(interaction["transcript"]) if interaction else [],
                     name=_names(p).get(doc["agent"], ""), base=base(p), fatal=FATAL_SHOWN,
-                    channels=interactions.CHANNELS)
+                    channels=interactions.CHANNELS,
+                    answer=dispute_pages.panel(p, doc))  # acknowledge, dispute, history (disputes.py)
 
 
 def mine(p) -> Response:
     number = p.user.get("agent")
     rows = evaluations.of_agent(p.fw, p.project["slug"], number) if number else []
     return p.render("qa/mine.html", rows=rows, linked=bool(number), base=base(p), fatal=FATAL_SHOWN,
-                    channels=interactions.CHANNELS)
+                    channels=interactions.CHANNELS,  # and its own figures per month (figures.py)
+                    own=figures.agent_months(rows, figures.minimum(p.fw, p.project)),
+                    too_small=figures.TOO_SMALL)
 
 
 def routes() -> list[Route]:
@@ -133,4 +142,9 @@ def routes() -> list[Route]:
         Route("/scorecards/{id}", sp.view, action=VIEW),
         Route("/scorecards/{id}/export.xlsx", sp.export, action=VIEW),
         Route("/scorecards/{id}/publish", sp.publish, action=STANDARD, methods=post),
+        *autoqa_pages.routes(), *weekly.routes(), *casebook.routes(), *handbook.routes(),
+        *report_pages.ROUTES,  # the QA report and its xlsx (figures.py)
+        *sampling_pages.ROUTES,  # the sampling plan and the worklists (sampling.py)
+        *calibration_pages.ROUTES, *score_pages.ROUTES,  # calibration; exams and spot checks
+        *dispute_pages.ROUTES,  # acknowledge, dispute, forward, decide, edit (disputes.py)
     ]

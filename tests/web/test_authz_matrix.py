@@ -128,6 +128,8 @@ MATRIX = {
     ("GET", "/p/{project}/qa/interactions"):        "200 200 200 200 200 403 403 303",
     ("GET", "/p/{project}/qa/interactions/{id}"):   "404 404 404 403 404 403 403 303",
     ("GET", "/p/{project}/qa/mine"):                "200 200 200 200 200 200 403 303",
+    ("GET", "/p/{project}/qa/report"):              "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/qa/report.xlsx"):         "200 200 200 200 200 403 403 303",
     ("GET", "/p/{project}/qa/scorecards"):          "200 200 200 200 200 403 403 303",
     ("GET", "/p/{project}/qa/scorecards/draft"):    "200 200 200 403 200 403 403 303",
     ("GET", "/p/{project}/qa/scorecards/{id}"):     "404 404 404 404 404 403 403 303",
@@ -137,6 +139,59 @@ MATRIX = {
     ("POST", "/p/{project}/qa/scorecards/import"):  "422 422 422 403 422 403 403 303",
     ("POST", "/p/{project}/qa/scorecards/new"):     "303 303 303 403 303 403 403 303",
     ("POST", "/p/{project}/qa/scorecards/{id}/publish"):"404 404 404 403 404 403 403 303",
+    # qa sampling: staff read the plan (never an agent: it is the sampling); QA evaluators and
+    # supervisors build it and replace or remove picks; evaluators take picks and have a worklist
+    ("GET", "/p/{project}/qa/plan"):                "200 200 200 200 200 403 403 303",
+    ("POST", "/p/{project}/qa/plan"):               "422 422 422 403 422 403 403 303",
+    ("POST", "/p/{project}/qa/plan/picks/{id}/replace"):"404 404 404 403 404 403 403 303",
+    ("POST", "/p/{project}/qa/plan/picks/{id}/remove"):"404 404 404 403 404 403 403 303",
+    ("POST", "/p/{project}/qa/plan/picks/{id}/take"):"404 404 404 403 404 403 403 303",
+    ("GET", "/p/{project}/qa/worklist"):            "200 200 200 403 200 403 403 303",
+    # qa auto-QA, weekly summaries, casebook, handbook: staff read; QA evaluators review hits and
+    # keep the casebook; QA (and the admin) write the weekly summary; every agent reads the handbook
+    ("GET", "/p/{project}/qa/autoqa"):              "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/qa/autoqa/report"):       "200 200 200 200 200 403 403 303",
+    ("POST", "/p/{project}/qa/autoqa/{id}/review"): "422 422 422 403 422 403 403 303",
+    ("GET", "/p/{project}/qa/weekly"):              "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/qa/weekly/{id}"):         "404 404 404 404 404 403 403 303",
+    ("POST", "/p/{project}/qa/weekly/{id}"):        "404 403 403 403 404 403 403 303",
+    ("GET", "/p/{project}/qa/casebook"):            "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/qa/casebook/new"):        "404 404 404 403 404 403 403 303",
+    ("POST", "/p/{project}/qa/casebook/new"):       "404 404 404 403 404 403 403 303",
+    ("POST", "/p/{project}/qa/casebook/{id}/remove"):"404 404 404 403 404 403 403 303",
+    ("GET", "/p/{project}/qa/handbook"):            "200 200 200 200 200 200 403 303",
+    # qa disputes: only the agent evaluated acknowledges or disputes (not even an admin holds it;
+    # an agent finds no such evaluation); evaluators edit; the team leader forwards, a supervisor decides
+    ("POST", "/p/{project}/qa/evaluations/{id}/acknowledge"):"403 403 403 403 403 404 403 303",
+    ("GET", "/p/{project}/qa/evaluations/{id}/dispute"):"403 403 403 403 403 404 403 303",
+    ("POST", "/p/{project}/qa/evaluations/{id}/dispute"):"403 403 403 403 403 404 403 303",
+    ("GET", "/p/{project}/qa/evaluations/{id}/edit"):"404 404 404 403 404 403 403 303",
+    ("POST", "/p/{project}/qa/evaluations/{id}/edit"):"404 404 404 403 404 403 403 303",
+    ("GET", "/p/{project}/qa/disputes"):            "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/qa/disputes/{id}"):       "404 404 404 404 404 403 403 303",
+    ("POST", "/p/{project}/qa/disputes/forward"):   "404 404 404 404 403 403 403 303",
+    ("POST", "/p/{project}/qa/disputes/decide"):    "404 404 404 403 403 403 403 303",
+    # calibration (QA staff read a session; evaluators open and score one), the monthly exam
+    # (imported by supervisors and the trainer), the supervisor's spot checks
+    ("GET", "/p/{project}/qa/calibration"):         "200 200 200 200 200 403 403 303",
+    ("POST", "/p/{project}/qa/calibration"):        "422 422 422 403 422 403 403 303",
+    ("GET", "/p/{project}/qa/calibration/{id}"):    "404 404 404 404 404 403 403 303",
+    ("GET", "/p/{project}/qa/calibration/{id}/score"):"404 404 404 403 404 403 403 303",
+    ("POST", "/p/{project}/qa/calibration/{id}/score"):"404 404 404 403 404 403 403 303",
+    ("POST", "/p/{project}/qa/calibration/{id}/close"):"404 404 404 403 404 403 403 303",
+    ("GET", "/p/{project}/qa/exams"):               "200 200 200 200 200 403 403 303",
+    ("POST", "/p/{project}/qa/exams"):              "422 422 422 403 403 403 403 303",
+    ("GET", "/p/{project}/qa/spot-checks"):         "200 200 200 200 200 403 403 303",
+    ("POST", "/p/{project}/qa/spot-checks"):        "422 422 422 403 403 403 403 303",
+    # complaints: the actions of plugins/complaints/actions.py. The staff take complaints in and
+    # handle them, supervisors decide (verdict, severity, approval); a client reads its own
+    # project's complaints masked; an agent sees none
+    ("GET", "/p/{project}/complaints/"):            "200 200 200 200 200 403 200 303",
+    ("GET", "/p/{project}/complaints/new"):         "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/complaints/{id}"):        "404 404 404 404 404 403 404 303",
+    ("POST", "/p/{project}/complaints/new"):        "422 422 422 422 422 403 403 303",
+    ("POST", "/p/{project}/complaints/{id}/decide"):"404 404 404 403 403 403 403 303",
+    ("POST", "/p/{project}/complaints/{id}/handle"):"404 404 404 404 404 403 403 303",
 }
 # The trainer (培训专员) is answered as QA is, but where the trainer holds an action QA does not:
 # recording the daily assessments on agents and assessing the team leaders (incentives).
@@ -155,6 +210,23 @@ TRAINER = {
     ("POST", "/p/{project}/qa/scorecards/import"): "403",
     ("POST", "/p/{project}/qa/scorecards/new"): "403",
     ("POST", "/p/{project}/qa/scorecards/{id}/publish"): "403",
+    ("POST", "/p/{project}/qa/plan"): "403",  # the trainer reads the sampling plan, never changes it
+    ("POST", "/p/{project}/qa/plan/picks/{id}/replace"): "403",
+    ("POST", "/p/{project}/qa/plan/picks/{id}/remove"): "403",
+    ("POST", "/p/{project}/qa/plan/picks/{id}/take"): "403",
+    ("GET", "/p/{project}/qa/worklist"): "403",
+    ("POST", "/p/{project}/qa/autoqa/{id}/review"): "403",
+    ("POST", "/p/{project}/qa/weekly/{id}"): "403",
+    ("GET", "/p/{project}/qa/casebook/new"): "403",
+    ("POST", "/p/{project}/qa/casebook/new"): "403",
+    ("POST", "/p/{project}/qa/casebook/{id}/remove"): "403",
+    ("GET", "/p/{project}/qa/evaluations/{id}/edit"): "403",
+    ("POST", "/p/{project}/qa/evaluations/{id}/edit"): "403",
+    ("POST", "/p/{project}/qa/calibration"): "403",  # the trainer gives the exams, not calibrations
+    ("GET", "/p/{project}/qa/calibration/{id}/score"): "403",
+    ("POST", "/p/{project}/qa/calibration/{id}/score"): "403",
+    ("POST", "/p/{project}/qa/calibration/{id}/close"): "403",
+    ("POST", "/p/{project}/qa/exams"): "422",
 }
 
 

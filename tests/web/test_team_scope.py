@@ -36,6 +36,28 @@ def _events(fw):
     found["9999"] = "no-such-event"
     found["swap"] = _accepted_swap(fw)
     found.update(_punch_requests(fw))
+    found.update(_qa_disputes(fw))
+    return found
+
+
+def _qa_disputes(fw) -> dict:
+    """An evaluation per target agent with its dispute raised (``dispute:<agent>``), each in its
+    project, waiting for the agent's team leader to forward it."""
+    from floorwalker.plugins.qa import disputes, evaluations
+    found = {"dispute:9999": "no-such-dispute"}
+    for where, (agent, _) in TARGETS.items():
+        project = "beta" if where == "other_project" else "alpha"
+        if agent != "9999":
+            ev = {"id": f"ev-{agent}", "kind": "evaluation", "agent": agent, "date": DAY,
+                  "evaluator": "qa1", "submitted_at": f"{DAY}T10:00:00.000"}
+            doc = {"id": f"dispute-{agent}", "evaluation": ev["id"], "evaluation_date": DAY, "agent": agent,
+                   "evaluator": "qa1", "kind": "disputed", "state": "raised", "at": f"{DAY}T11:00:00",
+                   "date": DAY, "by": agent, "history": [], "items": [{"position": 0, "reason": "x"}]}
+            with fw.store.transaction(fw.store.period_key(project, "qa_evaluations", MONTH), "setup", "test") as tx:
+                tx.insert(evaluations.TABLE, ev)
+            with fw.store.transaction(fw.store.period_key(project, disputes.FOLDER, MONTH), "setup", "test") as tx:
+                tx.insert(disputes.TABLE, doc)
+            found[f"dispute:{agent}"] = doc["id"]
     return found
 
 
@@ -100,6 +122,7 @@ CASES = {
                              lambda a, t, e: {"agent": a, "month": MONTH, "points": "-5", "note": "poor"}),
     "incentives.reversal.ask": ("incentives/reversals",
                                 lambda a, t, e: {"event": e[a], "reason": "wrong agent"}),
+    "qa.dispute.forward": ("qa/disputes/forward", lambda a, t, e: {"id": e[f"dispute:{a}"], "do": "forward"}),
 }
 # write actions a team leader does not hold by default: the supervisor of alpha posts another
 # project's or nobody's record and is refused (the matrix shows the leader's 403)
@@ -113,6 +136,9 @@ SUPERVISOR_CASES = {
     # the team leaders' own months: the trainer's and supervisors', never a team leader's (matrix)
     "incentives.leaders": ("incentives/leaders/judgement",
                            lambda a, t, e: {"agent": a, "month": MONTH, "points": "2", "note": "good"}),
+    # a dispute is decided by a supervisor, never a team leader (matrix): another project's is not found
+    "qa.dispute.decide": ("qa/disputes/decide",
+                          lambda a, t, e: {"id": e[f"dispute:{a}"], "o-0": "rejected", "note": "x"}),
     "attendance.roster.import": None,   # a whole file: refused to team leaders (matrix)
     "attendance.punch.import": None,
 }

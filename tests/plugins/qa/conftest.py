@@ -74,3 +74,27 @@ def published(fw):
     """Version 1 of acme's standard, published."""
     scorecards.save_draft(fw, "acme", card_of(), "qa1", "电商在线质检标准")
     return scorecards.publish(fw, "acme", 1, "qa1")
+
+
+@pytest.fixture
+def sign_in(fw, cheap_argon2):
+    """``sign_in(username, role, agent=None)``: a web client of acme signed in as a new user of
+    *role* (the app built once per test), and its CSRF token, as ``(client, token)``."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from floorwalker.core.app import create_app
+    from floorwalker.core.users import hash_password
+    app, hosts = create_app(fw), iter(range(1, 250))
+
+    def signed_in(username, role, agent=None):
+        with cheap_argon2():
+            fw.users.add_many([fw.users.prepare(username, hash_password("correct-horse-7"), [role], ["acme"],
+                                                username, "zh_CN", agent=agent)], "setup")
+        client = TestClient(app, follow_redirects=False, client=(f"10.9.0.{next(hosts)}", 4000))
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+        assert client.post("/login", data={"csrf_token": token, "username": username,
+                                           "password": "correct-horse-7"}).status_code == 303
+        return client, re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account").text).group(1)
+    return signed_in

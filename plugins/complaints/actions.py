@@ -1,0 +1,34 @@
+"""What people do with complaints (投诉), and who does it by default.
+
+The centre's staff read the queue, take complaints in (whoever takes one owns it: 首问负责制)
+and handle them — hand over, call back, wait on the customer or the client, propose a solution,
+promise, close, reopen, escalate (追加). The supervisors decide: the verdict (成立/不成立) and the
+severity, and they approve a proposed solution; they also import the handling point's lists.
+
+A client login reads its own project's queue and complaint pages, masked: the complainant and
+the contact cut short (张*, 138****5678), no agent's or staff member's name, no internal notes.
+An agent sees nothing here: a complaint against an agent reaches it through its score and its
+team leader, not through the queue.
+"""
+
+from __future__ import annotations
+
+from floorwalker.core import STAFF, SUPERVISORS, Action
+
+from .config import NAME
+
+VIEW = f"{NAME}.view"
+INTAKE = f"{NAME}.intake"
+HANDLE = f"{NAME}.handle"
+DECIDE = f"{NAME}.decide"
+IMPORT = f"{NAME}.import"
+
+ACTIONS = [
+    Action(VIEW, STAFF + ("client",), "See the complaints (a client: masked)", "查看投诉（甲方：隐去个人信息）"),
+    Action(INTAKE, STAFF, "Take a complaint in", "受理投诉"),
+    Action(HANDLE, STAFF, "Handle a complaint: hand over, call back, wait, propose, close, reopen, "
+           "escalate", "处理投诉：转交、回访、等待、提出方案、结案、重开、追加"),
+    Action(DECIDE, SUPERVISORS, "Decide a complaint's verdict and severity; approve its solution",
+           "判定投诉是否成立与严重程度；审批解决方案"),
+    Action(IMPORT, SUPERVISORS, "Import complaints", "导入投诉"),
+]
