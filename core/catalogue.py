@@ -5,7 +5,7 @@ Registered as the always-on plugin ``core``, by name like every built-in plugin
 (`plugins.CORE_MODULE`). The numbers are the domain page's defaults; a project changes them in
 its ``core`` settings (`rule_points` overrides a rule's points/range). The monthly exam's rules
 (``exam_full_marks``, ``exam_below_60``) are the QA plugin's, which derives them from the exam's
-imported scores.
+imported scores. ``zero_valid_complaints`` is the complaints plugin's, derived at month close.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ RULES = [
     _R("best_of_month", "bonus", 5, "Best workload and quality of the whole floor this month, no violation", "当月工作量与质量为全体坐席之首且无违规", floor_award=True),
     _R("covered_shift", "bonus", 5, "Covered a shift when short-staffed", "人手不足时主动顶班"),
     _R("extra_task", "bonus", 5, "Completed extra work asked by a superior", "完成上级交办的额外任务"),
-    _R("zero_valid_complaints", "bonus", 5, "No valid complaint this month", "当月无有效投诉", derived=True),
     _R("suggestion_adopted", "bonus", 5, "Suggestion adopted after a trial", "合理化建议经试行被采纳"),
     _R("no_mandarin", "light", -2, "Not speaking Mandarin at work", "工作中不讲普通话"),
     _R("messy_desk", "light", -2, "Desk left messy after handover", "交班后桌面凌乱"),

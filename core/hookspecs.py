@@ -42,7 +42,7 @@ import pluggy
 
 # the shell's hooks are declared in shell_hooks.py (one module would pass 500 lines)
 from .shell_hooks import (agenda_items, dashboard_widgets, demo_data,  # noqa: F401
-                          home_panels, nav_items, on_settings_changed, project_kpis,
+                          demo_data_after_close, home_panels, nav_items, on_settings_changed, project_kpis,
                           register_actions, register_commands, register_importers, register_jobs,
                           register_kpis, register_migrations, register_routes, register_settings,
                           report_sections, waiting_items)

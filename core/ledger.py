@@ -30,7 +30,7 @@ from .i18n import N_, Words
 from .people import position_of
 from .plugins import collect
 from .records import ScoreRule, SheetColumn
-from .settlement import (WITHHELD_BY, Settled, Wanted, corrected_view, first_open_month, plan_settle,
+from .settlement import (Settled, Wanted, corrected_view, first_open_month, plan_settle,
                          reversal_of)
 from .store import CORE, new_id, now_iso
 
@@ -311,7 +311,7 @@ class Ledger:
         first day) that names the closed month (``adjusts``) and the event (``corrects``): its
         points are the closed month's total as corrected (earlier corrections of the agent's
         month included) with this event, less the same without it, so an escalation that no
-        longer holds and a derived bonus now earned (`WITHHELD_BY`) are in it. Returns the
+        longer holds and a derived bonus now earned (`ScoreRule.withheld_by`) are in it. Returns the
         reversal or the adjustment.
         """
         reason = validate.text(reason, N_("reason"), required=True)
@@ -330,7 +330,7 @@ class Ledger:
                                id=event_id, adjustment=done[event_id]["id"])
             month_events = self.events(slug, month)
             settings = self.fw.projects.settings(project_doc, "core")
-            rules = {code: self.rule(code, project_doc) for code in WITHHELD_BY if code in self.fw.rules}
+            rules = {code: self.rule(code, project_doc) for code, (_, r) in self.fw.rules.items() if r.withheld_by}
             totals = [build_sheet(corrected_view(month_events, event["agent"], ids, rules),
                                   settings, self.fw.rules)["total"]
                       for ids in (set(done), {*done, event_id})]

@@ -57,6 +57,9 @@ class ScoreRule(_Titled):
     `floor_award` makes the rule the best of the whole floor (the project) in a month: the ledger
     gives it only to an agent with no violation that month, and at most the project's
     ``floor_awards`` (a core setting) active events of it a month (`core/rule_limits.py`).
+    `withheld_by` (a derived bonus) is the evidence prefix (``complaints:complaint:``) of the
+    events that withhold it: the month-end derivation gives it to every agent with none, so a
+    correction after the close that removes an agent's last such event earns it (`Ledger.correct`).
     """
 
     code: str
@@ -71,6 +74,7 @@ class ScoreRule(_Titled):
     reason_required: bool = False
     once_a_month: bool = False
     floor_award: bool = False
+    withheld_by: str = ""
     plugin: str = ""  # stamped by the core
 
     def __post_init__(self):

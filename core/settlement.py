@@ -22,7 +22,7 @@ it is a correction.
 **Corrections after a close** (`corrected_view`). The adjustment is the closed month's total
 with the correction less the total without it, both worked out by `build_sheet`, so an
 escalation that no longer holds is in it, and so is a derived bonus now earned: a bonus of
-`WITHHELD_BY` that the month-end derivation gave that month (to anybody: proof it ran), which
+a rule's `ScoreRule.withheld_by` that the month-end derivation gave that month (to anybody: proof it ran), which
 the agent lacked only because of events that are now all corrected.
 """
 
@@ -34,11 +34,6 @@ from typing import Collection, Iterable, Mapping, NamedTuple
 
 from .records import ScoreRule
 from .shards import new_id, now_iso
-
-# A derived bonus and the rules whose events withhold it: a month-end derivation gives it to
-# every agent without one, so a correction that removes an agent's last one earns it.
-WITHHELD_BY = {"zero_valid_complaints": frozenset({"quarrel_with_customer"})}
-
 
 class Wanted(NamedTuple):
     """An event a plugin wants in the ledger for a piece of evidence (see `Ledger.settle`).
@@ -124,7 +119,7 @@ def plan_settle(events: Iterable[dict], wanted: Mapping[str, list[Wanted]], sour
 def corrected_view(events: list[dict], agent: str, corrected: set[str],
                    rules: Mapping[str, ScoreRule]) -> list[dict]:
     """*agent*'s events of a closed month as they would be had the *corrected* events never
-    counted: each gets a reversal, and a derived bonus of `WITHHELD_BY` (its effective rule in
+    counted: each gets a reversal, and a derived bonus with `ScoreRule.withheld_by` (its effective rule in
     *rules*) is added where the month-end derivation gave it (to anybody that month) and the
     agent's last event that withheld it is among the corrected."""
     reversed_ids = {e["reverses"] for e in events if e["reverses"]}
@@ -134,7 +129,8 @@ def corrected_view(events: list[dict], agent: str, corrected: set[str],
                     "kind": e["kind"], "points": -e["points"], "agent": agent}
                    for e in mine if e["id"] in corrected]
     for code, rule in rules.items():
-        withheld = [e for e in counting if e["agent"] == agent and e["rule"] in WITHHELD_BY[code]]
+        withheld = [e for e in counting if e["agent"] == agent
+                    and (e.get("evidence") or "").startswith(rule.withheld_by)]
         derived = any(e["rule"] == code for e in counting)
         held = any(e["rule"] == code for e in counting if e["agent"] == agent)
         if derived and not held and withheld and all(e["id"] in corrected for e in withheld):

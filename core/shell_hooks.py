@@ -184,6 +184,25 @@ def demo_data(floorwalker, project, months, rng, actor, today):
 
 
 @hookspec
+def demo_data_after_close(floorwalker, project, months, rng, actor, today):
+    """Add the demo records that need the demo's oldest month closed. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: a demo project, its `demo_data` in and ``months[0]`` closed.
+    :param months: the demo months, oldest first, as ``YYYY-MM``.
+    :param rng: the demo's seeded ``random.Random``: use only it.
+    :param actor: the name to record as the writer.
+    :param today: the demo's today (a ``datetime.date``): nothing is dated after it.
+    :returns: nothing.
+
+    Called by ``floorwalker demo`` once per project that enables the plugin, right after the
+    oldest month closed: what happens to a closed month's records later (a correction goes into
+    an open month). Example: qa decides a dispute of an evaluation of the closed month, whose
+    score moves through an adjustment in the next month.
+    """
+
+
+@hookspec
 def register_jobs():
     """Return the work this plugin wants done on a timer.
 

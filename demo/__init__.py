@@ -20,7 +20,8 @@ floors and the logins, a trainer's among them), `scores` (the score history of t
 calibrated once the plugins' records are in so that a floor has one or two agents below 60 a
 month, and the best of the whole floor each finished month), `leaders` (the team leaders in the
 register and the trainer's record of their months); each plugin adds its own records through
-its ``demo_data`` hook, before the oldest month closes. One floor shows the pay sheet's
+its ``demo_data`` hook, before the oldest month closes (and what needs it closed through
+``demo_data_after_close``). One floor shows the pay sheet's
 probation and leaving flags (`people.Floor._probation_cases`).
 """
 
@@ -94,4 +95,7 @@ def build_demo(fw, seed: int = 7, actor: str = "demo", today: dt.date | None = N
     for history in histories:
         fw.periods.close(history.plan.slug, months[0], actor)
         history.correct_closed_month()
+    for floor in floors:
+        fw.project_hook(floor.project, "demo_data_after_close")(
+            floorwalker=fw, project=floor.project, months=months, rng=rng, actor=actor, today=today)
     return accounts

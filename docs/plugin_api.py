@@ -113,14 +113,16 @@ fw.ledger.record("shop", "1001", "loud", "2026-11-03", "script:cleanup", reason=
         Part("floorwalker.core.floorwalker", lambda: importlib.import_module("floorwalker.core.floorwalker"),
              ("open_floorwalker",)),
         Part("floorwalker", lambda: core().Floorwalker, name="Floorwalker", members=(
-            *SERVICES, "pm", "rules", "settings_schemas", "jobs", "plugin_names", "project_hook",
+            *SERVICES, "pm", "rules", "settings_schemas", "jobs", "kpi_defs", "plugin_names", "project_hook",
             "install_settings", "default_locale"), notes={
             "pm": "The pluggy plugin manager: `floorwalker.pm.hook.<name>(...)` calls a hook of "
                   "every plugin; a project-scoped hook goes through `project_hook`.",
             "rules": "The score catalogue: rule code → `(plugin, ScoreRule)`, as declared "
                      "(`ledger.rule` applies a project's overrides).",
             "settings_schemas": "Each plugin's settings: plugin name → {key: `Setting`}.",
-            "jobs": "Every plugin's timed jobs by id (`<plugin>.<name>`): `Job`."}),
+            "jobs": "Every plugin's timed jobs by id (`<plugin>.<name>`): `Job`.",
+            "kpi_defs": "Every plugin's declared KPIs by code: `KPIDef` (its `plugin`, `audience`, "
+                        "`action`), as `register_kpis` declared them."}),
     )),
     Section("Projects", """
 A project is a client engagement: a document with its `slug`, `client`, `timezone`, enabled
@@ -195,7 +197,7 @@ A plugin declares its actions (`register_actions`, each an `Action` with the rol
 by default) and names one on each route; the route checks the user's role, and the handler
 passes the record it acts on to `page.authorize`, which checks the project, the team a team
 leader leads and an agent's own records. Outside a page, `floorwalker.access` decides the same.""", (
-        Part("floorwalker.access", facade("access"), ("authorize", "can", "roles")),
+        Part("floorwalker.access", facade("access"), ("authorize", "can", "roles", "reads")),
     )),
     Section("Pages", """
 A route's endpoint is a plain function of the request as a `Page` (`register_routes`); it runs

@@ -6,8 +6,11 @@ The modules, from the rules outwards:
 * `clocks` — the SLA policies and where a complaint's targets stand, pure (the most tests);
 * `records` — intake, reading, masking for a client, the JSON of the command line;
 * `handling` — every step after intake (handover, verdict, callbacks, escalation …);
-  `verdicts` — the seam where a verdict reaches the score, QA and coaching (next slice);
-* `importer` — the handling point's lists; `pages`, `commands` — the web and the command line.
+  `verdicts` — the one flow of a valid complaint (the score through `deduction`, a QA
+  review and a coaching item through the hooks of `hookspecs`); `month_end` — the +5 at close;
+* `importer` — the handling point's lists; `pages`, `commands` — the web and the command line;
+* `figures` — the figures, KPIs, month-close blockers and the deadline watch; `pack` and
+  `figure_pages` — the monthly review pack (page, xlsx, PDF), the figures page, the dashboard widget.
 
 It imports only `floorwalker.core`.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from floorwalker.core import Job, NavItem, WaitingItem, hookimpl
+from floorwalker.core import Job, NavItem, ScoreRule, WaitingItem, hookimpl
 
 from . import clocks, handling, records
 from .actions import DECIDE, HANDLE, VIEW
@@ -39,8 +42,33 @@ def register_actions():
 
 @hookimpl
 def register_routes():
+    from .figure_pages import routes as figure_routes  # before the complaint page's /{id}
     from .pages import routes
-    return routes()
+    return figure_routes() + routes()
+
+
+@hookimpl
+def register_kpis():
+    from .figures import KPIS
+    return KPIS
+
+
+@hookimpl
+def project_kpis(floorwalker, project, period, first=None, last=None):
+    from .figures import kpis
+    return kpis(floorwalker, project, period, first, last)
+
+
+@hookimpl
+def period_blockers(floorwalker, project, period):
+    from .figures import blockers
+    return blockers(floorwalker, project, period)
+
+
+@hookimpl
+def dashboard_widgets(floorwalker, project, period, user):
+    from .figure_pages import widgets
+    return widgets(floorwalker, project, user)
 
 
 @hookimpl
@@ -59,6 +87,19 @@ def register_importers():
 def register_jobs():
     return [Job("clocks", timedelta(minutes=15),
                 lambda floorwalker, project, now: handling.record_breaches(floorwalker, project, SYSTEM))]
+
+
+@hookimpl(trylast=True)  # after the other plugins' demo data: the agents' months are known by then
+def demo_data(floorwalker, project, months, rng, actor, today):
+    """The complaint desk stands at the project's clock when the demo is built for today, else
+    (a demo of another day, as tests build) at 18:00 of that day; never after *today*."""
+    import datetime as dt
+
+    from .demo import build
+    now = floorwalker.projects.now(project)
+    if abs((now.date() - today).days) > 1:
+        now = dt.datetime.combine(today, dt.time(18, 0))
+    build(floorwalker, project, months, rng, actor, min(now, dt.datetime.combine(today, dt.time(23, 59))))
 
 
 @hookimpl
@@ -92,3 +133,42 @@ def waiting_items(floorwalker, project, user):
     return [item for item in (WaitingItem("Complaints near a deadline", "即将超时的投诉", near, url + "?clock=warning"),
                               WaitingItem("Complaints past a deadline", "已超时的投诉", late, url + "?clock=failed"))
             if item.count]
+
+
+# ------------------------------------------------------------------ the score (issue 14, items 5 and 6)
+
+RULES = [ScoreRule("zero_valid_complaints", "bonus", 5, "No valid complaint this month", "当月无有效投诉",
+                   derived=True, withheld_by="complaints:complaint:")]  # moved from the core's catalogue
+
+
+@hookimpl
+def register_score_rules():
+    return RULES
+
+
+@hookimpl(specname="on_period_closing")
+def derive_zero_valid_complaints(floorwalker, project, period, user):
+    """+5 for every agent of the month with no valid complaint received in it (month_end.py)."""
+    from . import month_end
+    month_end.derive(floorwalker, project, period, user["username"] if user else SYSTEM)
+
+
+@hookimpl(specname="evidence_links")
+def complaint_evidence_links(floorwalker, project, events, user):
+    """A complaint's deduction opens the complaint (for whoever may read complaints)."""
+    from . import score_events
+    return score_events.links(floorwalker, project, events, user)
+
+
+@hookimpl(specname="describe_evidence")
+def complaint_evidence(floorwalker, project, events):
+    """投诉 C0001 · 11月16日 and the verdict's reason; 当月无有效投诉 · 2026年11月."""
+    from . import score_events
+    return score_events.describe(events)
+
+
+@hookimpl
+def derived_rules():
+    """A quarrel (与客户争吵，投诉成立) is scored from a valid complaint's verdict here, so the demo
+    records none by hand where the plugin is on."""
+    return ["quarrel_with_customer"]

@@ -26,6 +26,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from floorwalker.core import N_, Conflict, NotFound, PermissionDenied, ValidationError, validate, values
 
 from . import clocks, records, verdicts
@@ -41,10 +43,14 @@ def _now(fw, project: dict) -> str:
     return fw.projects.now(project).isoformat(sep=" ", timespec="seconds")
 
 
-def change(fw, project: dict, ident: str, actor: str, step: str, apply, note: str = "", **details) -> dict:
+def change(fw, project: dict, ident: str, actor: str, step: str, apply, note: str = "", *,
+           at: datetime | None = None, **details) -> dict:
     """Apply *apply(doc, now)* (it returns the changed fields, or raises) to complaint *ident*
-    in one commit, with a history entry; also keeps any target that has just failed as failed."""
-    now = fw.projects.now(project)
+    in one commit, with a history entry; also keeps any target that has just failed as failed.
+
+    *at* is when the step was taken (default: the project's clock): every step below takes it,
+    so a step is recorded when it happened (the demo's past months, a step noted late)."""
+    now = at or fw.projects.now(project)
     with fw.store.transaction(records.key(fw, project["slug"]), actor, f"{NAME}.{step}") as tx:
         doc = tx.get(records.TABLE, str(ident).strip().upper())
         if doc is None:
@@ -54,7 +60,7 @@ def change(fw, project: dict, ident: str, actor: str, step: str, apply, note: st
         breached = clocks.newly_failed(after, records.targets(fw, project, after, now))
         if breached:
             fields["breached"] = {**(doc.get("breached") or {}), **breached}
-        fields["history"] = [*doc["history"], records.entry(actor, step, note, **details)]
+        fields["history"] = [*doc["history"], records.entry(actor, step, note, at=at, **details)]
         return tx.update(records.TABLE, doc["id"], fields)
 
 
@@ -71,7 +77,8 @@ def _first_response(doc: dict, now: str) -> dict:
     return {} if doc.get("first_response_at") else {"first_response_at": now}
 
 
-def handover(fw, project, ident, to: str, actor: str, user: dict | None = None, note: str = "") -> dict:
+def handover(fw, project, ident, to: str, actor: str, user: dict | None = None, note: str = "",
+             at: datetime | None = None) -> dict:
     """Hand the complaint over by name: only its owner (or a manager) may."""
     to = values.plain(to)
     try:
@@ -90,10 +97,10 @@ def handover(fw, project, ident, to: str, actor: str, user: dict | None = None, 
         if to == doc["owner"]:
             raise Conflict(N_("{name} owns this complaint already"), name=to)
         return {"owner": to}
-    return change(fw, project, ident, actor, "handover", apply, validate.text(note, N_("note")), to=to)
+    return change(fw, project, ident, actor, "handover", apply, validate.text(note, N_("note")), at=at, to=to)
 
 
-def classify(fw, project, ident, fields: dict, actor: str) -> dict:
+def classify(fw, project, ident, fields: dict, actor: str, at: datetime | None = None) -> dict:
     """Category, root cause, responsible side and person (each left as it was when not given)."""
     settings = fw.projects.settings(project, NAME)
     found = {}
@@ -111,10 +118,11 @@ def classify(fw, project, ident, fields: dict, actor: str) -> dict:
                                              validate.NAME_LIMIT)
     if not found:
         raise ValidationError(N_("category"), N_("is required"))
-    return change(fw, project, ident, actor, "classify", lambda doc, now: found, **found)
+    return change(fw, project, ident, actor, "classify", lambda doc, now: found, at=at, **found)
 
 
-def set_severity(fw, project, ident, severity: str, actor: str, reason: str = "") -> dict:
+def set_severity(fw, project, ident, severity: str, actor: str, reason: str = "",
+                 at: datetime | None = None) -> dict:
     severity = records.choice(severity, SEVERITIES, N_("severity"))
 
     def apply(doc, now):
@@ -122,11 +130,11 @@ def set_severity(fw, project, ident, severity: str, actor: str, reason: str = ""
             raise Conflict(N_("the severity is {severity} already"), severity=SEVERITIES[severity])
         return {"severity": severity}
     return change(fw, project, ident, actor, "severity", apply, validate.text(reason, N_("reason")),
-                  severity=severity)
+                  at=at, severity=severity)
 
 
 def verdict(fw, project, ident, outcome: str, reason: str, actor: str, rule: str | None = None,
-            user: dict | None = None) -> dict:
+            user: dict | None = None, at: datetime | None = None) -> dict:
     """Valid or invalid, with a reason (required), after the investigation; a valid complaint
     against an agent names the score rule it falls under (the deduction is `on_verdict`'s)."""
     outcome = records.choice(outcome, VERDICTS, N_("validity"))
@@ -147,20 +155,20 @@ def verdict(fw, project, ident, outcome: str, reason: str, actor: str, rule: str
             fields["reply"] = settings["invalid_reply"].format(
                 complainant=doc.get("complainant") or "客户", subject=doc["subject"])
         return fields
-    doc = change(fw, project, ident, actor, "verdict", apply, reason, outcome=outcome, rule=rule)
-    verdicts.on_verdict(fw, project, doc, before.get("verdict"), actor, user)
-    return doc
+    doc = change(fw, project, ident, actor, "verdict", apply, reason, at=at, outcome=outcome, rule=rule)
+    return verdicts.on_verdict(fw, project, doc, before.get("verdict"), actor, user)
 
 
-def respond(fw, project, ident, actor: str, note: str = "") -> dict:
+def respond(fw, project, ident, actor: str, note: str = "", at: datetime | None = None) -> dict:
     """The first contact back with the customer (an acknowledgement, an apology)."""
     def apply(doc, now):
         _open(doc)
         return _first_response(doc, now)
-    return change(fw, project, ident, actor, "respond", apply, validate.text(note, N_("note")))
+    return change(fw, project, ident, actor, "respond", apply, validate.text(note, N_("note")), at=at)
 
 
-def callback(fw, project, ident, outcome: str, actor: str, note: str = "") -> dict:
+def callback(fw, project, ident, outcome: str, actor: str, note: str = "",
+             at: datetime | None = None) -> dict:
     outcome = records.choice(outcome, OUTCOMES, N_("callback outcome"))
     note = validate.text(note, N_("note"))
 
@@ -171,10 +179,10 @@ def callback(fw, project, ident, outcome: str, actor: str, note: str = "") -> di
                               "the result follows its answer"))
         return {"callbacks": [*doc["callbacks"], {"at": now, "by": actor, "outcome": outcome, "note": note}],
                 **_first_response(doc, now)}
-    return change(fw, project, ident, actor, "callback", apply, note, outcome=outcome)
+    return change(fw, project, ident, actor, "callback", apply, note, at=at, outcome=outcome)
 
 
-def escalate(fw, project, ident, reason: str, actor: str) -> dict:
+def escalate(fw, project, ident, reason: str, actor: str, at: datetime | None = None) -> dict:
     """追加: the customer does not accept the answer; at most `MAX_ESCALATIONS` per complaint."""
     reason = validate.text(reason, N_("reason"), required=True)
 
@@ -184,20 +192,20 @@ def escalate(fw, project, ident, reason: str, actor: str) -> dict:
             raise Conflict(N_("complaint {id} has been escalated twice already: no third escalation"),
                            id=doc["id"])
         return {"escalations": [*doc["escalations"], {"at": now, "by": actor, "reason": reason}]}
-    return change(fw, project, ident, actor, "escalate", apply, reason)
+    return change(fw, project, ident, actor, "escalate", apply, reason, at=at)
 
 
-def promise(fw, project, ident, text: str, by: str, actor: str) -> dict:
+def promise(fw, project, ident, text: str, by: str, actor: str, at: datetime | None = None) -> dict:
     text = validate.text(text, N_("promise"), required=True)
     by = validate.date(by, N_("promised by"))
 
     def apply(doc, now):
         _open(doc)
         return {"promise": {"text": text, "by": by, "at": now, "made_by": actor}}
-    return change(fw, project, ident, actor, "promise", apply, text, due=by)
+    return change(fw, project, ident, actor, "promise", apply, text, at=at, due=by)
 
 
-def wait(fw, project, ident, on: str, actor: str, note: str = "") -> dict:
+def wait(fw, project, ident, on: str, actor: str, note: str = "", at: datetime | None = None) -> dict:
     """Pause the clocks while waiting on the customer or the client."""
     on = records.choice(on, WAITING_ON, N_("waiting on"))
 
@@ -206,19 +214,19 @@ def wait(fw, project, ident, on: str, actor: str, note: str = "") -> dict:
         if doc["status"] == "waiting":
             raise Conflict(N_("complaint {id} is waiting already"), id=doc["id"])
         return {"status": "waiting", "pauses": [*doc["pauses"], {"start": now, "end": None, "on": on}]}
-    return change(fw, project, ident, actor, "wait", apply, validate.text(note, N_("note")), on=on)
+    return change(fw, project, ident, actor, "wait", apply, validate.text(note, N_("note")), at=at, on=on)
 
 
-def resume(fw, project, ident, actor: str, note: str = "") -> dict:
+def resume(fw, project, ident, actor: str, note: str = "", at: datetime | None = None) -> dict:
     def apply(doc, now):
         if doc["status"] != "waiting":
             raise Conflict(N_("complaint {id} is not waiting"), id=doc["id"])
         pauses = [dict(p, end=now) if not p.get("end") else p for p in doc["pauses"]]
         return {"status": "open", "pauses": pauses}
-    return change(fw, project, ident, actor, "resume", apply, validate.text(note, N_("note")))
+    return change(fw, project, ident, actor, "resume", apply, validate.text(note, N_("note")), at=at)
 
 
-def propose(fw, project, ident, text: str, actor: str) -> dict:
+def propose(fw, project, ident, text: str, actor: str, at: datetime | None = None) -> dict:
     text = validate.text(text, N_("solution"), required=True)
 
     def apply(doc, now):
@@ -228,10 +236,10 @@ def propose(fw, project, ident, text: str, actor: str) -> dict:
             raise ValidationError(N_("solution"), N_("a reopened complaint needs a changed solution, "
                                                      "not the same one again"))
         return {"solution": {"text": text, "by": actor, "at": now, "approved_by": None, "approved_at": None}}
-    return change(fw, project, ident, actor, "propose", apply, text)
+    return change(fw, project, ident, actor, "propose", apply, text, at=at)
 
 
-def approve(fw, project, ident, actor: str) -> dict:
+def approve(fw, project, ident, actor: str, at: datetime | None = None) -> dict:
     """A manager approves the proposed solution: the solution target is met now."""
     def apply(doc, now):
         _open(doc)
@@ -240,10 +248,11 @@ def approve(fw, project, ident, actor: str) -> dict:
             raise Conflict(N_("complaint {id} has no proposed solution to approve"), id=doc["id"])
         approved = dict(solution, approved_by=actor, approved_at=now)
         return {"solution": approved, "solutions": [*doc["solutions"], approved], "solved_at": now}
-    return change(fw, project, ident, actor, "approve", apply)
+    return change(fw, project, ident, actor, "approve", apply, at=at)
 
 
-def close(fw, project, ident, satisfaction: str, actor: str, note: str = "") -> dict:
+def close(fw, project, ident, satisfaction: str, actor: str, note: str = "",
+          at: datetime | None = None) -> dict:
     satisfaction = records.choice(satisfaction, SATISFACTION, N_("satisfaction"))
 
     def apply(doc, now):
@@ -255,10 +264,10 @@ def close(fw, project, ident, satisfaction: str, actor: str, note: str = "") -> 
         return {"status": "closed", "closed_at": now, "satisfaction": satisfaction,
                 **_first_response(doc, now)}
     return change(fw, project, ident, actor, "close", apply, validate.text(note, N_("note")),
-                  satisfaction=satisfaction)
+                  at=at, satisfaction=satisfaction)
 
 
-def reopen(fw, project, ident, reason: str, actor: str) -> dict:
+def reopen(fw, project, ident, reason: str, actor: str, at: datetime | None = None) -> dict:
     """The customer is still unhappy: open again, the clocks going on from where they stood;
     the solution must change (the approved one no longer counts as the solution)."""
     reason = validate.text(reason, N_("reason"), required=True)
@@ -270,21 +279,21 @@ def reopen(fw, project, ident, reason: str, actor: str) -> dict:
                 "satisfaction": None,
                 "reopens": [*doc["reopens"], {"closed_at": doc["closed_at"], "at": now, "by": actor,
                                               "reason": reason}]}
-    return change(fw, project, ident, actor, "reopen", apply, reason)
+    return change(fw, project, ident, actor, "reopen", apply, reason, at=at)
 
 
-def archive(fw, project, ident, actor: str) -> dict:
+def archive(fw, project, ident, actor: str, at: datetime | None = None) -> dict:
     def apply(doc, now):
         if doc["status"] != "closed":
             raise Conflict(N_("only a closed complaint is archived"))
         return {"status": "archived", "archived_at": now}
-    return change(fw, project, ident, actor, "archive", apply)
+    return change(fw, project, ident, actor, "archive", apply, at=at)
 
 
-def record_breaches(fw, project: dict, actor: str) -> int:
+def record_breaches(fw, project: dict, actor: str, at: datetime | None = None) -> int:
     """Keep every newly failed target of the open complaints as failed, and escalate it to the
     supervisors (a history entry; the supervisors' "waiting for me" counts it): the timed job."""
-    now = fw.projects.now(project)
+    now = at or fw.projects.now(project)
     found = 0
     for doc in records.all_of(fw, project):
         if doc["status"] in ("closed", "archived"):
@@ -292,5 +301,5 @@ def record_breaches(fw, project: dict, actor: str) -> int:
         failed = clocks.newly_failed(doc, records.targets(fw, project, doc, now))
         if failed:
             found += 1
-            change(fw, project, doc["id"], actor, "breach", lambda d, n: {}, "", targets=sorted(failed))
+            change(fw, project, doc["id"], actor, "breach", lambda d, n: {}, "", at=at, targets=sorted(failed))
     return found

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from floorwalker.core import FloorwalkerError, Route, ValidationError
 
-from . import clocks, handling, records
+from . import clocks, handling, records, verdicts
 from .actions import DECIDE, HANDLE, INTAKE, VIEW
 from .config import AGAINST, CHANNELS, NAME, SEVERITIES, SIDES, STATUSES, STEPS, VERDICTS, WAITING_ON, names
 
@@ -128,7 +128,8 @@ def complaint(p, error: str | None = None, status: int = 200) -> Response:
                     clocks=found, masked=masked, error=error, staff=staff, rules=rules,
                     agent_name="" if masked else _agent_names(p).get(doc.get("agent") or "", ""),
                     can_handle=p.can(HANDLE), can_decide=p.can(DECIDE),
-                    max_escalations=handling.MAX_ESCALATIONS, **_context(p))
+                    max_escalations=handling.MAX_ESCALATIONS,
+                    flow=None if masked else verdicts.view(p.fw, p.project, doc, p.locale), **_context(p))
 
 
 def _step(p, steps: dict) -> Response:

@@ -97,9 +97,11 @@ def moment(value, field: str, default: datetime | None = None) -> str:
     return when.isoformat(sep=" ", timespec="seconds")
 
 
-def entry(actor: str, step: str, note: str = "", **details) -> dict:
-    """One step of a complaint's history: who, when (the server's clock, to the millisecond)."""
-    return {"at": now_iso(), "by": actor, "step": step, "note": note, **details}
+def entry(actor: str, step: str, note: str = "", *, at: datetime | None = None, **details) -> dict:
+    """One step of a complaint's history: who, when (*at*, the step's own time, else the
+    server's clock, to the millisecond)."""
+    when = at.isoformat(timespec="milliseconds") if at else now_iso()
+    return {"at": when, "by": actor, "step": step, "note": note, **details}
 
 
 def check(fw, project: dict, fields: dict, now: datetime) -> dict:
@@ -142,14 +144,14 @@ def check(fw, project: dict, fields: dict, now: datetime) -> dict:
             "external_id": validate.text(fields.get("external_id"), N_("number at the handling point"), 64) or None}
 
 
-def new_doc(clean: dict, ident: str, actor: str, step: str = "intake") -> dict:
+def new_doc(clean: dict, ident: str, actor: str, step: str = "intake", at: datetime | None = None) -> dict:
     """A complaint as first stored: owned by whoever took it in (首问负责制)."""
     return {**clean, "id": ident, "dated": None, "status": "open", "owner": actor, "taken_by": actor,
             "side": None, "responsible": None, "root_cause": None, "verdict": None,
             "solution": None, "solutions": [], "callbacks": [], "escalations": [], "promise": None,
             "pauses": [], "reopens": [], "first_response_at": None, "solved_at": None,
             "closed_at": None, "satisfaction": None, "reply": None, "breached": {},
-            "history": [entry(actor, step)]}
+            "history": [entry(actor, step, at=at)]}
 
 
 def next_ids(tx, n: int) -> list[str]:
@@ -159,11 +161,12 @@ def next_ids(tx, n: int) -> list[str]:
     return [f"C{first + k:04d}" for k in range(n)]
 
 
-def intake(fw, project: dict, fields: dict, actor: str) -> dict:
-    """Take a complaint in; the taker owns it until handing it over by name."""
-    clean = check(fw, project, fields, fw.projects.now(project))
+def intake(fw, project: dict, fields: dict, actor: str, at: datetime | None = None) -> dict:
+    """Take a complaint in; the taker owns it until handing it over by name. *at* is when it
+    was taken in (default: the project's clock; the received time defaults to it)."""
+    clean = check(fw, project, fields, at or fw.projects.now(project))
     with fw.store.transaction(key(fw, project["slug"]), actor, f"{NAME}.intake") as tx:
-        doc = new_doc(clean, next_ids(tx, 1)[0], actor)
+        doc = new_doc(clean, next_ids(tx, 1)[0], actor, at=at)
         return tx.insert(TABLE, doc)
 
 
@@ -190,7 +193,7 @@ def mask_contact(text: str | None) -> str:
 def masked(doc: dict) -> dict:
     """*doc* as a client login (and an export to the client) may read it: the complainant and
     the contact cut short, no staff member's or agent's name, no internal notes."""
-    out = {k: v for k, v in doc.items() if k not in ("history", "responsible", "details", "reply")}
+    out = {k: v for k, v in doc.items() if k not in ("history", "responsible", "details", "reply", "flow")}
     out.update(complainant=mask_name(doc.get("complainant")), contact=mask_contact(doc.get("contact")),
                owner=None, taken_by=None, masked=True,
                callbacks=[{k: c.get(k) for k in ("at", "outcome")} for c in doc.get("callbacks") or ()],

@@ -73,6 +73,20 @@ def register_importers():
 
 
 @hookimpl
+def demo_data(floorwalker, project, months, rng, actor, today):
+    """The QA demo: standards, interactions, evaluations, answers, exams … (demo.py)."""
+    from . import demo
+    demo.build(floorwalker, project, months, rng, actor, today)
+
+
+@hookimpl
+def demo_data_after_close(floorwalker, project, months, rng, actor, today):
+    """A dispute accepted after its evaluation's month closed (demo.py)."""
+    from . import demo
+    demo.after_close(floorwalker, project, months, rng, actor, today)
+
+
+@hookimpl
 def register_kpis():
     from .figures import KPIS
     return KPIS
@@ -189,3 +203,12 @@ def dispute_jobs():
     from . import disputes
     return [Job("response_windows", timedelta(minutes=15),
                 lambda floorwalker, project, now: disputes.lapse(floorwalker, project, now))]
+
+
+@hookimpl(specname="complaints_review", optionalhook=True)
+def review_a_valid_complaint(floorwalker, project, complaint):
+    """A valid complaint against an agent puts its linked interaction in the sampling plan as a
+    must-check pick (sampling.py); the complaints plugin declares the hook."""
+    from . import sampling
+    return sampling.must_check(floorwalker, project, complaint["interaction"], complaint["id"],
+                               complaint["verdict"].get("by") or "system")

@@ -24,7 +24,8 @@ earlier than the one before it is the next day; a line with a date is placed by 
 * The don'ts — ``harsh`` (生硬语言), ``blame`` (推卸责任), ``blaming_customer`` (责备、埋怨客户) —
   and ``forbidden`` (the project's phrases) search the agent's words outside quotation marks, so
   an agent repeating what the customer was told (您说之前的客服讲“这不归我们管”) is not saying
-  it. A phrase right after a negation is not said: 这不是您的问题 does not blame the customer,
+  it. Each list is searched on its own, and each forbidden phrase: a forbidden 不知道 inside the
+  harsh 不知道，你自己看 is both. A phrase right after a negation is not said: 这不是您的问题 does not blame the customer,
   不保本 and 不能承诺稳赚 are not the bank's forbidden 保本 and 稳赚 (a negation is 不 没 没有 未
   非 并非 or 无法, then maybe 是 会是 算是 能 敢 可以 or 可能, then maybe 承诺 保证 or 说). A bare
   不知道 is harsh only as an answer (followed by ， 。 or ！), not in 不知道您是否方便.
@@ -73,6 +74,7 @@ class Message:
     seconds: int
     time: str  # HH:MM:SS as written
     text: str
+    label: str = field(default="", compare=False)  # the speaker as written (系统, 客服小美), for the display
 
 
 def speaker_of(label: str) -> str:
@@ -94,7 +96,7 @@ def parse(text: str) -> list[Message]:
         if match is None:
             if found and line.strip():
                 m = found[-1]
-                found[-1] = Message(m.speaker, m.seconds, m.time, f"{m.text}\n{line.strip()}")
+                found[-1] = Message(m.speaker, m.seconds, m.time, f"{m.text}\n{line.strip()}", m.label)
             continue
         year, month, mday, h, mi, s, label, said = match.groups()
         clock = int(h) * 3600 + int(mi) * 60 + int(s)
@@ -106,7 +108,7 @@ def parse(text: str) -> list[Message]:
             day = (date - first_date).days
         last = clock
         found.append(Message(speaker_of(label), day * DAY + clock, f"{int(h):02d}:{mi}:{s}",
-                             said.strip()))
+                             said.strip(), (label or "").strip()))
     return found
 
 
@@ -170,11 +172,12 @@ class AutoQASettings:
                    int(values.get("autoqa_long_wait_s") or DEFAULT_LONG_WAIT_S))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def _matcher(phrases: tuple[str, ...]) -> re.Pattern | None:
     """Every start of any phrase (a lookahead, so overlapping phrases are all seen), the
-    longest first at a position; a phrase that begins or ends with a digit is not part of a
-    longer number."""
+    longest first at a position (so one phrase a position: `check` searches each rule's list,
+    and each forbidden phrase, on its own); a phrase that begins or ends with a digit is not
+    part of a longer number."""
     words = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
     if not words:
         return None
@@ -341,20 +344,21 @@ def check(text: str, settings: AutoQASettings | None = None, forbidden: Sequence
     checks = {"opening_qing": must("opening_qing", first, bool(first) and says_qing(first.text)),
               "uses_nin": _uses_nin(agent_said, findings),
               "closing_zaijian": must("closing_zaijian", last, bool(last) and "再见" in last.text)}
-    phrases, owners = _agent_phrases(settings.harsh, settings.blame, settings.blaming_customer,
-                                     tuple(forbidden))
     plain = [unquoted(m.text) for m in agent_said]
     starts = list(accumulate((len(t) + 1 for t in plain[:-1]), initial=0))
+    words = "\n".join(plain)  # the agent's words, searched by each rule on its own
+    forbidden = tuple(dict.fromkeys(p.strip() for p in forbidden if p and p.strip()))
     said: dict[str, list[str]] = {rule: [] for rule in (*DONTS, "forbidden")}
-    for phrase, at in find_phrases("\n".join(plain), phrases):  # one pass over the agent's words
-        m = agent_said[bisect_right(starts, at) - 1]
-        for rule in owners[phrase]:
+    searches = [(rule, getattr(settings, rule)) for rule in DONTS] + [("forbidden", (p,)) for p in forbidden]
+    for rule, phrases in searches:  # a phrase inside a longer one of another list still counts
+        for phrase, at in find_phrases(words, phrases):
+            m = agent_said[bisect_right(starts, at) - 1]
             findings.append(Finding(rule, phrase, m.time, m.text))
             if phrase not in said[rule]:
                 said[rule].append(phrase)
     for rule in DONTS:
         checks[rule] = bool(said[rule])
-    checks["forbidden"] = tuple(p for p in dict.fromkeys(p.strip() for p in forbidden) if p in said["forbidden"])
+    checks["forbidden"] = tuple(p for p in forbidden if p in said["forbidden"])
 
     risk: list[str] = []
     for m in messages:
@@ -372,18 +376,6 @@ def check(text: str, settings: AutoQASettings | None = None, forbidden: Sequence
                   longest_wait_s=max(seconds) if seconds else None,
                   long_waits=long_waits, risk=tuple(p for p in settings.risk if p in risk),
                   waits=tuple(all_waits), findings=tuple(findings))
-
-
-@lru_cache(maxsize=64)
-def _agent_phrases(harsh: tuple, blame: tuple, blaming_customer: tuple, forbidden: tuple):
-    """All the phrases searched in the agent's words, and the rules each belongs to."""
-    owners: dict[str, list[str]] = {}
-    for rule, phrases in (("harsh", harsh), ("blame", blame), ("blaming_customer", blaming_customer),
-                          ("forbidden", forbidden)):
-        for phrase in phrases:
-            if phrase.strip() and rule not in owners.setdefault(phrase.strip(), []):
-                owners[phrase.strip()].append(rule)
-    return tuple(owners), owners
 
 
 def _uses_nin(agent_said: list[Message], findings: list[Finding]) -> bool:

@@ -14,7 +14,7 @@ import click
 from floorwalker.core import (N_, Session, ValidationError, format_option, import_options,
                               month_option, project_option, run_import, translate)
 
-from . import autoqa_commands, dispute_commands
+from . import autoqa_commands, dispute_commands, disputes
 from . import sampling_commands
 from . import calibration, exam_commands
 from . import evaluations, interactions, scorecards, workbook
@@ -24,6 +24,7 @@ EVALUATION_COLUMNS = [("id", N_("evaluation")), ("date", N_("date")), ("agent", 
                       ("interaction", N_("interaction")), ("evaluator", N_("evaluator")),
                       ("scorecard_version", N_("version")), ("score", N_("QA score")),
                       ("fatal", N_("fatal error")), ("status", N_("state"))]
+CALIBRATION_STATUS = {"submitted": N_("submitted"), "benchmark": N_("benchmark")}
 ITEM_COLUMNS = [("section", N_("section")), ("weight", N_("weight")), ("item", N_("item")),
                 ("type", N_("type")), ("max", N_("full marks")), ("fatal", N_("fatal")),
                 ("note", N_("note"))]
@@ -135,17 +136,33 @@ def interactions_import(s: Session, file, project, mapping_name, sheet, dry_run)
 @format_option
 @click.pass_obj
 def evaluations_list(s: Session, project, month, fmt):
-    """The evaluations made in a month (JSON: with their items)."""
-    s.fw.projects.get(project)
+    """The evaluations made in a month (JSON: with their items).
+
+    \b
+    status of an evaluation, now: where the agent's answer and the dispute stand
+      open          waiting for the agent (inside the window to answer)
+      acknowledged  the agent acknowledged it
+      accepted      the window closed unanswered: it stands
+      raised        disputed, with the agent's team leader
+      forwarded     disputed, with the supervisor
+      returned      the team leader returned the dispute: it stands
+      decided       the supervisor decided the dispute (score as decided)
+    status of a calibration scoring: submitted, or benchmark.
+    """
+    fw_project = s.fw.projects.get(project)
     docs = sorted(evaluations.of_month(s.fw, project, month), key=lambda d: d["submitted_at"])
+    states = disputes.statuses(s.fw, fw_project, docs)  # the answer and the dispute (disputes.py)
     scorings = calibration.scorings_of_month(s.fw, project, month)  # (date, JSON) of kind "calibration"
     if fmt == "json":
-        s.show([evaluations.as_json(d) for d in docs] + [j for _, j in scorings], [], fmt)
+        s.show([{**evaluations.as_json(d), "status": states[d["id"]]} for d in docs]
+               + [j for _, j in scorings], [], fmt)
         return
     fatal = {"section": N_("section"), "all": N_("whole evaluation")}
     s.show([{**evaluations.as_json(d), "date": d["date"],
+             "status": translate(disputes.STATUS[states[d["id"]]], s.locale),
              "fatal": translate(fatal[d["fatal"]], s.locale) if d["fatal"] else ""} for d in docs]
-           + [{**j, "date": day, "fatal": translate(fatal[j["fatal"]], s.locale) if j["fatal"] else ""}
+           + [{**j, "date": day, "status": translate(CALIBRATION_STATUS[j["status"]], s.locale),
+               "fatal": translate(fatal[j["fatal"]], s.locale) if j["fatal"] else ""}
               for day, j in scorings], EVALUATION_COLUMNS, fmt)
 
 

@@ -17,6 +17,11 @@ from .actions import ARBITRATE, EVALUATE, FORWARD, OWN, RESPOND, VIEW
 from .scorecard_pages import FATAL, TYPES, base
 
 
+def _names(p) -> dict[str, str]:
+    """Agent number → name, for the pages that name the agent beside its number."""
+    return {a["number"]: a["name"] for a, _ in p.fw.agents.in_project(p.project["slug"], "1900-01-01", "2999-12-31")}
+
+
 def _problems(p, err) -> dict[str, str]:
     return {k: translate(msg, p.locale, **params) for k, (msg, params) in (getattr(err, "problems", None) or {}).items()}
 
@@ -38,6 +43,14 @@ def panel(p, ev: dict) -> dict:
             and ev["date"][:7] not in p.fw.store.closed_months(project["slug"]),
             "history": edits.history(p.fw, project["slug"], ev), "steps": edits.STEPS,
             "outcomes": disputes.OUTCOMES, "coaching_shown": ev.get("coaching") and not coaching.handled(p.fw, project)}
+
+
+def mine_columns(p, rows: list[dict]) -> dict:
+    """The agent's list's columns of this module: where each evaluation stands (its answer, its
+    dispute) and, until a plugin opens coaching items, the coaching flag."""
+    return {"states": disputes.statuses(p.fw, p.project, rows), "status_titles": disputes.STATUS,
+            "respond_by": {e["id"]: disputes.respond_by(p.fw, p.project, e) for e in rows},
+            "coaching_column": not coaching.handled(p.fw, p.project)}
 
 
 def _evaluation(p) -> dict:
@@ -83,7 +96,7 @@ def dispute_list(p) -> Response:
     month = validate.month(asked) if asked else (offered[-1] if offered else p.fw.projects.today(p.project).isoformat()[:7])
     rows = [d for d in disputes.of_month(p.fw, slug, month) if d["kind"] == "disputed"]
     waiting = [d for d in disputes.open_disputes(p.fw, slug) if d not in rows]
-    return p.render("qa/disputes.html", rows=waiting + rows, month=month, months=offered,
+    return p.render("qa/disputes.html", rows=waiting + rows, month=month, months=offered, names=_names(p),
                     status_titles=disputes.STATUS, outcomes=disputes.OUTCOMES, base=base(p))
 
 
@@ -99,6 +112,7 @@ def dispute_view(p, problems=None, error=None, status: int = 200) -> Response:
     card = scorecards.get(p.fw, p.project["slug"], ev["scorecard_version"])
     items = [i for s in card["sections"] for i in s["items"]]
     return p.render("qa/dispute.html", http_status=status, doc=doc, ev=ev, card_items=items,
+                    name=_names(p).get(ev["agent"], ""),
                     status_titles=disputes.STATUS, outcomes=disputes.OUTCOMES, base=base(p),
                     can_forward=doc["state"] == "raised" and p.can(FORWARD, {"agent": ev["agent"], "date": ev["date"]}),
                     can_decide=doc["state"] == "forwarded" and p.can(ARBITRATE)

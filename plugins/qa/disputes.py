@@ -118,6 +118,16 @@ def status(fw, project: dict, ev: dict) -> tuple[str, dict | None]:
     return status_of(ev, answer, respond_by(fw, project, ev), now(fw, project)), answer
 
 
+def statuses(fw, project: dict, docs: list[dict]) -> dict[str, str]:
+    """Each evaluation of *docs*: its `status_of` now, by id (one read of the answers; a list's
+    column, ``qa evaluations``' ``status``)."""
+    if not docs:
+        return {}
+    at = now(fw, project)
+    answers = answers_by_evaluation(fw, project["slug"], min(d["date"][:7] for d in docs))
+    return {d["id"]: status_of(d, answers.get(d["id"]), respond_by(fw, project, d), at) for d in docs}
+
+
 def get(fw, slug: str, dispute_id: str) -> tuple[str, dict]:
     """The answer *dispute_id* and its month."""
     for month in reversed(months(fw, slug)):
@@ -316,12 +326,14 @@ def lapse(fw, project: dict, at=None) -> dict:
     stamp = (at or fw.projects.now(project)).isoformat(timespec="seconds")
     closed = fw.store.closed_months(slug)
     recent = [m for m in evaluations.months(fw, slug) if m not in closed][:3]
+    answers = answers_by_evaluation(fw, slug, recent[-1]) if recent else {}  # one read, not one per evaluation
     lapsed = []
     for month in recent:
         for ev in evaluations.of_month(fw, slug, month):
             deadline = respond_by(fw, project, ev)
+            answer = answers.get(ev["id"])
             if ev["kind"] == "evaluation" and not window_open(deadline, stamp) \
-                    and answer_of(fw, slug, ev) is None:
+                    and (answer is None or answer["at"] < ev.get("edited_at", "")):
                 lapsed.append({**_answer(ev, "accepted", deadline, "system"), "date": stamp[:10]})
     if lapsed:
         with fw.store.transaction(_key(fw, slug, stamp[:7]), "system", "qa.accept") as tx:

@@ -126,6 +126,55 @@ def submit(fw, project: dict, interaction_id: str, version, form: dict, actor: s
     if str(card["version"]) != str(version):
         raise Conflict(N_("the QA standard changed (version {version} is published now): open the "
                           "form again"), version=card["version"])
+    doc, wanted = _evaluation(fw, project, interaction, card, form, actor, fw.projects.now(project), now_iso())
+    date = doc["date"]
+    with fw.store.transaction(_key(fw, slug, date[:7]), actor, "qa.evaluate") as tx:
+        tx.insert(TABLE, doc)
+    fw.ledger.settle(slug, NAME, {evidence(doc["id"]): wanted}, actor, month=date[:7])
+    monthly.settle(fw, project, date[:7], actor, of_month(fw, slug, date[:7]))  # the month's average
+    coaching.ask(fw, project, doc)
+    return doc
+
+
+def submit_many(fw, project: dict, given, actor: str) -> list[dict]:
+    """Store the evaluations *actor* made, each ``(interaction id, form, at)`` — *at* the moment
+    on the project's clock it was made — against the published standard, with one commit per
+    month file and one settle of each month's score events: a history of evaluations made
+    before (the demo's months). The checks are `submit`'s; nothing is written when one fails."""
+    slug = project["slug"]
+    card = scorecards.in_state(fw, slug, "published")
+    if card is None:
+        raise Conflict(N_("no QA standard is published yet"))
+    done = {e["interaction"] for m in months(fw, slug) for e in of_month(fw, slug, m) if e["kind"] == "evaluation"}
+    known = {i["id"]: i for m in interactions.months(fw, slug) for i in interactions.of_month(fw, slug, m)}
+    by_month: dict[str, list[dict]] = {}
+    wanted: dict[str, dict] = {}
+    for interaction_id, form, at in given:
+        if interaction_id in done:
+            raise Conflict(N_("interaction {id} is evaluated already"), id=interaction_id)
+        if interaction_id not in known:
+            raise NotFound(N_("no interaction {id!r}"), id=interaction_id)
+        done.add(interaction_id)
+        doc, events = _evaluation(fw, project, known[interaction_id], card, form, actor,
+                                  at, at.isoformat(timespec="milliseconds"))
+        by_month.setdefault(doc["date"][:7], []).append(doc)
+        wanted.setdefault(doc["date"][:7], {})[evidence(doc["id"])] = events
+    for month, docs in sorted(by_month.items()):
+        with fw.store.transaction(_key(fw, slug, month), actor, "qa.evaluate") as tx:
+            tx.insert_many(TABLE, docs)
+        fw.ledger.settle(slug, NAME, wanted[month], actor, month=month)
+        monthly.settle(fw, project, month, actor, of_month(fw, slug, month))
+    made = [doc for docs in by_month.values() for doc in docs]
+    for doc in made:
+        coaching.ask(fw, project, doc)
+    return made
+
+
+def _evaluation(fw, project: dict, interaction: dict, card: dict, form: dict, actor: str,
+                at: dt.datetime, stamp: str) -> tuple[dict, list[tuple]]:
+    """The evaluation of *interaction* that *actor* submits at *at* (the project's clock; *stamp*
+    its time stamp) from *form*, scored against *card*, and the score events it wants, checked
+    by the ledger; nothing is written. Raises `ValidationError` with ``problems`` by input name."""
     answers, comments, problems = answers_of(card, form)
     overall = validate.text(form.get("comment") or "", N_("overall comment"), COMMENT_LIMIT)
     if not overall:
@@ -139,25 +188,20 @@ def submit(fw, project: dict, interaction_id: str, version, form: dict, actor: s
         result = scoring.score(card, answers, cap)
     except scoring.ScoringError as exc:
         raise ValidationError(N_("answers"), exc.reason, **exc.params) from None
-    date = fw.projects.today(project).isoformat()
+    date = at.date().isoformat()
     ident = new_id()
     wanted = _wanted(result, date, interaction["agent"])
     for rule, _points, day, agent, _reason in wanted:  # the ledger's checks, before anything is written
         fw.ledger.prepare(project, agent, rule, day, actor, source=NAME, evidence=evidence(ident),
                           allow_derived=True)
-    doc = {"id": ident, "kind": "evaluation", "interaction": interaction_id,
+    doc = {"id": ident, "kind": "evaluation", "interaction": interaction["id"],
            "agent": interaction["agent"], "channel": interaction["channel"],
            "interaction_time": interaction["time"], "evaluator": actor,
-           "scorecard_version": card["version"], "date": date, "submitted_at": now_iso(),
+           "scorecard_version": card["version"], "date": date, "submitted_at": stamp,
            "status": "submitted", "comment": overall, **scored(card, result, comments),
            # the agent acknowledges or disputes until then, on the project's clock (disputes.py)
-           "respond_by": respond_by(fw, project), "coaching": bool(form.get("coaching"))}
-    with fw.store.transaction(_key(fw, slug, date[:7]), actor, "qa.evaluate") as tx:
-        tx.insert(TABLE, doc)
-    fw.ledger.settle(slug, NAME, {evidence(ident): wanted}, actor, month=date[:7])
-    monthly.settle(fw, project, date[:7], actor, of_month(fw, slug, date[:7]))  # the month's average
-    coaching.ask(fw, project, doc)
-    return doc
+           "respond_by": respond_by(fw, project, at), "coaching": bool(form.get("coaching"))}
+    return doc, wanted
 
 
 def scored(card: dict, result: scoring.Result, comments: dict[str, str]) -> dict:
@@ -174,10 +218,10 @@ def scored(card: dict, result: scoring.Result, comments: dict[str, str]) -> dict
                           "fatal": s.fatal} for s in result.sections]}
 
 
-def respond_by(fw, project: dict) -> str:
-    """When an evaluation given now stops waiting for its agent: ``respond_hours`` on."""
+def respond_by(fw, project: dict, at: dt.datetime | None = None) -> str:
+    """When an evaluation given *at* (default now) stops waiting for its agent: ``respond_hours`` on."""
     hours = fw.projects.settings(project, NAME)["respond_hours"]
-    return (fw.projects.now(project) + dt.timedelta(hours=hours)).isoformat(timespec="seconds")
+    return ((at or fw.projects.now(project)) + dt.timedelta(hours=hours)).isoformat(timespec="seconds")
 
 
 def _positions(card: dict):

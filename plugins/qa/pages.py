@@ -120,7 +120,7 @@ def mine(p) -> Response:
     return p.render("qa/mine.html", rows=rows, linked=bool(number), base=base(p), fatal=FATAL_SHOWN,
                     channels=interactions.CHANNELS,  # and its own figures per month (figures.py)
                     own=figures.agent_months(rows, figures.minimum(p.fw, p.project)),
-                    too_small=figures.TOO_SMALL)
+                    too_small=figures.TOO_SMALL, **dispute_pages.mine_columns(p, rows))
 
 
 def routes() -> list[Route]:

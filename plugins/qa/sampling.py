@@ -270,6 +270,45 @@ def take(fw, project: dict, pick_id: str, username: str) -> dict:
     return doc
 
 
+def must_check(fw, project: dict, interaction_id: str, why: str, actor: str) -> str | None:
+    """Put interaction *interaction_id* in the plan as a must-check pick for *why* (a valid
+    complaint about it names itself: C0001), due today, on the worklist of the evaluator with
+    the fewest open picks (unless evaluators take picks): in the plan of the interaction's month,
+    or of this month where that one has closed. Nothing new where it is picked already. Returns
+    the plan's address; None where QA has no such interaction."""
+    slug = project["slug"]
+    try:
+        item = interactions.get(fw, slug, interaction_id)
+    except NotFound:
+        return None
+    today = fw.projects.today(project)
+    month = item["date"][:7]
+    if month in fw.store.closed_months(slug):
+        month = today.isoformat()[:7]
+    url = f"/p/{slug}/{NAME}/plan?month={month}"
+    done = evaluated(fw, slug, month)
+    existing = picks_of(fw, slug, month)
+    if any(p["interaction"] == item["id"] and state(p, done) in ("planned", "done") for p in existing):
+        return url
+    evaluator = None
+    if not fw.projects.settings(project, NAME).get("sampling_take"):
+        counts: dict[str, int] = {}
+        for p in existing:
+            if p.get("evaluator") and state(p, done) == "planned":
+                counts[p["evaluator"]] = counts.get(p["evaluator"], 0) + 1
+        evaluator = next(iter(sampling_rules.balanced(evaluators(fw, project), counts, 1)), None)
+    at = now_iso()
+    with fw.store.transaction(_key(fw, slug, month), actor, "qa.sampling.must_check") as tx:
+        tx.insert(PICKS, {"id": new_id(), "agent": item["agent"], "interaction": item["id"], "date": item["date"],
+                          "channel": item["channel"], "why": "must_check", "must": [why],
+                          "due": max(today.isoformat(), item["date"]), "evaluator": evaluator,
+                          "status": "planned", "picked_at": at, "picked_by": actor,
+                          "dated": month})  # the plan's month, though the interaction's has closed
+        tx.insert(HISTORY, {"at": at, "by": actor, "action": "built", "added": 1, "must_check": 1,
+                            "reason": why})
+    return url
+
+
 # ------------------------------------------------------------------------------ reading it
 
 

@@ -156,7 +156,7 @@ def test_score_import_in_chinese_headers_records_every_row(fw, tmp_path, run):
 
 @pytest.mark.parametrize("row, needle", [
     (["1001", "no_such_rule", DAY, "", "x"], "row 3, rule: no rule with code 'no_such_rule'"),
-    (["1001", "zero_valid_complaints", DAY, "", "x"], "row 3, rule: zero_valid_complaints is worked out"),
+    (["1001", "duties_failed", DAY, "", "x"], "row 3, rule: duties_failed is worked out"),
     (["1001", "late_or_early", DAY, "-9", "x"], "row 3, points: late_or_early takes -5 to -2, got -9"),
     (["1001", "late_or_early", DAY, "-2.5", "x"], "row 3, points: expected a whole number"),
     (["2001", "loud", DAY, "", "x"], "row 3, agent: agent 2001 is not in project acme on 2025-03-10"),

@@ -11,6 +11,7 @@ from floorwalker.core.floorwalker import open_floorwalker
 from floorwalker.core.i18n import gettext
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.users import ROLES
+from floorwalker.plugins.qa import monthly
 
 TODAY = dt.date(2026, 6, 17)  # in the past, so the oldest demo month may close
 MONTHS = ["2026-03", "2026-04", "2026-05", "2026-06"]
@@ -171,7 +172,7 @@ def test_events_are_realistic_and_traceable(fw):
         {f"{p['slug']}.supervisor" for p in fw.projects.all()}
     assert {e["recorded_by"] for e in events if e["rule"] not in ("spot_check_error", "adjustment")
             and not e["reverses"] and e not in derived and e not in on_leaders
-            and e["rule"] != "best_of_month"} <= leaders
+            and e["rule"] != "best_of_month" and e["source"] == "core"} <= leaders  # by hand
     assert sum(1 for e in events if e["reverses"]) >= 3
     judgements = [e for e in events if e["rule"] == "leader_judgement"]
     assert judgements and {e["points"] > 0 for e in judgements} == {True, False}
@@ -180,7 +181,9 @@ def test_events_are_realistic_and_traceable(fw):
 
 def test_no_event_is_dated_off_work_or_outside_the_agents_assignment(fw):
     for event in all_events(fw):
-        if event["source"] == "attendance":  # a contact centre rosters weekends too
+        if (event["evidence"] or "").startswith(("qa:month:", "qa:exam:", "complaints:month:")):  # a month's: its last day
+            assert event["date"] == monthly.month_day(fw, event["project"], event["date"][:7], event["agent"])
+        elif event["source"] == "attendance":  # a contact centre rosters weekends too
             entry = fw.store.table(f"projects/{event['project']}/attendance/{event['date'][:7]}",
                                    "roster").get(f"{event['agent']}:{event['date']}")
             assert entry is not None
@@ -223,16 +226,21 @@ class DemoRecorder:
                            len(floorwalker.agents.in_month(project["slug"], months[-1])), actor))
         rng.random()
 
+    @hookimpl
+    def demo_data_after_close(self, floorwalker, project, months, today):
+        self.calls.append((project["slug"], floorwalker.periods.state(project["slug"], months[0]), today))
+
 
 def test_each_project_gets_the_plugins_demo_data_before_any_month_closes(tmp_path):
     recorder = DemoRecorder()
     pm = make_plugin_manager(builtins=())
     pm.register(recorder, name="recorder")
     fw, _ = build(tmp_path, pm=pm)
-    assert [c[0] for c in recorder.calls] == ["shop", "telecom", "bank"]
-    for _, months, state, agents, actor in recorder.calls:
+    assert [c[0] for c in recorder.calls] == ["shop", "telecom", "bank"] * 2
+    for _, months, state, agents, actor in recorder.calls[:3]:
         assert (months, state, actor) == (MONTHS, "open", "demo")
         assert agents > 20
+    assert [c[1:] for c in recorder.calls[3:]] == [("closed", TODAY)] * 3  # and again once it closed
     assert all(p["plugins"] == ["recorder"] for p in fw.projects.all())
 
 
@@ -277,3 +285,110 @@ def test_the_pay_sheet_shows_each_probation_and_leaving_flag(fw):
             rows = fw.ledger.sheet(project["slug"], month)
             found |= {f for flags in pay_flags(fw, project, month, rows).values() for f in flags}
     assert found == {"no_settlement", "training_fee", "early_confirmation"}
+
+
+# ------------------------------------------------------------------ the QA plugin's demo (qa/demo.py)
+
+
+def qa_answers(fw, slug):
+    from floorwalker.plugins.qa import disputes
+    return [d for m in disputes.months(fw, slug) for d in disputes.of_month(fw, slug, m)]
+
+
+def test_each_project_has_a_qa_standard_of_its_own_kind_in_two_versions(fw):
+    from floorwalker.plugins.qa import scorecards
+    items = {}
+    for project in fw.projects.all():
+        versions = scorecards.versions(fw, project["slug"])
+        assert [(v["version"], v["status"]) for v in versions] == [(2, "published"), (1, "archived")]
+        assert set(versions[1]["forbidden"]) < set(versions[0]["forbidden"])  # the client added a phrase
+        items[project["slug"]] = {i["title"] for s in versions[0]["sections"] for i in s["items"]}
+        assert any(s["weight"] is None for s in versions[0]["sections"])  # a bonus section
+        assert {i["fatal"] for s in versions[0]["sections"] for i in s["items"]} == {"none", "section", "all"}
+    assert "主动推荐关联商品" in items["shop"] and "办理业务前核实机主身份" in items["telecom"]
+    assert "完整核实持卡人身份" in items["bank"] and len({frozenset(v) for v in items.values()}) == 3
+
+
+def test_the_shop_floor_chats_in_chinese_and_auto_qa_finds_the_faults(fw):
+    from floorwalker.plugins.qa import autoqa_store, interactions
+    chats = [i for m in MONTHS for i in interactions.of_month(fw, "shop", m)]
+    assert chats and {i["channel"] for i in chats} == {"chat"}
+    assert all("] 客服: " in i["transcript"] and "] 客户: " in i["transcript"] for i in chats)
+    assert {i["channel"] for m in MONTHS for i in interactions.of_month(fw, "bank", m)} == {"call"}
+    results = [r for m in MONTHS for r in autoqa_store.of_month(fw, "shop", m)]
+    assert len(results) == len(chats)
+    rules = {h["rule"] for r in results for h in r["hits"]}
+    assert {"opening_qing", "uses_nin", "closing_zaijian", "harsh", "blame", "blaming_customer", "forbidden",
+            "long_waits"} <= rules
+    assert 0 < sum(r["must_check"] for r in results) < len(results) / 5  # the customer's risk words
+    verdicts = [h["verdict"] for r in results for h in r["hits"]]
+    assert {"confirmed", "rejected"} <= set(verdicts) and verdicts.count(None) > len(verdicts) / 2
+
+
+def test_three_months_of_evaluations_at_the_plans_n_with_a_few_fatal_errors(fw):
+    from floorwalker.plugins.qa import evaluations, sampling
+    for project in fw.projects.all():
+        slug = project["slug"]
+        for month in FULL_MONTHS:
+            plan = sampling.overview(fw, slug, month, TODAY)
+            assert plan["exists"] and plan["open"] == 0  # every pick of a full month evaluated
+            evaluated = [a["evaluated"] for a in plan["agents"] if a["picked"]]
+            assert sum(n >= 4 for n in evaluated) >= 0.9 * len(evaluated)
+            evs = evaluations.of_month(fw, slug, month)
+            assert 1 <= sum(1 for e in evs if e["fatal"]) <= 4
+            assert 0 < sum(e["full_marks"] for e in evs) < len(evs) / 2
+        fatal = {e["fatal"] for m in FULL_MONTHS for e in evaluations.of_month(fw, slug, m)}
+        assert {"section", "all"} <= fatal
+        now = sampling.overview(fw, slug, MONTHS[-1], TODAY)  # the current month: under way
+        assert now["exists"] and now["open"] > 0 and sampling.worklist(fw, slug, f"{slug}.qa")
+    events = [e for e in all_events(fw) if e["source"] == "qa" and not e["reverses"]]
+    assert {e["rule"] for e in events} >= {"qa_fatal_error", "qa_full_marks", "qa_below_pass_line"}
+    assert all(e["evidence"].startswith("qa:evaluation:") for e in events if e["rule"] == "qa_fatal_error")
+
+
+def test_answers_and_disputes_of_every_outcome(fw):
+    for project in fw.projects.all():
+        answers = qa_answers(fw, project["slug"])
+        kinds = {d["kind"] for d in answers}
+        assert {"acknowledged", "accepted"} <= kinds  # by the agent, and when the window closed
+        decided = {i["outcome"] for d in answers if d["state"] == "decided" for i in d["items"]}
+        assert decided == {"accepted", "partial", "rejected"}
+        states = [d["state"] for d in answers if d["kind"] == "disputed"]
+        assert {"returned", "raised", "forwarded"} <= set(states)  # two still wait in the current month
+        assert all(d["date"][:7] == MONTHS[-1] for d in answers if d["kind"] == "disputed"
+                   and d["state"] in ("raised", "forwarded"))
+
+
+def test_a_dispute_accepted_after_its_month_closed_moves_the_score_in_an_open_month(fw):
+    from floorwalker.plugins.qa import evaluations
+    for project in fw.projects.all():
+        slug = project["slug"]
+        late = [d for d in qa_answers(fw, slug) if d["kind"] == "disputed" and d["state"] == "decided"
+                and d["evaluation_date"][:7] == MONTHS[0]]
+        assert len(late) == 1 and late[0]["date"][:7] == MONTHS[1]
+        assert late[0]["revision"]["month_closed"] and late[0]["revision"]["fatal"] == ["section", None]
+        ev = evaluations.get(fw, slug, late[0]["evaluation"])
+        assert ev["fatal"] == "section"  # the closed month's record stands; the decision is beside it
+        moved = [e for e in fw.ledger.events(slug, MONTHS[1]) if e["evidence"] == evaluations.evidence(ev["id"])]
+        assert ("adjustment", 10, MONTHS[0]) in [(e["rule"], e["points"], e["adjusts"]) for e in moved]
+        assert {(e["rule"], e["adjusts"]) for e in moved} == {("adjustment", MONTHS[0])}  # (+2 if now full marks)
+
+
+def test_exams_calibration_weekly_summaries_and_the_casebook(fw):
+    from floorwalker.plugins.qa import calibration, casebook, exams, weekly
+    events = [e for e in all_events(fw) if e["source"] == "qa"]
+    for project in fw.projects.all():
+        slug = project["slug"]
+        for month in FULL_MONTHS:
+            assert any(d["score"] == 100 for d in exams.of_month(fw, slug, month))
+        assert any(d["score"] < 60 for m in FULL_MONTHS for d in exams.of_month(fw, slug, m))
+        assert exams.of_month(fw, slug, MONTHS[-1]) == []  # the month's exam is not written yet
+        sessions = calibration.sessions(fw, slug)
+        closed = [s for s in sessions if s["status"] == "closed"]
+        assert len(closed) == 1 and closed[0]["scorings"][closed[0]["owner"]]["benchmark"]
+        compared = calibration.compare(closed[0], 10)
+        assert len(compared["evaluators"]) == 2 and all(p["alignment"] is not None for p in compared["evaluators"])
+        assert any(s["status"] == "open" for s in sessions)  # one waits for the others
+        assert len(weekly.submitted(fw, slug)) == 2
+        assert {c["kind"] for c in casebook.cases(fw, slug)} == {"good", "bad"}
+    assert {"exam_full_marks", "exam_below_60"} <= {e["rule"] for e in events}

@@ -35,6 +35,8 @@ TESTS = Path(__file__).resolve().parents[1]
 # hook -> (test file, test function) where a tiny plugin implementing it is registered
 ELSEWHERE = {"demo_data": ("core/test_demo.py",
                            "test_each_project_gets_the_plugins_demo_data_before_any_month_closes"),
+             "demo_data_after_close": ("core/test_demo.py",
+                                       "test_each_project_gets_the_plugins_demo_data_before_any_month_closes"),
              "home_panels": ("web/test_home_roles.py", "test_hook_home_panels_draws_a_plugins_panel_per_role")}
 MONTH = "2025-03"
 ADMIN = {"username": "admin", "roles": ["admin"], "projects": ["*"], "agent": None}

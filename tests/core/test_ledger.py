@@ -2,7 +2,7 @@
 
 import pytest
 
-from floorwalker.core import Conflict, SheetColumn, ValidationError, hookimpl
+from floorwalker.core import Conflict, ScoreRule, SheetColumn, ValidationError, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import Store
@@ -11,9 +11,19 @@ MONTH = "2025-03"
 DAY = "2025-03-10"
 
 
+class MonthEnd:
+    """A tiny plugin with a bonus it derives at month end (as complaints derives its +5)."""
+
+    @hookimpl
+    def register_score_rules(self):
+        return [ScoreRule("month_bonus", "bonus", 5, "Month-end bonus", "月末奖励", derived=True)]
+
+
 @pytest.fixture
 def fw(tmp_path):
-    fw = Floorwalker(Store(tmp_path), make_plugin_manager(builtins=()))
+    pm = make_plugin_manager(builtins=())
+    pm.register(MonthEnd(), name="month_end")
+    fw = Floorwalker(Store(tmp_path), pm)
     fw.projects.create("acme", "Acme", "admin")
     fw.teams.create("acme", "day", "Day team", "admin")
     fw.agents.add("acme", "1001", "Li Lei", "admin", team="day", hired="2025-01-01")
@@ -100,7 +110,7 @@ def test_unknown_rule_code_is_refused(fw):
     assert "no_such_rule" in str(err.value)
 
 
-@pytest.mark.parametrize("code", ["zero_valid_complaints", "duties_failed"])
+@pytest.mark.parametrize("code", ["month_bonus", "duties_failed"])
 def test_derived_rules_are_refused_by_hand(fw, code):
     with pytest.raises(ValidationError) as err:
         fw.ledger.record("acme", "1001", code, DAY, "tl")
@@ -108,7 +118,7 @@ def test_derived_rules_are_refused_by_hand(fw, code):
 
 
 def test_a_derived_rule_may_be_written_by_the_system(fw):
-    fw.ledger.record("acme", "1001", "zero_valid_complaints", DAY, "system", allow_derived=True)
+    fw.ledger.record("acme", "1001", "month_bonus", DAY, "system", allow_derived=True)
     assert row_of(fw)["bonus"] == 5
 
 

@@ -23,7 +23,10 @@ class Training:
 
     @hookimpl
     def register_score_rules(self):
-        return [ScoreRule("training_skipped", "medium", -10, "Skipped a training", "缺席培训")]
+        return [ScoreRule("training_skipped", "medium", -10, "Skipped a training", "缺席培训"),
+                # a bonus its month-end derivation gives every agent with no event of the evidence
+                ScoreRule("no_complaint", "bonus", 5, "No valid complaint", "无有效投诉", derived=True,
+                          withheld_by=f"{SOURCE}:complaint:")]
 
 
 @pytest.fixture
@@ -251,16 +254,31 @@ def test_a_correction_includes_an_escalation_that_no_longer_holds(fw):
 
 
 def test_a_correction_includes_a_derived_bonus_now_earned(fw):
-    quarrel = fw.ledger.record("acme", "1001", "quarrel_with_customer", DAY, "qa")
-    bonus = fw.ledger.prepare(fw.projects.get("acme"), "1002", "zero_valid_complaints",
-                              "2025-03-31", "system", allow_derived=True)
-    fw.ledger.write([bonus], "system", "complaints.close")  # the month-end derivation ran
+    quarrel = fw.ledger.record("acme", "1001", "quarrel_with_customer", DAY, "qa", source=SOURCE,
+                               evidence=f"{SOURCE}:complaint:C1")
+    loud = fw.ledger.record("acme", "1001", "loud", DAY, "tl")  # no complaint: withholds nothing
+    bonus = fw.ledger.prepare(fw.projects.get("acme"), "1002", "no_complaint",
+                              "2025-03-31", "system", allow_derived=True, source=SOURCE)
+    fw.ledger.write([bonus], "system", "training.close")  # the month-end derivation ran
     fw.periods.close("acme", MARCH, "sup")
     assert fw.ledger.correct(quarrel["id"], "the complaint was not valid", "sup")["points"] == 20 + 5
+    assert fw.ledger.correct(loud["id"], "someone else", "sup")["points"] == 2
+
+
+def test_a_derived_bonus_is_earned_only_when_its_last_withholding_event_is_corrected(fw):
+    first, second = (fw.ledger.record("acme", "1001", "quarrel_with_customer", DAY, "qa", source=SOURCE,
+                                      evidence=f"{SOURCE}:complaint:C{n}") for n in (1, 2))
+    bonus = fw.ledger.prepare(fw.projects.get("acme"), "1002", "no_complaint",
+                              "2025-03-31", "system", allow_derived=True, source=SOURCE)
+    fw.ledger.write([bonus], "system", "training.close")
+    fw.periods.close("acme", MARCH, "sup")
+    assert fw.ledger.correct(first["id"], "not valid", "sup")["points"] == 20
+    assert fw.ledger.correct(second["id"], "not valid either", "sup")["points"] == 20 + 5
 
 
 def test_no_derived_bonus_where_the_derivation_never_ran(fw):
-    quarrel = fw.ledger.record("acme", "1001", "quarrel_with_customer", DAY, "qa")
+    quarrel = fw.ledger.record("acme", "1001", "quarrel_with_customer", DAY, "qa", source=SOURCE,
+                               evidence=f"{SOURCE}:complaint:C1")
     fw.periods.close("acme", MARCH, "sup")
     assert fw.ledger.correct(quarrel["id"], "not valid", "sup")["points"] == 20
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from floorwalker.core import Blocker, Conflict, PeriodClosed, hookimpl
+from floorwalker.core import Blocker, Conflict, PeriodClosed, ScoreRule, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import Store
@@ -20,6 +20,10 @@ class Closer:
         self.calls = []
 
     @hookimpl
+    def register_score_rules(self):
+        return [ScoreRule("month_bonus", "bonus", 5, "Month-end bonus", "月末奖励", derived=True)]
+
+    @hookimpl
     def period_blockers(self, project, period):
         if self.waiting:
             return [Blocker("closer", "Leave requests waiting", "待审批请假", count=self.waiting)]
@@ -29,7 +33,7 @@ class Closer:
     def on_period_closing(self, floorwalker, project, period):
         state = floorwalker.periods.state(project["slug"], period)
         # a month-end derivation: dated in the month, so it must be written before the lock
-        floorwalker.ledger.record(project["slug"], "1001", "zero_valid_complaints",
+        floorwalker.ledger.record(project["slug"], "1001", "month_bonus",
                                   f"{period}-28", "system", allow_derived=True, source="closer")
         self.calls.append(("closing", period, state))
 

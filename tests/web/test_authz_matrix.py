@@ -192,6 +192,13 @@ MATRIX = {
     ("POST", "/p/{project}/complaints/new"):        "422 422 422 422 422 403 403 303",
     ("POST", "/p/{project}/complaints/{id}/decide"):"404 404 404 403 403 403 403 303",
     ("POST", "/p/{project}/complaints/{id}/handle"):"404 404 404 404 404 403 403 303",
+    # the figures and the monthly review pack: read like the queue (a client masked); the
+    # prevention measures are written by those who decide (an empty form names no month: 422)
+    ("GET", "/p/{project}/complaints/figures"):     "200 200 200 200 200 403 200 303",
+    ("GET", "/p/{project}/complaints/pack"):        "200 200 200 200 200 403 200 303",
+    ("POST", "/p/{project}/complaints/pack"):       "422 422 422 403 403 403 403 303",
+    ("GET", "/p/{project}/complaints/pack.xlsx"):   "200 200 200 200 200 403 200 303",
+    ("GET", "/p/{project}/complaints/pack.pdf"):    "200 200 200 200 200 403 200 303",
 }
 # The trainer (培训专员) is answered as QA is, but where the trainer holds an action QA does not:
 # recording the daily assessments on agents and assessing the team leaders (incentives).

@@ -65,3 +65,28 @@ def fw(tmp_path, pm, clock):
 @pytest.fixture
 def acme(fw):
     return fw.projects.get("acme")
+
+
+@pytest.fixture
+def signed_in(fw, cheap_argon2):
+    """``signed_in(username)``: a test client of the app signed in as a user of `build_company`."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from floorwalker.core.app import create_app
+    from floorwalker.core.users import hash_password
+    with cheap_argon2():
+        hashed = hash_password("correct-horse-7")
+    with fw.store.transaction("core", "setup", "user.password") as tx:
+        for name in ("sup", "desk", "client", "lead"):
+            tx.update("users", name, {"password_hash": hashed})
+    app = create_app(fw)
+
+    def client(username):
+        c = TestClient(app, follow_redirects=False)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+        assert c.post("/login", data={"csrf_token": token, "username": username,
+                                      "password": "correct-horse-7"}).status_code == 303
+        return c
+    return client

@@ -187,6 +187,16 @@ def test_negations_and_quotes_are_not_the_agent_saying_a_phrase(said, rule, hit)
     assert bool(result.checks[rule]) is hit
 
 
+def test_a_forbidden_phrase_inside_a_longer_phrase_of_another_list_is_found_too():
+    # 不知道 (forbidden) starts where the harsh 不知道， does; 不归我管 (blame) inside the forbidden 这不归我管
+    result = check("[10:00:00] 客户: 在吗\n[10:00:05] 客服: 不知道，你自己看\n[10:00:09] 客服: 这不归我管",
+                   forbidden=["不知道", "这不归我管", "这不归"])
+    assert result.checks["harsh"] and result.checks["blame"]
+    assert result.checks["forbidden"] == ("不知道", "这不归我管", "这不归")  # each phrase of the list, nested or not
+    assert {(f.rule, f.phrase) for f in result.findings} >= {
+        ("harsh", "不知道，"), ("forbidden", "不知道"), ("blame", "不归我管"), ("forbidden", "这不归")}
+
+
 def test_findings_say_where_each_hit_is_for_the_reviewer():
     result = check("[10:00:00] 客户: 我要投诉\n[10:02:00] 客服: 你好\n[10:02:30] 客服: 这不归我管，急什么",
                    forbidden=["急什么"])

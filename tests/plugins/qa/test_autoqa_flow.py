@@ -43,7 +43,7 @@ def test_every_chat_is_checked_when_imported_and_nothing_else(chats):
     rude = results["R1"]
     assert {(h["rule"], h["what"]) for h in rude["hits"]} == {
         ("opening_qing", ""), ("uses_nin", ""), ("closing_zaijian", ""), ("harsh", ""), ("blame", ""),
-        ("forbidden", "这不归我管"), ("long_waits", "23:59:00")}
+        ("forbidden", "不知道"), ("forbidden", "这不归我管"), ("long_waits", "23:59:00")}  # 不知道 inside the harsh 不知道，
     assert rude["must_check"] and rude["risk"] == ["投诉"]  # the customer's 投诉: must check
     assert rude["json"]["first_response_s"] == 150  # across midnight, to the second
 
@@ -51,13 +51,13 @@ def test_every_chat_is_checked_when_imported_and_nothing_else(chats):
 def test_a_confirmed_or_rejected_hit_leaves_the_queue_and_survives_a_rerun(chats):
     project = chats.projects.get("acme")
     waiting = autoqa_store.queue(autoqa_store.of_month(chats, "acme", MONTH), agent="1002")
-    assert len(waiting) == 7
+    assert len(waiting) == 8
     harsh = next(n for _r, n, h in waiting if h["rule"] == "harsh")
     blame = next(n for _r, n, h in waiting if h["rule"] == "blame")
     autoqa_store.review(chats, project, MONTH, "R1", harsh, "confirmed", "qa1")
     autoqa_store.review(chats, project, MONTH, "R1", blame, "rejected", "qa1")
     left = autoqa_store.queue(autoqa_store.of_month(chats, "acme", MONTH), agent="1002")
-    assert len(left) == 5 and {h["rule"] for _r, _n, h in left}.isdisjoint({"harsh", "blame"})
+    assert len(left) == 6 and {h["rule"] for _r, _n, h in left}.isdisjoint({"harsh", "blame"})
     autoqa_store.run(chats, project, interactions.of_month(chats, "acme", MONTH), "qa1")  # checked again
     verdicts = {h["rule"]: (h["verdict"], h["by"]) for h in _result(chats, "R1")["hits"]}
     assert verdicts["harsh"] == ("confirmed", "qa1") and verdicts["blame"][0] == "rejected"
@@ -91,7 +91,7 @@ def test_qa_autoqa_prints_exactly_the_issues_json(chats, pm):
     rude = found["R1"]
     assert set(rude) == {"interaction", "agent", "checks", "first_response_s", "average_response_s", "longest_wait_s"}
     assert rude["checks"] == {"opening_qing": False, "uses_nin": False, "closing_zaijian": False, "harsh": True,
-                              "blame": True, "blaming_customer": False, "forbidden": ["这不归我管"]}
+                              "blame": True, "blaming_customer": False, "forbidden": ["不知道", "这不归我管"]}
     assert (rude["agent"], rude["first_response_s"], rude["longest_wait_s"]) == ("1002", 150, 150)
     table = CliRunner().invoke(make_cli(pm), ["--data", str(chats.store.root), "--lang", "zh_CN", "qa", "autoqa",
                                               "--project", "acme", "--month", MONTH])
