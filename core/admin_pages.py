@@ -235,11 +235,19 @@ def update_project(p: Page) -> Response:
 # ---------------------------------------------------------------- the install
 
 
+# the shipped themes by title; a company's own theme is shown by its folder's name
+THEME_TITLES = {"default": N_("Light (default)"), "dark": N_("Dark")}
+
+
+def theme_title(p: Page, theme: str) -> str:
+    return p._(THEME_TITLES[theme]) if theme in THEME_TITLES else theme
+
+
 def install_form(p: Page, typed: dict | None = None, errors: dict | None = None, status: int = 200,
                  saved: bool = False) -> Response:
     typed = typed or {"theme": p.shell.theme(), "default_locale": p.fw.default_locale()}
     return p.render("admin/install.html", http_status=status, typed=typed, errors=errors or {},
-                    saved=saved, theme_options=[(t, t) for t in theme_names(p.fw.store.root)],
+                    saved=saved, theme_options=[(t, theme_title(p, t)) for t in theme_names(p.fw.store.root)],
                     locale_options=[(code, LANGUAGE_NAMES.get(code, code)) for code in LOCALES])
 
 
@@ -250,7 +258,7 @@ def save_install(p: Page) -> Response:
     themes = theme_names(p.fw.store.root)
     if typed["theme"] not in themes:
         errors["theme"] = ValidationError(N_("theme"), N_("must be one of {choices}"),
-                                          choices=", ".join(themes))
+                                          choices=", ".join(theme_title(p, t) for t in themes))
     if typed["default_locale"] not in LOCALES:
         errors["default_locale"] = ValidationError(N_("language"), N_("must be one of {choices}"),
                                                    choices=", ".join(LOCALES))

@@ -21,10 +21,11 @@ from urllib.parse import urlencode
 
 from . import mappings
 from .errors import FloorwalkerError, NotFound, ValidationError
-from .i18n import N_
+from .i18n import N_, translate
 from .importing import (AGENT_FIELDS, EVENT_FIELDS, agents_from, row_limit, score_events_from)
 from .page import Page, page
 from .reading import read_table
+from .mappings import read_for
 
 UPLOAD_HOURS = 6
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -44,9 +45,18 @@ class Kind:
     preview: Callable  # (fw, project doc, table, **options) -> Preview
     run: Callable  # (fw, project doc, table, actor, **options) -> counts
     options: tuple = ()
+    counts: tuple = ()  # (key, (English, Chinese)) titles of its counts, beyond COUNT_TITLES
 
     def title(self, locale: str) -> str:
         return self.title_zh if locale.startswith("zh") else self.title_en
+
+    def count_title(self, key: str, locale: str) -> str:
+        """A count's title in the reader's language (超过连续工作上限), never its key."""
+        titles = dict(self.counts)
+        if key in titles:
+            en, zh = titles[key]
+            return zh if locale.startswith("zh") else en
+        return translate(COUNT_TITLES.get(key, key), locale)
 
 
 def _core_kinds() -> list[Kind]:
@@ -72,13 +82,13 @@ def kinds(p: Page) -> dict[str, Kind]:
                           importer.action or "scores.import", importer.fields, importer.preview,
                           lambda fw, project, table, actor, _run=importer.run, **o:
                           _run(fw, project, table.rows, actor, **o) or {},
-                          importer.options))
+                          importer.options, tuple(importer.counts.items())))
     return {k.key: k for k in found if p.can(k.action)}
 
 
 def column_title(fields, key: str, locale: str) -> str:
-    names = fields.columns[key]
-    return names[1] if locale.startswith("zh") and len(names) > 1 else names[0]
+    """The column's title in the reader's language (工号 / employee number), never its key."""
+    return fields.title(key, locale)
 
 
 # ---------------------------------------------------------------- uploads
@@ -198,8 +208,11 @@ def upload(p: Page):
         else:
             path = _kept(p, token)
         mapping = _mapping(p, kind)
-        table = read_table(path, kind.fields, limit=row_limit(p.fw), mapping=mapping,
-                           sheet=mapping.get("sheet"))
+        chosen = mapping if mapping.get("columns") or mapping.get("header_row") else None
+        table = read_for(p.fw, p.project["slug"], kind.key, path, kind.fields, mapping=chosen,
+                         sheet=mapping.get("sheet"))
+        if table.mapping_name and not chosen:
+            mapping = dict(mappings.get(p.fw, p.project["slug"], kind.key, table.mapping_name))
         if step == "import":
             counts = kind.run(p.fw, p.project, table, p.user["username"], **_options(p, kind))
             save_as = _field(p, "save_as")
@@ -218,7 +231,7 @@ def upload(p: Page):
                     file=path.name, mapping=mapping, options=_options(p, kind),
                     saved=mappings.saved(p.fw, p.project["slug"], kind.key),
                     count_titles=COUNT_TITLES, column_title=column_title, back=_back(p),
-                    chosen_mapping=_field(p, "mapping"))
+                    chosen_mapping=_field(p, "mapping") or table.mapping_name)
 
 
 def _again(p: Page, kind: Kind, token: str, err: FloorwalkerError):

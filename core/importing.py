@@ -30,7 +30,7 @@ import secrets
 from pathlib import Path
 from typing import Callable
 
-from . import validate
+from . import mappings, validate
 from .errors import FileRefused, ValidationError
 from .i18n import N_, Words
 from .ledger import ONCE_A_MONTH, effective_rule, second_of_the_month
@@ -38,7 +38,7 @@ from .people import TIER_TITLES, TIERS
 from .reading import (ROW_LIMIT, Fields, Header, Rows, Table, read_rows, read_table,  # noqa: F401
                       row_limit)
 from .mappings import Checks, Preview
-from .values import employee_number, parse_date
+from .values import employee_number, parse_date, plain
 from .store import CORE, new_id, now_iso
 
 Progress = Callable[[int, int], None]
@@ -52,10 +52,10 @@ DATE_NAMES = ("日期", "考勤日期", "打卡日期", "工作日期", "date")
 AGENT_COLUMNS = {
     "number": ("number", *NUMBER_NAMES),
     "name": ("name", "姓名", "名称"),
-    "team": ("team", "班组"),
-    "hired": ("hired", "入职日期", "hire date"),
+    "team": ("team", "班组", "组别", "所属班组"),
+    "hired": ("hired", "入职日期", "入职时间", "hire date"),
     "tier": ("tier", "职级", "级别"),
-    "position": ("position", "岗位"),  # 坐席 or 班长 (people.POSITIONS); an agent when absent
+    "position": ("position", "岗位", "职位"),  # 坐席 or 班长 (people.POSITIONS); an agent when absent
 }
 AGENT_REQUIRED = ("number", "name", "team", "hired")
 
@@ -63,14 +63,19 @@ EVENT_COLUMNS = {
     "agent": ("agent", *NUMBER_NAMES, "number"),
     "rule": ("rule", "规则", "规则代码"),
     "date": ("date", "日期"),
-    "points": ("points", "分值"),
-    "reason": ("reason", "原因"),
+    "points": ("points", "分值", "分数"),
+    "reason": ("reason", "原因", "说明"),
     "evidence": ("evidence", "证据", "依据"),
-    "adjusts": ("adjusts", "更正月份"),
+    "adjusts": ("adjusts", "更正月份", "调整月份"),
 }
 EVENT_REQUIRED = ("agent", "rule", "date", "points", "reason")
-AGENT_FIELDS = Fields(AGENT_COLUMNS, AGENT_REQUIRED)
-EVENT_FIELDS = Fields(EVENT_COLUMNS, EVENT_REQUIRED)
+AGENT_FIELDS = Fields(AGENT_COLUMNS, AGENT_REQUIRED, titles={
+    "number": ("employee number", "工号"), "name": ("name", "姓名"), "team": ("team", "班组"),
+    "hired": ("hire date", "入职日期"), "tier": ("tier", "职级"), "position": ("position", "岗位")})
+EVENT_FIELDS = Fields(EVENT_COLUMNS, EVENT_REQUIRED, titles={
+    "agent": ("employee number", "工号"), "rule": ("rule", "规则"), "date": ("date", "日期"),
+    "points": ("points", "分值"), "reason": ("reason", "原因"), "evidence": ("evidence", "证据"),
+    "adjusts": ("month corrected", "更正月份")})
 
 # The dates an import accepts: wider than any working life, narrow enough that a month's
 # arithmetic (the day before, the next month) stays within what Python's dates hold.
@@ -80,19 +85,21 @@ _TIER_NAMES = {name.lower(): code for code, titles in TIER_TITLES.items() for na
 _PROGRESS_STEP = 500
 
 
-def match_columns(header: list[str], columns: dict[str, tuple[str, ...]],
-                  required: tuple[str, ...], ignored: tuple[str, ...] = ()) -> dict[str, str]:
+def match_columns(header: list[str], columns, required: tuple[str, ...],
+                  ignored: tuple[str, ...] = ()) -> dict[str, str]:
     """Which header of the file holds each known column (by any of its names, or as a saved
     mapping chose: ``header.chosen`` of a `Header`); a missing required column is refused naming
-    it and the columns the file has."""
-    fields = Fields(columns, required, ignored)
+    it (by its title in the reader's language) and the columns the file has. *columns* is a
+    `Fields` (whose titles name the column) or its ``columns`` mapping."""
+    titled = columns if isinstance(columns, Fields) else Fields(columns)
+    fields = Fields(titled.columns, required, ignored or titled.ignored, titled.titles)
     found = fields.match(list(header), getattr(header, "chosen", None))
     for key in required:
         if key not in found:
-            names = columns[key]
             raise FileRefused(N_("columns"), N_("the column {column} ({alias}) is missing; the file's "
                                                 "columns are {found}"),
-                              column=names[0], alias=names[1] if len(names) > 1 else names[0],
+                              column=Words(fields.title(key, "en"), fields.title(key, "zh_CN")),
+                              alias=Words(fields.aliases(key, "en"), fields.aliases(key, "zh_CN")),
                               found=", ".join(h for h in header if h) or "—")
     return found
 
@@ -119,47 +126,96 @@ def import_agents(fw, project: str, path: str | Path, actor: str,
     """Add every agent of the file to *project*, or none; returns how many were added (with
     *dry_run*, the `Preview` and nothing written)."""
     fw.projects.get(project)
-    table = read_table(path, AGENT_FIELDS, limit=row_limit(fw), mapping=mapping, sheet=sheet)
+    table = mappings.read_for(fw, project, "core.agents", path, AGENT_FIELDS, mapping=mapping,
+                              sheet=sheet)
     return agents_from(fw, project, table, actor, progress, dry_run=dry_run)
 
 
 def agents_from(fw, project: str, table: Table, actor: str, progress: Progress | None = None, *,
                 dry_run: bool = False) -> int | Preview:
-    """`import_agents` of a file already read."""
-    col = match_columns(table.header, AGENT_COLUMNS, AGENT_REQUIRED)
+    """`import_agents` of a file already read. The preview makes every check the import makes
+    (a hire date in a closed month, a number twice in the file or taken in the company), each
+    refusal naming its row."""
+    col = match_columns(table.header, AGENT_FIELDS, AGENT_REQUIRED)
     field_column = {N_("employee number"): col["number"], N_("name"): col["name"],
                     N_("team"): col["team"], N_("hire date"): col["hired"],
                     N_("tier"): col.get("tier", "tier"), N_("position"): col.get("position", "position")}
+    teams = _TeamNames(fw, project, col["team"])
+    closed = sorted(fw.store.closed_months(project))
+    taken = fw.store.table(CORE, "agents")
+    seen: dict[str, int] = {}
 
     def check(row: int, cells: dict):
-        tier = cells.get(col["tier"], "") if "tier" in col else ""
-        tier = _TIER_NAMES.get(tier.lower(), tier) if tier else TIERS[0]
+        tier = _tier(cells.get(col["tier"], "") if "tier" in col else "", col.get("tier"), row)
         hired = cells.get(col["hired"]) or None
         day = parse_date(hired) if hired else None
+        team = teams.slug(cells.get(col["team"]) or "", row)
         try:
             agent, assignment = fw.agents.new_agent_docs(
                 project, employee_number(cells.get(col["number"], "")), cells.get(col["name"], ""),
-                team=cells.get(col["team"]) or None, hired=day.isoformat() if day else hired,
-                tier=tier, field_row=row,
+                team=team, hired=day.isoformat() if day else hired, tier=tier, field_row=row,
                 position=(cells.get(col["position"]) if "position" in col else None) or "agent")
         except ValidationError as exc:
             raise _in_column(exc, field_column.get(exc.field, exc.field), row) from None
         require_date_in_span(agent["hired"], col["hired"], row)
+        locked = [m for m in closed if m >= agent["hired"][:7]]
+        if locked:
+            raise ValidationError(col["hired"], N_("{month} of project {project} is closed: nothing "
+                                                   "in it can change"), row=row, month=locked[0],
+                                  project=project)
+        number = agent["number"]
+        if number in taken:
+            raise ValidationError(col["number"], N_("{number} is already taken"), row=row, number=number)
+        if number in seen:
+            raise ValidationError(col["number"], N_("{number} appears twice (also row {other})"),
+                                  row=row, number=number, other=seen[number])
+        seen[number] = row
         return row, (agent, assignment)
 
     checks = Checks(dry_run)
     checked = checks.run(table.rows, check, progress, _PROGRESS_STEP)
     numbers, pairs = [r for r, _ in checked], [p for _, p in checked]
     if dry_run:
-        taken = fw.store.table(CORE, "agents")
-        already = sum(1 for agent, _ in pairs if agent["number"] in taken)
-        return checks.preview_of(table, added=len(pairs) - already, already=already)
+        return checks.preview_of(table, added=len(pairs))
     if not pairs:
         return 0
     try:
         return fw.agents.add_many(project, pairs, actor, rows=numbers)
     except ValidationError as exc:
         raise _in_column(exc, field_column.get(exc.field, exc.field), exc.row) from None
+
+
+def _tier(text: str, column: str | None, row: int) -> str:
+    """A tier's code from its code or its title in either language (普通客服, Senior …)."""
+    if not text:
+        return TIERS[0]
+    code = _TIER_NAMES.get(plain(text).lower())
+    if code is None:
+        raise ValidationError(column or "tier", N_("must be one of {choices}, got {value!r}"), row=row,
+                              choices=Words(", ".join(TIER_TITLES[t][0] for t in TIERS),
+                                            "、".join(TIER_TITLES[t][1] for t in TIERS)), value=text)
+    return code
+
+
+class _TeamNames:
+    """A team as a sheet names it: its code (presale-a) or its name (售前一组)."""
+
+    def __init__(self, fw, project: str, column: str):
+        self.column, self.codes, self.names = column, set(), {}
+        for doc in fw.store.table(CORE, "teams").values():
+            if doc["project"] == project:
+                self.codes.add(doc["slug"])
+                self.names.setdefault(plain(doc["name"]).lower(), []).append(doc["slug"])
+
+    def slug(self, text: str, row: int) -> str | None:
+        if not text or text in self.codes:
+            return text or None
+        found = self.names.get(plain(text).lower(), [])
+        if len(found) > 1:
+            raise ValidationError(self.column, N_("{count} teams are named {name!r}: give each team "
+                                                  "its own name, or use the team's code"),
+                                  row=row, count=len(found), name=text)
+        return found[0] if found else text
 
 
 # ------------------------------------------------------------------------ score events
@@ -175,6 +231,8 @@ class _EventChecker:
         self.slug, self.actor, self.col = project["slug"], actor, col
         settings = fw.projects.settings(project, "core")
         self.rules = {code: effective_rule(rule, settings) for code, (_, rule) in fw.rules.items()}
+        self.titles = {plain(title).lower(): code for code, (_, rule) in fw.rules.items()
+                       for title in (rule.title_en, rule.title_zh) if title}
         core = fw.store.read(CORE)
         self.agents = core.table("agents")
         self.assignments = core.index("assignments", "agent")
@@ -189,6 +247,8 @@ class _EventChecker:
         text = cells.get(col["date"], "")
         date = self.dates.get(text) or self._date(row, text)
         code = cells.get(col["rule"], "")
+        if code not in self.rules:  # the rule's title, as a sheet writes it (班长月度评议)
+            code = self.titles.get(plain(code).lower(), code)
         rule = self.rules.get(code)
         if rule is None or rule.derived:
             self._refuse_rule(row, code)
@@ -228,7 +288,8 @@ class _EventChecker:
 
     def _refuse_rule(self, row: int, code: str) -> None:
         if code not in self.rules:
-            raise ValidationError(self.col["rule"], N_("no rule with code {code!r}"), row=row, code=code)
+            raise ValidationError(self.col["rule"], N_("no rule with the code or title {code!r}"),
+                                  row=row, code=code)
         raise ValidationError(self.col["rule"], N_("{code} is worked out by the system, not recorded by hand"),
                               row=row, code=code)
 
@@ -280,46 +341,60 @@ def import_score_events(fw, project: str, path: str | Path, actor: str,
     """Record every score event of the file for *project*, or none; returns how many (with
     *dry_run*, the `Preview` and nothing written)."""
     fw.projects.get(project)
-    table = read_table(path, EVENT_FIELDS, limit=row_limit(fw), mapping=mapping, sheet=sheet)
+    table = mappings.read_for(fw, project, "core.scores", path, EVENT_FIELDS, mapping=mapping,
+                              sheet=sheet)
     return score_events_from(fw, project, table, actor, progress, dry_run=dry_run)
 
 
 def score_events_from(fw, project: str, table: Table, actor: str, progress: Progress | None = None,
                       *, dry_run: bool = False) -> int | Preview:
-    """`import_score_events` of a file already read."""
+    """`import_score_events` of a file already read. The preview makes every check the import
+    makes (the once-a-month rules too), each refusal naming its row; its count is of the rows
+    that would be written."""
     project_doc = fw.projects.get(project)
-    col = match_columns(table.header, EVENT_COLUMNS, EVENT_REQUIRED)
+    col = match_columns(table.header, EVENT_FIELDS, EVENT_REQUIRED)
     checker = _EventChecker(fw, project_doc, actor, col)
     checks = Checks(dry_run)
-    events = checks.run(table.rows, checker.event, progress, _PROGRESS_STEP)
-    rows = [row for row, _ in table.rows]
+    checked = checks.run(table.rows, lambda row, cells: (row, checker.event(row, cells)), progress,
+                         _PROGRESS_STEP)
+    rows, events = [r for r, _ in checked], [e for _, e in checked]
     if dry_run:
-        if not checks.refused:
+        twice = _second_of_the_month(fw, project, events, rows, col["agent"])
+        for exc in twice:
             with checks.row():
-                _refuse_second_of_the_month(fw, project, events, rows, col["agent"])
-        return checks.preview_of(table, added=len(events))
-    _refuse_second_of_the_month(fw, project, events, rows, col["agent"])
+                raise exc
+        checks.refused.sort(key=lambda exc: exc.row or 0)
+        return checks.preview_of(table, added=len(events) - len(twice))
+    twice = _second_of_the_month(fw, project, events, rows, col["agent"], first_only=True)
+    if twice:
+        raise twice[0]
     for event, event_id in zip(events, new_ids(len(events))):
         event["id"] = event_id
     return fw.ledger.write(events, actor, "score.import") if events else 0
 
 
-def _refuse_second_of_the_month(fw, project: str, events: list[dict], rows: list[int],
-                                column: str) -> None:
-    """Refuse, naming its row, the first event that would be an agent's second active event of
-    a once-a-month rule in its month, counting the file's rows and the ledger's events.
+def _second_of_the_month(fw, project: str, events: list[dict], rows: list[int], column: str,
+                         first_only: bool = False) -> list[ValidationError]:
+    """The refusals, each naming its row, of the events that would be an agent's second active
+    event of a once-a-month rule in its month, counting the file's rows and the ledger's events.
     (`Ledger.write` checks again under the month's lock.)"""
     once = fw.ledger.once_a_month_rules()
     months = sorted({e["period"] for e in events if e["rule"] in once})
     if not months:
-        return
-    existing = [e for month in months for e in fw.ledger.events(project, month)]
-    index = second_of_the_month(existing, events, once)
-    if index is not None:
+        return []
+    prior = [e for month in months for e in fw.ledger.events(project, month)]
+    found, start = [], 0
+    while (index := second_of_the_month(prior, events[start:], once)) is not None:
+        index += start
         event = events[index]
         rule = fw.rules[event["rule"]][1]
-        raise ValidationError(column, ONCE_A_MONTH, row=rows[index], number=event["agent"],
-                              rule=Words(rule.title_en, rule.title_zh), month=event["period"])
+        found.append(ValidationError(column, ONCE_A_MONTH, row=rows[index], number=event["agent"],
+                                     rule=Words(rule.title_en, rule.title_zh), month=event["period"]))
+        if first_only:
+            break
+        prior += events[start:index]
+        start = index + 1
+    return found
 
 
 _CROCKFORD = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"

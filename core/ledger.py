@@ -473,6 +473,9 @@ def build_sheet(events: list[dict], settings: dict, rules: dict) -> dict:
     if any(rules.get(e["rule"], (None, None))[1] and rules[e["rule"]][1].flags_dismissal
            for e in active):
         flags.append("dismissal_conduct")
+    if any(getattr(rules.get(e["rule"], (None, None))[1], "floor_award", False) for e in active) \
+            and any(map(rule_limits.is_violation, active)):
+        flags.append(rule_limits.AWARD_FAULTED)  # a person reverses the award or the violation
     return {
         "base": settings["base_score"],
         "bonus": by_kind["bonus"],

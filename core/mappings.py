@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import validate
-from .errors import ValidationError
+from .errors import FileRefused, ValidationError
 from .i18n import N_
-from .reading import Table
+from .reading import Table, read_table, row_limit
 from .store import now_iso
 
 TABLE = "mappings"
@@ -73,6 +73,41 @@ def remove(fw, project: str, importer: str, name: str, actor: str) -> None:
         tx.remove(TABLE, _id(importer, name))
 
 
+def fitting(fw, project: str, importer: str, path, fields, sheet: str | None = None
+            ) -> list[tuple[dict, Table]]:
+    """The saved mappings of *importer* that fit the file: every heading they name is in the
+    header they read (on their header row, when they set one), and the importer's columns are
+    all there; each with the file read through it."""
+    fits = []
+    for doc in saved(fw, project, importer):
+        if not doc["columns"]:
+            continue
+        try:
+            table = read_table(path, fields, limit=row_limit(fw), mapping=doc,
+                               sheet=sheet or doc.get("sheet"))
+        except ValidationError:
+            continue
+        if table.recognised and all(h in table.header for h in doc["columns"].values()):
+            table.mapping_name = doc["name"]
+            fits.append((doc, table))
+    return fits
+
+
+def read_for(fw, project: str, importer: str, path, fields, *, mapping: dict | None = None,
+             sheet: str | None = None) -> Table:
+    """*path* read for *importer*: with *mapping* when given; else by the columns' names, and
+    when they do not tell, with the one saved mapping that fits (`Table.mapping_name` says
+    which). Several fitting are refused listing them: the user chooses (``--mapping NAME``)."""
+    table = read_table(path, fields, limit=row_limit(fw), mapping=mapping, sheet=sheet)
+    if mapping or table.recognised or fields is None:
+        return table
+    fits = fitting(fw, project, importer, path, fields, sheet)
+    if len(fits) > 1:
+        raise FileRefused(N_("mapping"), N_("several saved mappings fit this file: {names}; "
+                                            "choose one"), names=", ".join(d["name"] for d, _ in fits))
+    return fits[0][1] if fits else table
+
+
 @dataclass
 class Preview:
     """An import checked to the end without writing anything."""
@@ -81,6 +116,7 @@ class Preview:
     refused: list = field(default_factory=list)  # ValidationError, each naming its row
     table: Table | None = None
     more_refused: bool = False
+    warnings: list = field(default_factory=list)  # what would be written but breaks a limit
 
 
 class _Enough(Exception):
@@ -129,5 +165,6 @@ class Checks:
             progress(len(rows), len(rows))
         return out
 
-    def preview_of(self, table: Table | None, **counts) -> Preview:
-        return Preview(counts=counts, refused=list(self.refused), table=table, more_refused=self.more)
+    def preview_of(self, table: Table | None, warnings: list | None = None, **counts) -> Preview:
+        return Preview(counts=counts, refused=list(self.refused), table=table, more_refused=self.more,
+                       warnings=list(warnings or ()))

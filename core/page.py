@@ -134,6 +134,8 @@ class Page:
         (`project`, `user`, `csrf_token` …), as an HTML response of *http_status*."""
         base = {"page": self, "user": self.user, "project": self.project, "locale": self.locale,
                 "csrf_token": self.csrf_token, "path": self.request.url.path, "nav": self.nav(),
+                # where the reader is, query included: the language form comes back here
+                "here": self.request.url.path + (f"?{self.request.url.query}" if self.request.url.query else ""),
                 "theme": self.theme, "t": lambda record: record.title(self.locale),
                 "role_titles": ROLE_TITLES}
         response = Rendered(self.shell.templates.get(template, self.locale, self.theme),

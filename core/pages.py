@@ -9,6 +9,8 @@ spreadsheet would run as a formula, so a name like ``=HYPERLINK(...)`` stays tex
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.responses import Response
 
 from . import admin_pages, import_pages, validate
@@ -22,6 +24,7 @@ from .page import LANG_COOKIE, Page, page, set_session_cookie
 from .people import TIER_TITLES
 from .plugins import collect
 from .records import AgentSection, Evidence, Widget
+from .rule_limits import AWARD_FAULTED
 from .users import led_teams
 
 # ---------------------------------------------------------------- sign-in and account
@@ -58,9 +61,13 @@ def login_submit(p: Page) -> Response:
 
 
 def safe_next(value) -> str:
-    """Only a path on this site (never //host or a full URL) may be the place to go back to."""
+    """Only a path on this site, with its query (never //host, a full URL or a control
+    character a browser would drop), may be the place to go back to."""
     value = str(value or "/")
-    return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
+    parts = urlsplit(value)
+    on_site = (value.startswith("/") and not value.startswith("//") and "\\" not in value
+               and not parts.scheme and not parts.netloc and value.isprintable() and " " not in value)
+    return value if on_site else "/"
 
 
 def logout(p: Page) -> Response:
@@ -289,7 +296,10 @@ def sheet_page(p: Page) -> Response:
     team, kept = team_filter(p)
     columns, rows = sheet_table(p.fw, p.project, month, p.locale, sort, p.user, kept)
     months = [m["month"] for m in reversed(p.fw.periods.list(p.project["slug"]))]
-    return p.render("scores.html", month=month, columns=columns, rows=rows, sort=sort,
+    # agents holding the best of the month beside a violation since: a person decides before closing
+    faulted = {r["number"] for r in p.fw.ledger.sheet(p.project["slug"], month, columns=False)
+               if AWARD_FAULTED in r["flags"]}
+    return p.render("scores.html", month=month, columns=columns, rows=rows, sort=sort, faulted=faulted,
                     can_export=p.can("scores.export"), months=months,
                     state=p.fw.periods.state(p.project["slug"], month), team=team,
                     teams=p.fw.teams.of(p.project["slug"]),
@@ -318,8 +328,10 @@ def periods(p: Page, error: str | None = None, status: int = 200) -> Response:
         past_open = doc["state"] != "closed" and doc["month"] < this_month(p, p.project)
         months.append({**doc, "closable": past_open,
                        "blockers": p.fw.periods.blockers(slug, doc["month"]) if past_open else []})
+    done = p.request.query_params.get("closed", "")
     return p.render("periods.html", http_status=status, months=months, error=error,
-                    can_close=p.can("periods.close"))
+                    can_close=p.can("periods.close"),
+                    closed=done if any(m["month"] == done and m["state"] == "closed" for m in months) else "")
 
 
 def close_period(p: Page) -> Response:
@@ -328,7 +340,7 @@ def close_period(p: Page) -> Response:
         p.fw.periods.close(p.project["slug"], month, p.user["username"], user=p.user)
     except FloorwalkerError as err:
         return periods(p, error=err.message(p.locale), status=err.http_status)
-    return p.redirect(f"/p/{p.project['slug']}/periods")
+    return p.redirect(f"/p/{p.project['slug']}/periods?closed={month}")
 
 
 def routes():

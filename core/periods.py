@@ -62,11 +62,18 @@ class Periods:
                 for m in validate.months_between(start, today.isoformat()[:7])]
 
     def blockers(self, project: str, month: str) -> list:
-        """What stops *month* of *project* closing: the enabled plugins' `Blocker`s (none: it may
-        close)."""
+        """What stops *month* of *project* closing: an earlier month with score events still
+        open (months close in order: a later month's corrections go into the earliest open one),
+        then the enabled plugins' `Blocker`s (none: it may close)."""
         project_doc = self.fw.projects.get(project)
-        return collect(self.fw.project_hook(project_doc, "period_blockers"), Blocker,
-                       floorwalker=self.fw, project=project_doc, period=month)
+        closed = self.closed(project)
+        earlier = sorted(m for m in (key.rsplit("/", 1)[1]
+                                     for key in self.fw.store.keys(f"projects/{project}/score_events"))
+                         if m < month and m not in closed)
+        found = [Blocker("core", f"{earlier[0]} is still open", f"{earlier[0]} 尚未结账",
+                         count=len(earlier), url=f"/p/{project}/periods")] if earlier else []
+        return found + collect(self.fw.project_hook(project_doc, "period_blockers"), Blocker,
+                               floorwalker=self.fw, project=project_doc, period=month)
 
     def close(self, project: str, month: str, actor: str, user: dict | None = None) -> dict:
         """Close *month* of *project* — refused while it has blockers or has not ended — telling

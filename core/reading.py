@@ -78,6 +78,22 @@ class Fields:
     columns: dict
     required: tuple = ()
     ignored: tuple = ()
+    titles: dict = field(default_factory=dict)  # key → (English title, Chinese title)
+
+    def title(self, key: str, locale: str) -> str:
+        """The column's title for a reader of *locale* (工号 / employee number), never its key."""
+        names = self.columns.get(key, (key,))
+        en, zh = self.titles.get(key, (names[0], names[1] if len(names) > 1 else names[0]))
+        return zh if locale.startswith("zh") else en
+
+    def aliases(self, key: str, locale: str) -> str:
+        """Other headings files give the column: Chinese ones, less the title (for the
+        missing-column error); the first Chinese one for an English reader."""
+        chinese = [n for n in self.columns.get(key, ()) if any("\u4e00" <= c <= "\u9fff" for c in n)]
+        if not locale.startswith("zh"):
+            return chinese[0] if chinese else self.title(key, locale)
+        others = [n for n in chinese if n != self.title(key, locale)][:3]
+        return "、".join(others) or self.title(key, locale)
 
     def alternatives(self) -> tuple[tuple[str, ...], ...]:
         req = self.required
@@ -139,6 +155,8 @@ class Table:
     recognised: bool = False  # the header names the importer's required columns
     skipped_above: int = 0  # non-blank rows above the header
     totals_dropped: int = 0
+    fields: Fields | None = None  # what it was read for (the columns' titles)
+    mapping_name: str = ""  # the saved mapping it was read with, if any
 
     def first_rows(self, count: int = 5) -> list[list[str]]:
         return [[cells.get(h, "") for h in self.header] for _, cells in self.rows[:count]]
@@ -187,8 +205,11 @@ def read_table(path: str | Path, fields: Fields | None = None, *, limit: int | N
             warnings.simplefilter("ignore")
             if suffix != ".xlsx":
                 with closing(_csv_records(path)) as records:
-                    return _collect(records, limit, path.name, fields, mapping)
-            return _read_workbook(path, limit, fields, mapping, sheet)
+                    table = _collect(records, limit, path.name, fields, mapping)
+            else:
+                table = _read_workbook(path, limit, fields, mapping, sheet)
+            table.fields = fields
+            return table
     except _Unreadable as exc:
         reason = exc.reason
     except OSError as exc:

@@ -290,7 +290,9 @@ class SheetColumn(_Contribution):
     """A column a plugin adds to a month's score sheet: a value per agent number. `action`, when
     given, is the action a reader must hold to see the column on the sheet page and its exports
     (incentives' pay float names ``incentives.pay``). `unit` says how the page writes the values,
-    as a KPI's does: ``¥`` as money, ``min`` as a length of time, else after the number."""
+    as a KPI's does: ``¥`` as money, ``min`` as a length of time, else after the number.
+    `titles` gives the words of coded values (a flag's code → (English, Chinese)), which the
+    command line's table and csv show instead of the codes (its JSON keeps them)."""
 
     plugin: str = ""
     key: str = REQUIRED
@@ -299,6 +301,7 @@ class SheetColumn(_Contribution):
     values: dict = field(default_factory=dict)
     action: str = ""
     unit: str = ""
+    titles: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ batch together, so two recorders cannot both give the last award:
   medium, severe, dismissal) or a plugin's result that deducts points, not reversed.
 
 A violation recorded after the award does not take it back by itself (the award was right when
-given); the incentives plugin shows such a month before it closes, for a person to decide.
+given): the month's sheet flags the agent's row (`AWARD_FAULTED`), the command line and the
+form warn, and the incentives plugin keeps the month from closing until a person decides.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .i18n import N_, Words
 from .records import ScoreRule
 
 VIOLATION_KINDS = ("light", "medium", "severe", "dismissal")
+# the sheet's flag of an agent holding a floor award beside a violation recorded after it
+AWARD_FAULTED = "award_faulted"
 TAKEN = N_("“{rule}” of {month} already went to {holders}: the whole floor gets {limit} a month; "
            "reverse it to give it to another agent")
 FAULTED = N_("agent {number} has a violation in {month} (“{violation}” on {date}): “{rule}” goes "

@@ -235,7 +235,9 @@ def _number(f: SettingField, text: str):
 def rule_choices(fw, project: dict, prefix: str = "") -> list[Choice]:
     """The project's rules as choices, by kind, each titled with its points (``-2``,
     ``-5…-2``); *prefix* goes before each code (``rule:`` for a measure)."""
-    def points(rule) -> str:
+    def points(rule, locale: str = "en") -> str:
+        if rule.flags_dismissal:  # no points: the conduct sends the agent to a dismissal review
+            return translate(N_("flags dismissal review"), locale)
         if rule.min_points == rule.max_points:
             return f"{rule.points:+d}" if rule.points else "0"
         return f"{rule.min_points:+d}…{rule.max_points:+d}"
@@ -243,7 +245,7 @@ def rule_choices(fw, project: dict, prefix: str = "") -> list[Choice]:
     rules = [r for r in fw.ledger.rules(project) if r.kind in KIND_WORDS]
     rules.sort(key=lambda r: list(KIND_WORDS).index(r.kind))
     return [Choice(f"{prefix}{r.code}", f"{r.title_en} ({points(r)})",
-                   f"{r.title_zh or r.title_en}（{points(r)}）", KIND_WORDS[r.kind],
+                   f"{r.title_zh or r.title_en}（{points(r, 'zh_CN')}）", KIND_WORDS[r.kind],
                    translate(KIND_WORDS[r.kind], "zh_CN")) for r in rules]
 
 

@@ -10,7 +10,8 @@ gettext swapped per request, which is not safe across the threadpool serving syn
 
 Numbers, money and dates go through Babel filters bound to the environment's language, so a
 template writes ``{{ value|number }}``, ``{{ share|percent }}``, ``{{ pay|money }}`` or
-``{{ day|date }}`` and the reader sees their own conventions (2026年11月3日 / Nov 3, 2026).
+``{{ day|date }}`` and the reader sees their own conventions (2026年11月3日 / Nov 3, 2026); a
+timestamp (``|date``, ``|datetime``) is shown in the project's time zone, or the install's.
 Money, lengths of time and leave are written one way everywhere (`formats`: ``|money``,
 ``|duration``, ``|leave_length``, ``|measure(unit)``), and a person recorded by user name is
 shown by their name (``{{ e.recorded_by|person }}``), a score rule by its title
@@ -22,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -29,6 +31,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, p
                     select_autoescape)
 
 from . import formats
+from .calendar import DEFAULT_TIMEZONE
 from .i18n import LOCALES, translations
 
 THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
@@ -108,6 +111,33 @@ class Templates:
         return self.get(name, locale, theme).render(context)
 
 
+def page_zone(context) -> str:
+    """The time zone a page shows timestamps in: its project's, else the install's (the zone a
+    new project gets)."""
+    project = context.get("project")
+    return (project or {}).get("timezone") or DEFAULT_TIMEZONE
+
+
+def local_time(value, zone: str) -> dt.datetime | None:
+    """A timestamp (a datetime or an ISO string with a time) as the wall-clock time in *zone*;
+    None for a plain date. The store writes the server's local time without an offset
+    (`shards.now_iso`), so a naive timestamp is read as the server's: a server running in UTC
+    shows 07:41 in Shanghai for a record written at 23:41 UTC the day before."""
+    if isinstance(value, str):
+        if len(value) <= 10:
+            return None
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    try:
+        return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    except (ZoneInfoNotFoundError, ValueError):
+        return value.replace(tzinfo=None)
+
+
 def filters(locale: str) -> dict:
     """The locale-bound formatting filters of one environment."""
     if locale not in LOCALES:
@@ -167,17 +197,30 @@ def filters(locale: str) -> dict:
         rules = getattr(getattr(context.get("page"), "fw", None), "rules", None) or {}
         return rules[code][1].title(locale) if code in rules else code
 
-    def date(value, style: str = "medium") -> str:
-        """A date (or an ISO date / timestamp string) in the reader's way."""
+    @pass_context
+    def date(context, value, style: str = "medium") -> str:
+        """A date (or an ISO date / timestamp string) in the reader's way; a timestamp is first
+        put in the page's time zone (`local_time`)."""
         if not value:
             return EMPTY
-        if isinstance(value, str):
+        when = local_time(value, page_zone(context))
+        if when is not None:
+            value = when.date()
+        elif isinstance(value, str):
             try:
                 value = dt.date.fromisoformat(value[:10])
             except ValueError:
                 return value
         return format_date(value, style, locale=locale)
 
+    @pass_context
+    def datetime(context, value, style: str = "short") -> str:
+        """A timestamp as date and time in the page's time zone: ``2026年12月7日 07:41``."""
+        when = local_time(value, page_zone(context)) if value else None
+        if when is None:
+            return date(context, value) if value else EMPTY
+        return f"{format_date(when.date(), 'medium', locale=locale)} {when:%H:%M}"
+
     return {"number": number, "points": points, "percent": percent, "money": money, "date": date,
-            "duration": duration, "leave_length": leave_length, "measure": measure, "person": person,
+            "datetime": datetime, "duration": duration, "leave_length": leave_length, "measure": measure, "person": person,
             "rule_title": rule_title}

@@ -11,9 +11,9 @@ from typing import Callable
 import click
 
 from ..errors import Conflict, ValidationError
-from ..i18n import LOCALES, N_
+from ..i18n import LOCALES, N_, translate
 from ..importing import import_agents
-from ..people import TIERS
+from ..people import POSITION_TITLES, TIER_TITLES, TIERS
 from . import Session, format_option, month_option, project_option
 from .imports import import_options
 from .scores import import_rows
@@ -169,6 +169,7 @@ def agent():
     """Agents (坐席) and their assignments."""
 
 
+AGENT_STATUS_WORDS = {"active": N_("Active"), "left": N_("Left")}  # the roster page's words
 AGENT_COLUMNS = [("number", N_("employee number")), ("name", N_("name")), ("team", N_("team")),
                  ("hired", N_("hire date")), ("tier", N_("tier")), ("position", N_("position")),
                  ("status", N_("status")),
@@ -185,7 +186,20 @@ def agent_list(s: Session, project, month, team, fmt):
     """List the agents assigned to a project during a month."""
     rows = [{**a, "team": asg["team"], "assigned_from": asg["start"], "assigned_until": asg["end"]}
             for a, asg in s.fw.agents.in_month(project, month) if team is None or asg["team"] == team]
+    if fmt != "json":  # names and titles for a person; the JSON keeps the codes
+        rows = [agent_words(row, names, s.locale)
+                for names in [{t["slug"]: t["name"] for t in s.fw.teams.of(project)}] for row in rows]
     s.show(rows, AGENT_COLUMNS, fmt)
+
+
+def agent_words(row: dict, team_names: dict, locale: str) -> dict:
+    """*row* of the agent list with its team's name and its tier, position and status titled."""
+    zh = locale.startswith("zh")
+    position = row.get("position") or "agent"
+    return {**row, "team": team_names.get(row["team"]) or row["team"],
+            "tier": TIER_TITLES.get(row["tier"], (row["tier"],) * 2)[zh],
+            "position": POSITION_TITLES.get(position, (position,) * 2)[zh],
+            "status": translate(AGENT_STATUS_WORDS.get(row["status"], row["status"]), locale)}
 
 
 @agent.command("add")
@@ -209,13 +223,14 @@ def agent_add(s: Session, project, number, name, team, hired, tier, position):
 @agent.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @project_option
+@format_option
 @import_options
 @click.pass_obj
-def agent_import(s: Session, file, project, mapping_name, sheet, dry_run):
+def agent_import(s: Session, file, project, fmt, mapping_name, sheet, dry_run):
     """Import agents from .csv/.xlsx (number, name, team, hired[, tier]); all or nothing."""
     import_rows(s, "core.agents", import_agents, file, project,
                 N_("Imported {count} agents into project {project}."),
-                mapping_name=mapping_name, sheet=sheet, dry_run=dry_run)
+                mapping_name=mapping_name, sheet=sheet, dry_run=dry_run, fmt=fmt)
 
 
 @agent.command("move")

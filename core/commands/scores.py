@@ -10,7 +10,9 @@ import click
 
 from ..errors import ValidationError
 from ..i18n import N_
-from ..importing import import_score_events, read_table, row_limit
+from ..rule_limits import AWARD_FAULTED, is_violation
+from .. import mappings
+from ..importing import import_score_events
 from . import Session, format_option, project_option, when_alone
 from .imports import import_options, run_import
 
@@ -45,6 +47,9 @@ SHEET_COLUMNS = [("number", N_("employee number")), ("name", N_("name")), ("team
                  ("base", N_("base")), ("bonus", N_("bonus")), ("deducted", N_("deductions")),
                  ("judgement", N_("judgement")), ("adjustment", N_("adjustment")),
                  ("escalation", N_("escalation")), ("total", N_("total")), ("flags", N_("flags"))]
+# the words of the core's own flags of a sheet row (`ledger.build_sheet`)
+SHEET_FLAGS = {"dismissal_conduct": ("Dismissal-level conduct", "辞退级违纪"),
+               AWARD_FAULTED: ("Best of the month beside a violation", "本月最佳与违规并存")}
 
 
 @click.group(invoke_without_command=True)
@@ -57,9 +62,13 @@ def scores(s: Session, project, month, fmt):
     if not project or not month:
         raise click.UsageError("scores needs --project and --month (or a subcommand)",
                                click.get_current_context())
-    rows = s.fw.ledger.sheet(project, month)
-    if fmt != "json":
-        rows = [{**r, "deducted": sum(r["deductions"].values())} for r in rows]
+    rows, columns = s.fw.ledger.sheet_and_columns(project, month)
+    if fmt != "json":  # names and words for a person; the JSON keeps the codes
+        titles = {**SHEET_FLAGS, **{code: pair for c in columns for code, pair in c.titles.items()}}
+        zh = s.locale.startswith("zh")
+        rows = [{**r, "deducted": sum(r["deductions"].values()), "team": r["team_name"] or r["team"],
+                 "flags": [titles[f][zh] if f in titles else f for f in r.get("flags") or ()]}
+                for r in rows]
     s.show(rows, SHEET_COLUMNS, fmt)
 
 
@@ -80,6 +89,11 @@ def scores_record(s: Session, project, number, rule, points, date, reason, evide
     s.say(N_("Recorded {points:+d} ({rule}) for agent {number} on {date}: event {id}."),
           points=event["points"], rule=event["rule"], number=event["agent"], date=event["date"],
           id=event["id"])
+    # a violation stays recordable beside the best of the month, but the month cannot close so
+    if is_violation(event) and any(r["number"] == event["agent"] and AWARD_FAULTED in r["flags"]
+                                   for r in s.fw.ledger.sheet(project, event["period"], columns=False)):
+        s.warn(N_("{number} holds the best of the month for {month}: reverse the award or the "
+                  "violation before the month closes"), number=event["agent"], month=event["period"])
 
 
 def _event_change(f):
@@ -139,13 +153,14 @@ def _points_range(rule) -> str:
 @scores.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @project_option
+@format_option
 @import_options
 @click.pass_obj
-def scores_import(s: Session, file, project, mapping_name, sheet, dry_run):
+def scores_import(s: Session, file, project, fmt, mapping_name, sheet, dry_run):
     """Import score events from .csv/.xlsx (agent, rule, date, points, reason[, evidence])."""
     import_rows(s, "core.scores", import_score_events, file, project,
                 N_("Imported {count} score events into project {project}."),
-                mapping_name=mapping_name, sheet=sheet, dry_run=dry_run)
+                mapping_name=mapping_name, sheet=sheet, dry_run=dry_run, fmt=fmt)
 
 
 def import_rows(s: Session, importer: str, load, file: str, project: str, done: str,
@@ -187,7 +202,8 @@ def import_file(s: Session, kind, file, project, fmt, mapping_name, sheet, dry_r
                               plugin=importer.plugin, project=project)
 
     def load(mapping=None, sheet=None, dry_run=False):
-        table = read_table(file, importer.fields, limit=row_limit(s.fw), mapping=mapping, sheet=sheet)
+        table = mappings.read_for(s.fw, project, kind, file, importer.fields, mapping=mapping,
+                                  sheet=sheet)
         if dry_run:
             if importer.preview is None:
                 raise ValidationError(N_("dry run"), N_("the import {kind} offers no preview"), kind=kind)
@@ -195,7 +211,7 @@ def import_file(s: Session, kind, file, project, fmt, mapping_name, sheet, dry_r
         return importer.run(s.fw, project_doc, table.rows, s.actor) or {}
 
     done = run_import(s, kind, project, file, load, mapping_name=mapping_name, sheet=sheet,
-                      dry_run=dry_run)
+                      dry_run=dry_run, fmt=fmt, count_title=importer.count_title)
     if done is None:
         return
     counts = ", ".join(f"{importer.count_title(k, s.locale)} {v}" for k, v in done.items()

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from floorwalker.core import (KPI, Absence, AgentSection, Blocker, KPIDef, NavItem, WaitingItem,
-                              Widget, hookimpl, validate)
+from floorwalker.core import KPI, Absence, AgentSection, Blocker, KPIDef, NavItem, Widget, hookimpl, validate
 
 from . import evidence, leave, punch_requests, roster, sheet, swaps
-from .actions import EXCUSE_DECIDE, LEAVE_DECIDE, PUNCH_REQUEST_DECIDE, SWAP_DECIDE, VIEW
+from .actions import REPORT, VIEW
 from .config import NAME, SETTINGS
 from .days import STATES
 
@@ -161,39 +160,10 @@ def _spans(days: list[tuple[str, dt.date, str]]) -> list[Absence]:
 
 @hookimpl
 def waiting_items(floorwalker, project, user):
-    """Leave this user may approve, swaps waiting for this user's side, excuses to decide.
-
-    Only the open months are read: nothing waits in a closed month (each of these blocks its
-    month's close), and the home asks every project of a director on each view."""
-    slug, can = project["slug"], floorwalker.access.can
-    url = f"/p/{slug}/{NAME}/approvals"
-    roles = set(user.get("roles") or ())
-    found = []
-    closed = floorwalker.store.closed_months(slug)
-    months = [m for m in roster.stored_months(floorwalker, slug) if m not in closed]
-    leave_count = sum(1 for m in months for r in leave.waiting(floorwalker, slug, m)
-                      if roles & leave.APPROVERS[r["level"]] and can(user, LEAVE_DECIDE, project, r))
-    found.append(WaitingItem("Leave requests to approve", "待审批的请假", leave_count, url))
-    swaps_waiting = [s for m in months for s in swaps.month_swaps(floorwalker, slug, m)
-                     if s["status"] in ("asked", "accepted")]
-    asked_of_me = sum(1 for s in swaps_waiting if s["status"] == "asked"
-                      and user.get("agent") and s["second"]["agent"] == user.get("agent"))
-    found.append(WaitingItem("Swaps asked of you", "请你确认的换班", asked_of_me, f"/p/{slug}/{NAME}/swaps"))
-    if can(user, SWAP_DECIDE, project):
-        sides = sum(1 for s in swaps_waiting if s["status"] == "accepted" for team in s["teams"]
-                    if team not in s["approvals"] and can(user, SWAP_DECIDE, project, {"team": team}))
-        found.append(WaitingItem("Swaps to approve", "待审批的换班", sides, url))
-    if can(user, EXCUSE_DECIDE, project):
-        excuses = sum(1 for month in months
-                      for day in sheet.annotations(floorwalker, slug, month).values()
-                      if day.get("excuse", {}).get("status") == "pending")
-        found.append(WaitingItem("Excuses to decide", "待审核的考勤说明", excuses, url))
-    if can(user, PUNCH_REQUEST_DECIDE, project, route=True):  # the role; each request its team
-        fixes = sum(1 for m in months for r in punch_requests.month_requests(floorwalker, slug, m)
-                    if r["status"] == "pending" and can(user, PUNCH_REQUEST_DECIDE, project, r))
-        found.append(WaitingItem("Missed-punch requests to approve", "待审批的补卡申请", fixes,
-                                 f"{url}#punch-requests"))
-    return [item for item in found if item.count]
+    """Leave, swaps, excuses and missed-punch requests to decide, punch exceptions to resolve,
+    handover logs to accept or missing (`waiting.items`)."""
+    from .waiting import items
+    return items(floorwalker, project, user)
 
 
 @hookimpl
@@ -244,12 +214,16 @@ def dashboard_widgets(floorwalker, project, period, user):
     for row in sheet.floor_rows(floorwalker, project, now):
         counts[row["state"]] = counts.get(row["state"], 0) + 1
     month_rows = _concluded(sheet.month_rows(floorwalker, project, period))
+    base = f"/p/{project['slug']}/{NAME}"
+    can = floorwalker.access.can
+    staff, report = can(user, VIEW, project), can(user, REPORT, project)
+    # each figure opens the list behind it, only for those who may open it (a client: the report)
     return [Widget(NAME, "Attendance", "考勤", f"{NAME}/widget.html",
                    {"today": now.date().isoformat(), "counts": counts, "order": STATES,
                     "figures": sheet.figures(month_rows),
-                    # the floor's link only for those who may open it (a client may not)
-                    "url": f"/p/{project['slug']}/{NAME}/"
-                    if floorwalker.access.can(user, VIEW, project) else None},
+                    "url": f"{base}/" if staff else None,
+                    "report": f"{base}/report?month={period}" if report else None,
+                    "exceptions": f"{base}/exceptions?month={period}" if staff else None},
                    order=20)]
 
 

@@ -8,9 +8,12 @@ import datetime as dt
 import re
 from urllib.parse import urlencode
 
-from floorwalker.core import N_, ValidationError
+from floorwalker.core import N_, SUPERVISORS, ValidationError
 
 from .config import NAME
+
+ALL_TEAMS = "all"  # the team filter's value that widens a team leader's page to every team
+
 
 def base(p) -> str:
     return f"/p/{p.project['slug']}/{NAME}"
@@ -56,6 +59,22 @@ def names_of(p, first: str, last: str | None = None) -> dict[str, str]:
 
 def team_names(p) -> dict[str, str]:
     return {t["slug"]: t["name"] for t in p.fw.teams.of(p.project["slug"])}
+
+
+def led_teams(p) -> list[str]:
+    """The teams of this project a team leader leads (none for whoever runs the project)."""
+    if set(p.user.get("roles") or ()) & set(SUPERVISORS):
+        return []
+    slug = p.project["slug"]
+    return sorted(t.split(".", 1)[1] for t in p.user.get("teams") or () if t.startswith(f"{slug}."))
+
+
+def shown_teams(p, team: str) -> list[str]:
+    """The teams a page's team filter shows: the one picked; every team for ``ALL_TEAMS`` (an
+    empty list); by default a team leader's own teams, everybody else's whole floor."""
+    if team == ALL_TEAMS:
+        return []
+    return [team] if team else led_teams(p)
 
 
 def team_agents(p, team: str, first: str, last: str) -> list[dict]:

@@ -3,14 +3,16 @@ handover logs and leaders' marks over the demo months, settled into the ledger.
 
 What a visitor should find, on every demo project:
 
-* shift types 早班 D 08:00–17:00, 中班 M 12:00–21:00, 夜班 N 21:00–06:00, of the project's
-  first channel as job type; each team's weekly pattern (five on, two off), and a roster where
-  the day teams split into an early and a late half and rest days rotate (轮休), so the floor is
-  staffed every day and each team hands over from D to M, and the night team from night to night;
+* shift types 早班 D 08:00–17:00, 中班 M 12:00–21:00, 夜班 N 21:00–06:00, each with a meal
+  break of 90 minutes (7.5 hours of continuous work), of the project's first channel as job
+  type; each team's weekly pattern (five on, two off), and a roster where the day teams split
+  into an early and a late half and rest days rotate (轮休), so the floor is staffed every day
+  and each team hands over from D to M, and the night team from night to night;
 * punches for every shift begun before now: most on time for roll-call with realistic jitter,
   about 2 % late spread over the bands (some 20 minutes or more), about 0.2 % absent, a few missing
   check-outs (resolved by the leader in the months that closed or are about to), a few early
-  leaves; a shift under way has its check-in only;
+  leaves, a few stays of over half an hour past the shift (flagged as over 8 hours of continuous
+  work); a shift under way has its check-in only;
 * leave requests asked with the notice the rules want — approved mostly, some rejected, a couple
   still waiting in the current month; 1–2 approved swaps a month between the day teams (both
   leaders approving) and one waiting; handover logs for most changes (a few missing, one
@@ -31,13 +33,17 @@ from floorwalker.core import FloorwalkerError, new_id
 from . import handover, leave, punches, sheet, swaps
 from . import roster as rosters
 
-SHIFTS = (("D", "早班", "08:00", "17:00"), ("M", "中班", "12:00", "21:00"),
-          ("N", "夜班", "21:00", "06:00"))
+# Nine hours on the floor with a meal break of an hour and a half (lunch, dinner, the night's
+# meal and rest) is 7.5 hours of continuous work: an ordinary day, leaving a few minutes late,
+# stays under the 8-hour limit; only a long stay past the shift's end is flagged.
+SHIFTS = (("D", "早班", "08:00", "17:00", 90), ("M", "中班", "12:00", "21:00", 90),
+          ("N", "夜班", "21:00", "06:00", 90))
 WEEK = (0, 0, 0, 0, 0, None, None)  # five on, two off; 0 stands for the team's shift
 LATE_MINUTES = (((1, 5), 45), ((6, 10), 25), ((11, 19), 18), ((20, 50), 12))  # band, weight
 # a shift's chance of an absence, and of lateness times the agent's habit: a real floor sees a
 # handful of absences a month, not one agent in five (about 0.2 % and 2 % of shifts)
 ABSENT, LATE = 0.002, 0.025
+STAYED_ON = 0.997  # about 0.3 % of shifts end over half an hour late: the continuous-work flag
 EQUIPMENT = ("耳麦、电脑、座机均正常", "耳麦、电脑正常，工位已整理", "7号工位耳麦有杂音，已报IT维修",
              "系统运行正常，知识库已更新", "12号工位电脑卡顿，已重启后恢复")
 CASES = ("", "", "客户投诉退款未到账，已升级二线，待回电", "一位老年客户需回访确认地址",
@@ -89,10 +95,10 @@ class _Floor:
 
     def shifts(self) -> None:
         job_type = (self.project.get("channels") or ["voice"])[0]
-        for code, name, start, end in SHIFTS:
+        for code, name, start, end, meal in SHIFTS:
             rosters.save_shift(self.fw, self.slug, rosters.shift_doc(code, name, start, end,
-                                                                     job_type=job_type, break_minutes=60),
-                                     self.actor)
+                                                                     job_type=job_type, break_minutes=meal),
+                               self.actor)
         self.known = rosters.shifts(self.fw, self.slug)
         for team in self.teams:
             rosters.set_pattern(self.fw, self.slug, team,
@@ -243,6 +249,8 @@ class _Floor:
         if end <= self.now and way >= 0.006:  # else under way, or a forgotten check-out
             if way < 0.016:
                 times.append(end - dt.timedelta(minutes=rng.randint(5, 45), seconds=rng.randint(0, 59)))
+            elif way >= STAYED_ON:  # kept on past the shift (a long call, short-staffed): flagged
+                times.append(end + dt.timedelta(seconds=rng.randint(35 * 60, 75 * 60)))
             else:
                 times.append(end + dt.timedelta(seconds=rng.randint(5, 20 * 60)))
         # a late check-in or a check-out after the shift may still lie ahead of the floor's now

@@ -25,8 +25,8 @@ from . import roster as rosters
 from . import sheet
 from .actions import (EXCEPTION_RESOLVE, MARK, PUNCH_CORRECT, PUNCH_IMPORT, ROSTER_EDIT, ROSTER_IMPORT,
                       VIEW)
-from .context import (actor, arg, base, date_arg, day_kind, go, month_arg, names_of, team_agents,
-                      team_names)
+from .context import (ALL_TEAMS, actor, arg, base, date_arg, day_kind, go, led_teams, month_arg, names_of,
+                      shown_teams, team_agents, team_names)
 from .days import STATES
 from .importers import import_punches, import_roster
 from .requests import leave_title
@@ -45,10 +45,12 @@ def floor(p):
     rows = sheet.floor_rows(p.fw, p.project, now)
     names = names_of(p, (now.date() - dt.timedelta(days=1)).isoformat(), now.date().isoformat())
     teams = team_names(p)
+    state = arg(p, "state") if arg(p, "state") in STATES else ""  # a count's link shows its agents
     groups: dict[str, list[dict]] = {}
     for r in sorted(rows, key=lambda r: (STATES.index(r["state"]), r["agent"])):
-        groups.setdefault(r["team"], []).append({**r, "name": names.get(r["agent"], r["agent"])})
-    return p.render("attendance/floor.html", now=now, base=base(p), order=STATES,
+        if not state or r["state"] == state:
+            groups.setdefault(r["team"], []).append({**r, "name": names.get(r["agent"], r["agent"])})
+    return p.render("attendance/floor.html", now=now, base=base(p), order=STATES, state=state,
                     counts=Counter(r["state"] for r in rows), leave_title=leave_title,
                     teams=[{"slug": t, "name": teams.get(t, t), "rows": group,
                             "counts": Counter(r["state"] for r in group)}
@@ -192,8 +194,9 @@ def punches_context(p, day: str, agent: str, team: str) -> dict:
     that do not close the shift of the day before."""
     slug, date = p.project["slug"], dt.date.fromisoformat(day)
     names = names_of(p, day)
+    shown = [] if agent else shown_teams(p, team)  # a team leader's own teams unless widened
     wanted = {agent} if agent else (
-        {a["number"] for a in team_agents(p, team, day, day)} if team else set(names))
+        {a["number"] for t in shown for a in team_agents(p, t, day, day)} if shown else set(names))
     eve = date - dt.timedelta(days=1)
     known = rosters.shifts(p.fw, slug)
     both = sheet.derive(p.fw, p.project, eve, date, agents=wanted)
@@ -208,9 +211,14 @@ def punches_context(p, day: str, agent: str, team: str) -> dict:
              for x in punch_records.punches(p.fw, slug, month) if x["agent"] in wanted and (
                  within(x, date) or (x["date"] == day and not within(x, eve)))]
     rows = [r for r in both if r["date"] == day]
+    # the correct, void and add forms only for the agents this user may write (a team leader:
+    # their own teams' agents on that day)
+    writable = sorted(a for a in {*wanted, *(x["agent"] for x in found)} if a in names
+                      and p.can(PUNCH_CORRECT, {"agent": a, "date": day})) if p.can(PUNCH_CORRECT) else []
     return {"day": day, "agent": agent, "team": team, "teams": p.fw.teams.of(slug), "names": names,
+            "led": led_teams(p), "all_teams": ALL_TEAMS, "writable": writable,
             "punches": found, "rows": rows, "suggested": suggested_punch(rows, agent, day),
-            "base": base(p), "can_edit": p.can(PUNCH_CORRECT), "can_import": p.can(PUNCH_IMPORT),
+            "base": base(p), "can_edit": bool(writable), "can_import": p.can(PUNCH_IMPORT),
             "typed": {}}
 
 
@@ -334,14 +342,16 @@ def exceptions_page(p):
             return p.render("attendance/exceptions.html", http_status=422, error=err.message(p.locale),
                             typed={k: arg(p, k) for k in ("agent", "date", "note")},
                             **exceptions_context(p, month))
-        return go(p, "exceptions", month=month, done="resolved")
+        return go(p, "exceptions", month=month, team=arg(p, "team"), done="resolved")
     return p.render("attendance/exceptions.html", done=arg(p, "done"), typed={},
                     **exceptions_context(p, month))
 
 
 def exceptions_context(p, month: str) -> dict:
     dates = rosters.month_dates(month)
-    rows = sheet.month_rows(p.fw, p.project, month)
+    team = arg(p, "team")
+    shown = shown_teams(p, team)  # a team leader's own teams unless widened, as `waiting` counts
+    rows = [r for r in sheet.month_rows(p.fw, p.project, month) if not shown or r["team"] in shown]
     flagged: dict[str, dict] = {}  # per agent: a month of missed roll-calls is one line, not 20
     for r in rows:
         for flag, key in (("over_limit", "over_limit"), ("missed_roll_call", "roll_call"),
@@ -349,7 +359,9 @@ def exceptions_context(p, month: str) -> dict:
             if r.get(flag):
                 flagged.setdefault(r["agent"], {"agent": r["agent"], "over_limit": [], "roll_call": [],
                                                 "relief": []})[key].append(r["date"])
-    return {"month": month, "open": sheet.exceptions(rows), "base": base(p),
+    return {"month": month, "open": sheet.exceptions(rows), "base": base(p), "team": team,
+            "teams": p.fw.teams.of(p.project["slug"]), "led": led_teams(p), "all_teams": ALL_TEAMS,
+            "limit_hours": rosters.hours_text(rosters.continuous_limit(p.fw, p.project)[0]),
             "flagged": sorted(flagged.values(), key=lambda a: a["agent"]),
             "names": names_of(p, dates[0].isoformat(), dates[-1].isoformat()),
             "can_edit": p.can(EXCEPTION_RESOLVE), "can_fix": p.can(PUNCH_CORRECT),

@@ -25,8 +25,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from floorwalker.core import (DATE_NAMES, N_, NUMBER_NAMES, Checks, Fields, Importer, Preview,
-                              ValidationError, match_columns, read_table, values)
+from floorwalker.core import (DATE_NAMES, N_, NUMBER_NAMES, Checks, Fields, FloorwalkerError,
+                              Importer, Preview,
+                              ValidationError, mappings, match_columns, values)
 
 from . import punches as punch_clock
 from . import roster as rosters
@@ -37,7 +38,8 @@ from .config import NAME
 ROSTER_COLUMNS = {"agent": ("agent", *NUMBER_NAMES, "number"),
                   "date": ("date", *DATE_NAMES),
                   "shift": ("shift", "班次", "班次代码", "shift code")}
-ROSTER_FIELDS = Fields(ROSTER_COLUMNS, ("agent",))
+ROSTER_FIELDS = Fields(ROSTER_COLUMNS, ("agent",), titles={
+    "agent": ("employee number", "工号"), "date": ("date", "日期"), "shift": ("shift", "班次")})
 # Columns of a grid that people read and the import leaves alone.
 GRID_EXTRAS = frozenset(("name", "姓名", "team", "班组", "组别", "tier", "职级", "note", "备注", "序号",
                          "岗位", "职位", "部门", "工时", "合计", "出勤天数", "no.", "#"))
@@ -143,8 +145,11 @@ def _weekday_line(cells: dict, days: dict) -> bool:
 
 
 def roster_cells(fw, project: str, header: list[str], rows: list[tuple[int, dict]],
-                 month: str | None = None) -> list[tuple[str, str, str | None]]:
-    """Every cell of a roster file, checked, as (agent, date, shift or None); nothing written."""
+                 month: str | None = None, checks: Checks | None = None
+                 ) -> list[tuple[str, str, str | None]]:
+    """Every cell of a roster file, checked, as (agent, date, shift or None); nothing written.
+    A preview's *checks* gather the refused rows (the first bad cell of each) instead of
+    stopping at the first."""
     if month is not None:
         try:
             dt.date.fromisoformat(f"{month}-01")
@@ -152,16 +157,16 @@ def roster_cells(fw, project: str, header: list[str], rows: list[tuple[int, dict
             raise ValidationError(N_("month"), N_("expected a month as YYYY-MM, got {value!r}"),
                                   value=month) from None
     checker = _RosterChecker(fw, project)
-    col = match_columns(header, ROSTER_COLUMNS, ("agent",))
-    cells = []
+    col = match_columns(header, ROSTER_FIELDS, ("agent",))
+    runner = checks or Checks(False)
     if ("date" in col) != ("shift" in col):  # half a long form: name the missing column
-        col = match_columns(header, ROSTER_COLUMNS, ("agent", "date", "shift"))
+        col = match_columns(header, ROSTER_FIELDS, ("agent", "date", "shift"))
     if "date" in col:
-        for row, line in rows:
+        def long_row(row: int, line: dict) -> list:
             day = checker.date(line.get(col["date"], ""), col["date"], row)
-            cells.append(checker.cell(line.get(col["agent"], ""), day, line.get(col["shift"], ""),
-                                      row, col["agent"], col["shift"]))
-        return cells
+            return [checker.cell(line.get(col["agent"], ""), day, line.get(col["shift"], ""),
+                                 row, col["agent"], col["shift"])]
+        return [c for found in runner.run(rows, long_row) for c in found]
     head_row = getattr(header, "row", 1)
     days = {h: _grid_day(h, month, head_row) for h in header if h and h != col["agent"]}
     days = {h: d for h, d in days.items() if d is not None}
@@ -170,13 +175,13 @@ def roster_cells(fw, project: str, header: list[str], rows: list[tuple[int, dict
                                                 "one column per day"), row=1)
     for h, day in days.items():
         checker.date(day, h, head_row)
-    for row, line in rows:
+
+    def grid_row(row: int, line: dict) -> list:
         if not line.get(col["agent"], "").strip() and _weekday_line(line, days):
-            continue
-        for h, day in days.items():
-            cells.append(checker.cell(line.get(col["agent"], ""), day, line.get(h, ""), row,
-                                      col["agent"], h))
-    return cells
+            return []
+        return [checker.cell(line.get(col["agent"], ""), day, line.get(h, ""), row, col["agent"], h)
+                for h, day in days.items()]
+    return [c for found in runner.run(rows, grid_row) for c in found]
 
 
 def import_roster(fw, project, path: str | Path, actor: str, month: str | None = None, *,
@@ -184,8 +189,8 @@ def import_roster(fw, project, path: str | Path, actor: str, month: str | None =
                   dry_run: bool = False) -> dict | Preview:
     """Set the roster from a .csv/.xlsx file (long or grid form): every cell or none (with
     *dry_run*, the `Preview` and nothing written)."""
-    table = read_table(path, ROSTER_FIELDS, limit=fw.install_settings().get("import_row_limit"),
-                       mapping=mapping, sheet=sheet)
+    table = mappings.read_for(fw, _slug(project), f"{NAME}.roster", path, ROSTER_FIELDS,
+                              mapping=mapping, sheet=sheet)
     if dry_run:
         return preview_roster(fw, _slug(project), table, month)
     return _write_roster(fw, _slug(project), table.header, table.rows, actor, month)
@@ -195,8 +200,8 @@ def import_punches(fw, project, path: str | Path, actor: str, *, mapping: dict |
                    sheet: str | None = None, dry_run: bool = False) -> dict | Preview:
     """Import a punch-clock export (.csv or .xlsx): all rows or none, repeats skipped. Returns
     the counts (with *dry_run*, the `Preview` and nothing written)."""
-    table = read_table(path, punch_clock.FIELDS, limit=fw.install_settings().get("import_row_limit"),
-                       mapping=mapping, sheet=sheet)
+    table = mappings.read_for(fw, _slug(project), f"{NAME}.punches", path, punch_clock.FIELDS,
+                              mapping=mapping, sheet=sheet)
     if dry_run:
         return preview_punches(fw, _slug(project), table)
     return _store_punches(fw, _slug(project), table.header, table.rows, actor)
@@ -206,15 +211,19 @@ def preview_punches(fw, project: str, table) -> Preview:
     checks = Checks(True)
     docs = punch_clock.check_rows(fw, project, table.rows, punch_clock.columns(table.header), checks)
     already = punch_clock.already_stored(fw, project, docs)
-    return checks.preview_of(table, added=len(docs) - already, already=already)
+    counts = {"added": len(docs) - already, "already": already}
+    if docs.skipped:
+        counts["no_time"] = docs.skipped
+    return checks.preview_of(table, **counts)
 
 
 def preview_roster(fw, project: str, table, month: str | None = None) -> Preview:
-    """The roster cells the file would set, counted as new, changed and unchanged."""
+    """The roster cells the file would set, counted as new, changed and unchanged, with every
+    refused row and the days that would break the continuous-work limit (`Preview.warnings`)."""
     checks = Checks(True)
     cells = []
     with checks.row():
-        cells = roster_cells(fw, project, table.header, table.rows, month)
+        cells = roster_cells(fw, project, table.header, table.rows, month, checks)
     current = {}
     for key in sorted({day[:7] for _, day, _ in cells}):
         current.update(rosters.roster(fw, project, key))
@@ -225,14 +234,43 @@ def preview_roster(fw, project: str, table, month: str | None = None) -> Preview
             added += code is not None
         elif old["shift"] != code:
             changed += 1
-    return checks.preview_of(table, added=added, changed=changed,
-                             already=len(cells) - added - changed)
+    warnings = over_limit(fw, project, cells) if cells and not checks.refused else []
+    return checks.preview_of(table, warnings, added=added, changed=changed,
+                             already=len(cells) - added - changed, over_limit=len(warnings))
+
+
+def over_limit(fw, project: str, cells: list[tuple[str, str, str | None]]) -> list[FloorwalkerError]:
+    """The days *cells* would set that break the continuous-work limit, with the roster around
+    them as stored: each says the agent's name, the day and the shift."""
+    days = sorted(day for _, day, _ in cells)
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    agents = {a for a, _, _ in cells}
+    entries = dict(rosters.roster_between(fw, project, first - dt.timedelta(days=1),
+                                          last + dt.timedelta(days=1), agents))
+    for agent, day, code in cells:
+        key = rosters.entry_id(agent, day)
+        entries[key] = {**entries.get(key, {}), "id": key, "agent": agent, "date": day, "shift": code}
+    known = rosters.shifts(fw, project)
+    found = rosters.continuous_warnings(entries.values(), known, rosters.continuous_limit(fw, project))
+    set_here = {rosters.entry_id(agent, day) for agent, day, _ in cells}
+    names = {}
+    out = []
+    for key in sorted(k for k in found if k in set_here):
+        entry = entries[key]
+        if entry["agent"] not in names:
+            names[entry["agent"]] = fw.agents.get(entry["agent"])["name"]
+        shift = known[entry["shift"]]
+        out.append(FloorwalkerError(N_("{name} on {day} ({shift}): over the continuous-work limit"),
+                                    name=names[entry["agent"]], day=entry["date"], shift=shift.name))
+    return out
 
 
 def _store_punches(fw, project: str, header, rows, actor: str) -> dict:
     """Check and store the punches, then settle the past days of the months they touch."""
-    done = punch_clock.store_punches(fw, project, punch_clock.check_rows(
-        fw, project, rows, punch_clock.columns(header)), actor)
+    docs = punch_clock.check_rows(fw, project, rows, punch_clock.columns(header))
+    done = punch_clock.store_punches(fw, project, docs, actor)
+    if docs.skipped:
+        done["no_time"] = docs.skipped
     sheet.settle_months(fw, fw.projects.get(project), done["months"], actor)
     return done
 
@@ -285,10 +323,12 @@ IMPORTERS = [
              preview=lambda fw, project, table, month=None: preview_roster(fw, _slug(project), table,
                                                                            month or None),
              counts={**ROWS, "cells": ("cells", "格"), "changed": ("changed", "有变更"),
+                     "added": ("added", "新增"), "already": ("unchanged", "不变"),
                      "over_limit": ("over the continuous-work limit", "超过连续工作上限")}),
     Importer(NAME, "punches", "Punch-clock export", "打卡记录",
              ("工号/agent", "打卡时间/time", "or 日期/date + 时间/clock"), run_punches,
              fields=punch_clock.FIELDS, action=PUNCH_IMPORT,
              preview=lambda fw, project, table: preview_punches(fw, _slug(project), table),
-             counts={**ROWS, "added": ("added", "新增"), "already": ("already there", "已存在")}),
+             counts={**ROWS, "added": ("added", "新增"), "already": ("already there", "已存在"),
+                     "no_time": ("skipped: no punch time", "跳过：没有打卡时间")}),
 ]

@@ -33,7 +33,9 @@ COLUMNS = {"agent": ("agent", *NUMBER_NAMES, "number"),
            "clock": ("clock", "时间", "打卡时刻")}
 # The scheduled time a 钉钉 or 企业微信 export puts beside the punch: never read as the punch.
 SCHEDULED = ("考勤时间", "应打卡时间", "标准时间", "应到时间")
-FIELDS = Fields(COLUMNS, (("agent", "time"), ("agent", "date", "clock")), SCHEDULED)
+FIELDS = Fields(COLUMNS, (("agent", "time"), ("agent", "date", "clock")), SCHEDULED, titles={
+    "agent": ("employee number", "工号"), "time": ("punch time", "打卡时间"),
+    "date": ("date", "日期"), "clock": ("time of day", "时间")})
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
             "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 # The days a punch or a roster day may fall on, the span the core's imports accept: the day
@@ -91,38 +93,76 @@ def agent_punches(fw, project: str, agent: str, first: dt.date, last: dt.date) -
 
 def columns(header: list[str]) -> dict[str, str]:
     """Which header holds each column: the agent, and the time or else the date and the clock."""
-    col = match_columns(header, COLUMNS, ("agent",), SCHEDULED)
+    col = match_columns(header, FIELDS, ("agent",), SCHEDULED)
     if "time" not in col and not ("date" in col and "clock" in col):  # name the missing column
-        col = match_columns(header, COLUMNS, ("agent", "time"), SCHEDULED)
+        col = match_columns(header, FIELDS, ("agent", "time"), SCHEDULED)
     return col
 
 
+# Headings that hold a punch's date beside a time of day (企业微信 writes the date under 时间).
+DAY_HEADINGS = ("时间", *DATE_NAMES)
+FUTURE_MINUTES = 10  # how far past the floor's clock a punch may lie (clocks drift)
+
+
+class Checked(list):
+    """`check_rows`'s punch documents, with how many rows held no punch time (``skipped``)."""
+
+    skipped = 0
+
+
+def _punch_text(cells: dict, col: dict[str, str]) -> str:
+    return cells.get(col["time"] if "time" in col else col["clock"], "").strip()
+
+
 def read_moment(cells: dict, col: dict[str, str], row: int) -> dt.datetime:
-    """The punch's moment of a row: its punch time (with the date column's day when the time
-    holds only a time of day), else its date and clock columns."""
+    """The punch's moment of a row: its punch time (with the day of a date-holding column —
+    the date column, 时间, 日期 — when the time holds only a time of day), else its date and
+    clock columns. An unreadable time is refused naming the field and quoting the value."""
     if "time" in col:
         text, field = cells.get(col["time"], ""), col["time"]
-        at = values.moment(text, cells.get(col["date"]) if "date" in col else None)
+        at = values.moment(text)
+        if at is None and values.parse_clock(text) is not None:
+            days = [col[k] for k in ("date", "clock") if k in col] + [h for h in DAY_HEADINGS if h in cells]
+            day = next((cells[h] for h in days if values.parse_date(cells.get(h, ""))), None)
+            at = values.moment(text, day)
     else:
         text, field = f"{cells.get(col['date'], '')} {cells.get(col['clock'], '')}", col["clock"]
         at = values.moment(cells.get(col["clock"], ""), cells.get(col["date"], ""))
     if at is None:
-        return parse_time(text, field, row)  # its error names the field and the value
+        raise ValidationError(field, N_("cannot read a date and a time in {value!r}"), row=row,
+                              value=text.strip())
     require_day_in_span(at.date(), text, field, row)
     return at
 
 
 def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, str],
-               checks: Checks | None = None) -> list[dict]:
+               checks: Checks | None = None) -> Checked:
     """Every row as a punch document, or the first bad row's error (a preview's *checks* gather
-    the refused rows instead); *col* as `columns` gives it."""
+    the refused rows instead); *col* as `columns` gives it. A row without a punch time (钉钉's
+    未打卡) is no punch: it is skipped and counted. A punch in a closed month, or more than
+    FUTURE_MINUTES after the floor's clock, is refused naming its row."""
     assignments: dict[str, list[dict]] = {}
+    closed = fw.store.closed_months(project)
+    now = fw.projects.now(project)
+    latest = now + dt.timedelta(minutes=FUTURE_MINUTES)
 
-    def check(row: int, cells: dict) -> dict:
+    def check(row: int, cells: dict) -> dict | None:
         number = values.employee_number(cells.get(col["agent"], ""))
+        if not _punch_text(cells, col):
+            return None
         if not number:
             raise ValidationError(col["agent"], N_("is required"), row=row)
         at = read_moment(cells, col, row)
+        field = col["time"] if "time" in col else col["clock"]
+        if at.date().isoformat()[:7] in closed:
+            raise ValidationError(field, N_("{month} of project {project} is closed: nothing in it "
+                                            "can change"), row=row, month=at.date().isoformat()[:7],
+                                  project=project)
+        if at > latest:
+            raise ValidationError(field, N_("{at} is later than the floor's clock ({now}): a punch "
+                                            "cannot lie ahead"), row=row,
+                                  at=at.isoformat(sep=" "),
+                                  now=now.isoformat(sep=" ", timespec="minutes"))
         if number not in assignments:
             assignments[number] = fw.agents.assignments(number)
         day, eve = at.date().isoformat(), (at.date() - dt.timedelta(days=1)).isoformat()
@@ -133,7 +173,10 @@ def check_rows(fw, project: str, rows: list[tuple[int, dict]], col: dict[str, st
                                   project=project, date=day)
         return punch_doc(number, at, "import")
 
-    return (checks or Checks(False)).run(rows, check)
+    found = (checks or Checks(False)).run(rows, check)
+    docs = Checked(d for d in found if d is not None)
+    docs.skipped = len(found) - len(docs)
+    return docs
 
 
 def already_stored(fw, project: str, docs: list[dict]) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from floorwalker.core import N_, Table, to_pdf, to_xlsx, translate
 
-from .requests import leave_title
+from .requests import LEAVE_TITLES, leave_title
 from .sheet import figures
 
 CONCLUDED = ("present", "absent", "on_leave")
@@ -109,7 +109,7 @@ def summary_table(report: dict, month: str, locale: str, numbers: bool = True) -
     lead = [_(N_("Employee no."))] if numbers else []
     header = lead + [_(N_("Name")), _(N_("Team"))]
     header += [_(title) + (" %" if key in RATES else "") for key, title in SUMMARY_COLUMNS]
-    header += [_(N_("Leave: {kind}"), kind=_(leave_title(k))) for k in report["kinds"]]
+    header += [_(N_("Leave: {kind}"), kind=_(LEAVE_TITLES.get(k, k))) for k in report["kinds"]]
 
     def line(number: str, cells: list, figures_of: dict) -> list:
         return (([number] if numbers else []) + cells

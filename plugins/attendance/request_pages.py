@@ -16,7 +16,7 @@ import datetime as dt
 
 from floorwalker.core import N_, FloorwalkerError, NotFound, Route, ValidationError
 
-from . import handover, leave, punch_requests, report, sheet, swaps
+from . import evidence, handover, leave, punch_requests, report, sheet, swaps
 from . import roster as rosters
 from .actions import EXCUSE_DECIDE, HANDOVER, LEAVE_DECIDE, MARK, OWN, REPORT, SWAP_DECIDE, VIEW
 from .config import NAME
@@ -327,7 +327,9 @@ def month_context(p, number: str) -> dict:
     for r in rows:
         r["may_excuse"] = (bool(sheet.wanted_events({**r, "note": {}}, settings))
                            and r["note"].get("excuse", {}).get("status") not in ("pending", "accepted"))
-    events = [e for e in p.fw.ledger.agent_events(slug, month, number) if e["source"] == sheet.SOURCE]
+    # a day's event stores its reason as English facts ("late 5 min"): read in the reader's language
+    events = [{**e, "reason": evidence.reason(e.get("reason") or "", p.locale) or e.get("reason") or ""}
+              for e in p.fw.ledger.agent_events(slug, month, number) if e["source"] == sheet.SOURCE]
     reversed_ids = {e["reverses"] for e in events if e["reverses"]}
     rules = {r.code: r for r in p.fw.ledger.rules(p.project)}
     return {"base": base(p), "month": month, "agent": p.fw.agents.get(number), "rows": rows,

@@ -34,10 +34,22 @@ LEAVE_TITLES = MappingProxyType({
 WORKING_DAY_MINUTES = 480  # the rest between two shifts that are not "in a row"
 
 
+# the same as a label standing alone (a column, an option, a list): "Personal leave"
+LEAVE_LABELS = MappingProxyType({
+    "personal": N_("Personal leave"),
+    "urgent_personal": N_("Urgent personal leave"),
+    "sick": N_("Sick leave"),
+    "annual": N_("Annual leave"),
+    "marriage": N_("Marriage leave"),
+    "bereavement": N_("Bereavement leave"),
+    "compensatory": N_("Compensatory leave"),
+})
+
+
 def leave_title(kind: str) -> str:
-    """The title of a leave type (a msgid for the shipped types; a project's own type is shown by
-    the name it was given in the settings)."""
-    return LEAVE_TITLES.get(kind, kind)
+    """The title of a leave type standing alone (a msgid for the shipped types; a project's own
+    type is shown by the name it was given in the settings). Inside a sentence, `LEAVE_TITLES`."""
+    return LEAVE_LABELS.get(kind, kind)
 SWAP = N_("shift swap")  # the field a swap's refusals name
 # The states of requests, swaps and handover logs, as a refusal names them ("… is already
 # approved"): message ids, so the word is in the reader's language.
@@ -148,7 +160,7 @@ def check_leave(request: LeaveRequest, shift_start: datetime, asked_at: datetime
     if request.kind not in rules.notice_minutes:
         return [ValidationError(N_("kind of leave"), N_("{kind} is not a kind of leave"),
                                 kind=request.kind)]
-    title = leave_title(request.kind)
+    title = LEAVE_TITLES.get(request.kind, request.kind)
     reasons = []
     asked_before = _minutes(shift_start - asked_at)
     if asker != agent and request.kind != "sick":

@@ -21,6 +21,11 @@ SHIFT_FIELDS = {"code": "code", "name": "name", "start": "start", "end": "end",
                 "punch window after the end": "punch_after", "break": "break_minutes",
                 "job_type": "job_type"}
 
+# the job types a shift is of (the project's channels), by their titles; a job type typed in
+# earlier that is none of these is shown as it was typed
+JOB_TYPES = {"voice": N_("Voice"), "chat": N_("Chat"), "email": N_("Email"), "ticket": N_("Ticket"),
+             "social": N_("Social media")}
+
 
 # ---------------------------------------------------------------- shift types
 
@@ -50,7 +55,12 @@ def shifts_context(p, docs: list[dict], current: dict, errors: dict | None = Non
     listed = [{**d, "crosses": rosters.shift_of(d).crosses_midnight} for d in docs]
     defaults = {"job_type": "voice", "late_grace": 0, "early_grace": 0, "punch_before": 120,
                 "punch_after": 120, "break_minutes": 0}
-    return {"shifts": listed, "form": {**defaults, **current}, "base": base(p),
+    form = {**defaults, **current}
+    job_types = [(k, p._(title)) for k, title in JOB_TYPES.items()]
+    if form["job_type"] not in JOB_TYPES:
+        job_types.append((form["job_type"], form["job_type"]))
+    return {"shifts": listed, "form": form, "base": base(p), "job_types": job_types,
+            "job_title": lambda kind: p._(JOB_TYPES[kind]) if kind in JOB_TYPES else kind,
             "can_manage": p.can(SETUP), "errors": errors or {},
             "warnings": {code: w.message(p.locale)  # longer than continuous work may be
                          for code, w in rosters.shift_warnings(p.fw, p.project["slug"]).items()}}

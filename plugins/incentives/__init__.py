@@ -125,8 +125,7 @@ def period_blockers(floorwalker, project, period):
     if waiting:
         found.append(Blocker(NAME, "Reversal requests not yet decided", "冲销申请尚未审批",
                              count=len(waiting), url=f"/p/{slug}/{NAME}/reversals"))
-    faulted = boards.faulted_awards(floorwalker.ledger.sheet(slug, period, columns=False),
-                                    floorwalker.rules)
+    faulted = boards.faulted_awards(floorwalker.ledger.sheet(slug, period, columns=False))
     if faulted:
         # given before a violation was recorded: a person reverses the award or the violation
         found.append(Blocker(NAME, "Best of the month given to an agent with a violation since",

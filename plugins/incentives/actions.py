@@ -26,13 +26,13 @@ LEADERS_SHEET = f"{NAME}.leaders"
 TRAINERS = SUPERVISORS + ("trainer",)
 
 ACTIONS = [
-    Action(VIEW, STAFF, "See the score sheet, tiers and reversal requests", "查看考核分表、星级与冲销申请"),
+    Action(VIEW, STAFF, "See the score sheet, tiers and reversal requests", "查看考核分表、职级与冲销申请"),
     Action(REPORT, STAFF + ("client",), "See the boards", "查看排行榜"),
     Action(RECORD, LEADERS + ("trainer",), "Record a score event", "记录考核事件", writes=True),
     Action(GIVE_JUDGEMENT, LEADERS, "Give the monthly judgement", "给出月度评议", writes=True),
     Action(REVERSAL_ASK, LEADERS, "Ask for an event to be reversed", "申请冲销考核事件", writes=True),
     Action(MANAGE, SUPERVISORS, "Close the month, decide reversals and tiers, try a draft",
-           "月结、审批冲销与星级、试算草案"),
+           "月结、审批冲销与职级、试算草案"),
     Action(PAY, SUPERVISORS, "See pay: pay float, its totals and rewards", "查看薪酬：绩效浮动、合计与奖励"),
     Action(LEADERS_SHEET, TRAINERS, "Assess the team leaders: their sheet, events and judgement",
            "班长考核：班长考核表、考核事件与月度评议", writes=True),

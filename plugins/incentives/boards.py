@@ -8,9 +8,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from floorwalker.core import is_violation
-
 VIOLATION_KINDS = ("light", "medium", "severe", "dismissal")
+AWARD_FAULTED = "award_faulted"  # the core sheet's flag (`rule_limits.AWARD_FAULTED`)
 
 
 def active_events(row: dict) -> list[dict]:
@@ -18,15 +17,11 @@ def active_events(row: dict) -> list[dict]:
     return [e for e in row["events"] if not e.get("reverses") and not e.get("reversed_by")]
 
 
-def faulted_awards(rows: list[dict], rules: dict) -> list[str]:
+def faulted_awards(rows: list[dict]) -> list[str]:
     """The agents (numbers) of *rows* holding a floor award that counts (``best_of_month``,
-    `ScoreRule.floor_award`) beside a violation that counts: recorded after the award was given.
-    *rules* maps a code to (plugin, rule), as ``floorwalker.rules`` does."""
-    def award(event):
-        return getattr(rules.get(event["rule"], (None, None))[1], "floor_award", False)
-
-    return [row["number"] for row in rows
-            if any(map(award, active_events(row))) and any(map(is_violation, active_events(row)))]
+    `ScoreRule.floor_award`) beside a violation that counts, recorded after the award was given:
+    the rows the core's sheet flags ``award_faulted``."""
+    return [row["number"] for row in rows if AWARD_FAULTED in (row.get("flags") or ())]
 
 
 def _team(rows: list[dict], team: str | None) -> list[dict]:

@@ -12,6 +12,7 @@ from floorwalker.core import SheetColumn
 
 from .grades import DISMISSAL_REVIEW, dismissal_review, employment_month, grade, pay_float, shift_month
 from .actions import PAY
+from .payroll import FLAG_TITLES
 from .settings import NAME, in_effect
 
 TITLES = {"grade": ("Grade", "等级"), "pay_float": ("Pay float", "绩效浮动"),
@@ -47,5 +48,6 @@ def sheet_columns(fw, project: dict, month: str, rows: list[dict]) -> list[Sheet
     found = values(fw, project, month, rows)
     # the pay float is pay: the core's sheet shows it only to holders of PAY; a grade is a score
     return [SheetColumn(NAME, key, *TITLES[key], values=found[key], action=PAY if key == "pay_float" else "",
-                        unit="¥" if key == "pay_float" else "")
+                        unit="¥" if key == "pay_float" else "",
+                        titles=FLAG_TITLES if key == "flags" else {})
             for key in TITLES]

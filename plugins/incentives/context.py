@@ -38,5 +38,5 @@ def summary(rows: list[dict]) -> dict:
     return {"grades": [(g, grades.get(g, 0)) for g in GRADES],
             "average": sum(totals) / len(totals) if totals else None,
             "pay_total": sum(r.get("pay_float") or 0 for r in rows),
-            "flagged": [r for r in rows if "dismissal_review" in (r.get("flags") or ())
-                        or "dismissal_conduct" in (r.get("flags") or ())]}
+            "flagged": [r for r in rows if {"dismissal_review", "dismissal_conduct", "award_faulted"}
+                        & set(r.get("flags") or ())]}

@@ -72,7 +72,7 @@ def close_submit(p) -> Response:
         p.fw.periods.close(p.project["slug"], month, p.user["username"], user=p.user)
     except FloorwalkerError as err:
         return close_page(p, error=err.message(p.locale), status=err.http_status)
-    return p.redirect(f"{base(p)}/close?month={month}")
+    return p.redirect(f"{base(p)}/close?month={month}&done=closed")
 
 
 def export_pay(p) -> Response:

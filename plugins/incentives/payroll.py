@@ -30,6 +30,7 @@ COLUMNS = (("number", "Employee no.", "工号"), ("name", "Name", "姓名"), ("t
            ("flags", "Flags", "提示"), ("position", "Position", "岗位"))
 FLAG_TITLES = {"dismissal_review": ("Dismissal review", "辞退评审"),
                "dismissal_conduct": ("Dismissal-level conduct", "辞退级违纪"),
+               "award_faulted": ("Best of the month beside a violation", "本月最佳与违规并存"),
                "no_settlement": ("Resigned soon after starting work: no salary settlement",
                                  "上岗后一个月内辞职：不结算工资"),
                "training_fee": ("Resigned in probation: half a month's pay as training fee",

@@ -108,5 +108,6 @@ def history(fw, slug: str, ev: dict) -> list[dict]:
             if step["step"] == "decided":
                 extra["revision"] = answer.get("revision")
             entries.append({**step, **extra, "dispute": answer["id"]})
-    submitted = {"at": ev["submitted_at"][:19], "by": ev["evaluator"], "step": "submitted", "note": ""}
+    when = ev.get("submitted_local") or ev["submitted_at"][:19]  # older ones: the server's clock
+    submitted = {"at": when, "by": ev["evaluator"], "step": "submitted", "note": ""}
     return [submitted, *sorted(entries, key=lambda e: e["at"])]  # first, whatever the clocks say

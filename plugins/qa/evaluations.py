@@ -198,6 +198,8 @@ def _evaluation(fw, project: dict, interaction: dict, card: dict, form: dict, ac
            "agent": interaction["agent"], "channel": interaction["channel"],
            "interaction_time": interaction["time"], "evaluator": actor,
            "scorecard_version": card["version"], "date": date, "submitted_at": stamp,
+           # when, on the project's clock, as every later step of its history is written
+           "submitted_local": at.isoformat(timespec="seconds"),
            "status": "submitted", "comment": overall, **scored(card, result, comments),
            # the agent acknowledges or disputes until then, on the project's clock (disputes.py)
            "respond_by": respond_by(fw, project, at), "coaching": bool(form.get("coaching"))}

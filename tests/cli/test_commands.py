@@ -184,7 +184,7 @@ def test_scores_sheet_as_table_and_csv(run, fw):
     assert table[0].split()[:3] == ["employee", "number", "name"]
     assert table[3].split()[:2] == ["1002", "Han"] and table[3].split()[-1] == "60"
     rows = run("scores", "--project", "acme", "--month", MONTH, "--format", "csv").output.splitlines()
-    assert rows[2].startswith("1002,Han Meimei,day,80,0,-20,")
+    assert rows[2].startswith("1002,Han Meimei,Day team,80,0,-20,")  # the team's name, not its code
 
 
 def test_scores_rules_lists_the_catalogue_with_project_overrides(run, fw):
@@ -393,3 +393,32 @@ def test_a_busy_data_file_is_one_line_and_exit_code_3(run, fw, data, monkeypatch
     assert result.exit_code == 3
     assert error_line(result) == f"error: the data file {data / 'core.json'} is busy; try again in a moment"
     assert snapshot() == before
+
+
+def test_a_violation_beside_the_best_of_the_month_is_recorded_with_a_warning(run, fw):
+    fw.ledger.record("acme", "1002", "best_of_month", "2025-03-05", "tl")
+    done = run("scores", "record", "--project", "acme", "--agent", "1002", "--rule", "late_or_early",
+               "--points", "-2", "--date", DAY, "--reason", "bus", lang="zh_CN")
+    assert done.exit_code == 0, done.output
+    assert done.stderr.strip() == "警告：1002 已获 2025-03 本月最佳：请在结账前冲销该奖励或该违规"
+    assert [e["rule"] for e in fw.ledger.events("acme", MONTH)] == ["best_of_month", "late_or_early"]
+    table = run("scores", "--project", "acme", "--month", MONTH, lang="zh_CN").output
+    assert "本月最佳与违规并存" in table and "award_faulted" not in table
+    other = run("scores", "record", "--project", "acme", "--agent", "1001", "--rule", "loud",
+                "--date", DAY, "--reason", "shouting")
+    assert other.exit_code == 0 and other.stderr == ""  # no award, no warning
+
+
+def test_the_chinese_sheet_and_agent_list_show_names_not_codes(run, fw):
+    fw.agents.add("acme", "1003", "Wang Wu", "admin", team="day", hired="2025-01-01", tier="senior",
+                  position="team_leader")
+    sheet = run("scores", "--project", "acme", "--month", MONTH, "--format", "csv", lang="zh_CN").output
+    assert "Day team" in sheet and ",day," not in sheet
+    listed = run("agent", "list", "--project", "acme", "--month", MONTH, lang="zh_CN").output
+    row = next(line for line in listed.splitlines() if line.startswith("1003"))
+    assert row.split()[4:] == ["team", "2025-01-01", "高级客服", "班长", "在职"], row
+    assert "Day team" in row
+    coded = json.loads(run("agent", "list", "--project", "acme", "--month", MONTH, "--format", "json",
+                           lang="zh_CN").output)
+    assert {(a["number"], a["tier"], a["status"], a["team"]) for a in coded if a["number"] == "1003"} == \
+        {("1003", "senior", "active", "day")}

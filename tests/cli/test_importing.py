@@ -155,7 +155,7 @@ def test_score_import_in_chinese_headers_records_every_row(fw, tmp_path, run):
 
 
 @pytest.mark.parametrize("row, needle", [
-    (["1001", "no_such_rule", DAY, "", "x"], "row 3, rule: no rule with code 'no_such_rule'"),
+    (["1001", "no_such_rule", DAY, "", "x"], "row 3, rule: no rule with the code or title 'no_such_rule'"),
     (["1001", "duties_failed", DAY, "", "x"], "row 3, rule: duties_failed is worked out"),
     (["1001", "late_or_early", DAY, "-9", "x"], "row 3, points: late_or_early takes -5 to -2, got -9"),
     (["1001", "late_or_early", DAY, "-2.5", "x"], "row 3, points: expected a whole number"),
@@ -279,7 +279,7 @@ def test_score_import_refuses_a_missing_column_in_both_languages(fw, tmp_path, r
     assert error_line(run("scores", "import", str(path), "--project", "acme")) == \
         "error: columns: the column points (分值) is missing; the file's columns are 工号, 规则, 日期, 原因"
     line = error_line(run("scores", "import", str(path), "--project", "acme", lang="zh_CN"))
-    assert "缺少“points”（分值）列" in line
+    assert "缺少“分值”（分数）列" in line and "points" not in line
 
 
 def test_score_import_json_sheet_afterwards(fw, tmp_path, run):

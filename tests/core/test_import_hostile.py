@@ -203,7 +203,9 @@ def test_the_edges_of_the_date_range_are_taken(fw, tmp_path):
     path = write_bytes(tmp_path / "agents.csv", content.format(date="1900-01-01").encode())
     assert import_agents(fw, "acme", path, "tester") == 1
     path = write_bytes(tmp_path / "punches.csv", b"agent,time\n1001,2999-12-31 23:59\n")
-    assert importers(fw)["attendance.punches"](fw, path)["added"] == 1
+    with pytest.raises(ValidationError) as refused:  # a punch cannot lie past the floor's clock
+        importers(fw)["attendance.punches"](fw, path)
+    assert refused.value.row == 2 and "later than the floor's clock" in refused.value.message("en")
 
 
 def test_a_repeated_heading_is_refused_naming_it(tmp_path):

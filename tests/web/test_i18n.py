@@ -34,12 +34,12 @@ def test_a_chinese_reader_gets_chinese_pages_and_an_english_reader_english(app, 
 
 
 def test_a_plugin_page_speaks_the_readers_language_from_the_plugins_own_catalog(clients):
-    assert "级别调整建议" not in {m.string for m in catalog("zh_CN", [LOCALE_DIR])}
+    assert "职级调整建议" not in {m.string for m in catalog("zh_CN", [LOCALE_DIR])}
     zh = clients("root").get("/p/alpha/incentives/tiers")
     en = clients("supervisor1").get("/p/alpha/incentives/tiers")
     assert zh.status_code == en.status_code == 200
-    assert "级别调整建议" in zh.text and "重新检查已结账月份" in zh.text
-    assert "Tier suggestions" in en.text and "级别调整建议" not in en.text
+    assert "职级调整建议" in zh.text and "重新检查已结账月份" in zh.text
+    assert "Tier suggestions" in en.text and "职级调整建议" not in en.text
 
 
 def test_the_language_switch_is_stored_for_the_user(fresh, sign_in, csrf):

@@ -149,7 +149,7 @@ def test_no_setting_key_and_no_json_on_a_chinese_settings_page(fresh, sign_in, p
     admin = sign_in(app, "root")
     page = admin.get(URL.format(plugin)).text
     text = visible_text(page)
-    assert f"设置: {title}" in text and f"设置: {plugin}" not in text
+    assert f"设置：{title}" in text and f"设置：{plugin}" not in text
     leaked = [key for key in fw.settings_schemas[plugin] if key in text]
     assert leaked == []
     assert not re.search(r'[{\[]\s*"', text) and "<textarea" not in page

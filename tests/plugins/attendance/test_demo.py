@@ -148,3 +148,16 @@ def test_leaders_marks_and_an_excused_late_day_reach_the_ledger(floor):
               if e["evidence"] == sheet.evidence(agent, day)]
     assert [e["rule"] for e in events if not e["reverses"]] == ["late_or_early"]
     assert any(e["reverses"] for e in events)  # the lateness was reversed when excused
+
+
+def test_an_ordinary_day_is_under_the_continuous_work_limit(floor):
+    """Nine hours less a 90-minute meal break: roll-call before the start and leaving a few
+    minutes late stay under 8 hours; only a stay of over half an hour past the shift is flagged,
+    on a few days, not most."""
+    assert {s.code: s.break_minutes for s in roster.shifts(floor, "alpha").values()} == {
+        "D": 90, "M": 90, "N": 90}
+    project = floor.projects.get("alpha")
+    present = [r for m in MONTHS for r in sheet.month_rows(floor, project, m) if r["status"] == "present"]
+    flagged = [r for r in present if r["over_limit"]]
+    assert len(flagged) < 0.02 * len(present)
+    assert all(r["check_out"] - r["end"] > dt.timedelta(minutes=30) for r in flagged)

@@ -378,11 +378,11 @@ def test_a_punch_file_is_imported_all_or_nothing(fresh):
     fw, app = fresh
     client = client_for(app, "sup_en")  # a whole file is a supervisor's import
     before = len(punches.punches(fw, "alpha", "2026-10"))
-    bad = "工号,打卡时间\n1001,2026-10-13 07:58\n1002,later\n".encode()
+    bad = "工号,打卡时间\n1001,2026-10-11 07:58\n1002,later\n".encode()  # the floor's clock: 10-12
     r = post(client, "punches/import?date=2026-10-13", {}, files={"file": ("clock.csv", bad, "text/csv")})
     assert r.status_code == 422 and "row 3" in r.text
     assert len(punches.punches(fw, "alpha", "2026-10")) == before
-    good = "工号,打卡时间\n1001,2026-10-13 07:58\n1001,2026-10-13 17:01\n".encode()
+    good = "工号,打卡时间\n1001,2026-10-11 07:58\n1001,2026-10-11 17:01\n".encode()
     r = post(client, "punches/import?date=2026-10-13", {}, files={"file": ("clock.csv", good, "text/csv")})
     assert r.status_code == 303 and "added=2" in r.headers["location"]
     assert len(punches.punches(fw, "alpha", "2026-10")) == before + 2

@@ -104,6 +104,31 @@ def test_a_grid_roster_from_the_roster_page_with_its_month(fresh):
                                               "month": "2026-12"})
     assert done.status_code == 303
     assert roster.entry(fw, "alpha", "1001", "2026-12-01")["shift"] == "D"
+    flash = client.get(done.headers["location"]).text
+    status = re.search(r'<p class="ok" role="status">(.*?)</p>', flash, re.S).group(1)
+    assert "over the continuous-work limit 1" in status and "over_limit" not in status, status
+
+
+def test_the_page_names_columns_by_their_titles(fresh):
+    _, app = fresh
+    page = client_for(app, "sup_en").get(IMPORT).text
+    assert "employee number, punch time, date, time of day" in page
+    assert "agent, time" not in page
+
+
+def test_a_saved_mapping_is_applied_without_asking_and_a_time_of_day_takes_the_date(fresh):
+    fw, app = fresh
+    client = client_for(app, "sup")
+    mappings.save(fw, "alpha", "attendance.punches", "企业微信", {"agent": "账号"}, "sup")
+    wecom = "时间,姓名,账号,打卡时间\n2026/10/19 星期一,李,1001,08:04\n".encode()
+    preview = send(client, "attendance.punches", {}, {"file": ("wecom.csv", wecom, "text/csv")})
+    assert preview.status_code == 200, preview.text
+    assert "已按保存的列对应“企业微信”读取" in preview.text
+    assert re.search(r"<strong>1</strong> 新增", preview.text)
+    done = send(client, "attendance.punches", {"token": token_of(preview.text), "step": "import",
+                                               "mapping": "企业微信"})
+    assert done.status_code == 303
+    assert stored(fw, "2026-10-19") == ["2026-10-19T08:04:00"]
 
 
 @pytest.mark.parametrize("user", ["tl", "agent"])

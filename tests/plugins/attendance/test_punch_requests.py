@@ -304,7 +304,7 @@ def test_an_agent_asks_on_its_page_and_the_leader_approves_in_the_queue(site):
     assert [e["rule"] for e in events] == ["late_or_early"]
     # the agent reads the answer
     mine = site.as_("agent1").get(f"{BASE}/punch-requests?month={site.day[:7]}").text
-    assert "Approved" in mine and "approved by Zhou Li" in mine
+    assert "Approved" in mine and "Approved by Zhou Li" in mine
 
 
 def test_another_teams_leader_is_refused_and_a_rejection_reaches_the_agent(site):

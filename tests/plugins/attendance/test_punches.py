@@ -45,8 +45,8 @@ def test_date_and_clock_in_two_columns(co, tmp_path):
 
 
 @pytest.mark.parametrize("bad, field, problem", [
-    (["1001", "2026-03-03 25:61"], "打卡时间", "expected a time as YYYY-MM-DD HH:MM[:SS]"),
-    (["1001", "yesterday"], "打卡时间", "expected a time"),
+    (["1001", "2026-03-03 25:61"], "打卡时间", "cannot read a date and a time in '2026-03-03 25:61'"),
+    (["1001", "yesterday"], "打卡时间", "cannot read a date and a time in 'yesterday'"),
     (["2001", f"{DAY} 08:00"], "工号", "agent 2001 is not in project alpha on 2026-03-03"),
     (["9999", f"{DAY} 08:00"], "工号", "not in project alpha"),
     (["", f"{DAY} 08:00"], "工号", "is required")])
@@ -75,8 +75,10 @@ def test_importing_the_same_export_again_adds_nothing(co, tmp_path):
 def test_a_closed_month_refuses_the_import_and_nothing_is_written(co, tmp_path):
     co.fw.periods.close("alpha", "2026-02", "sup")
     rows = [["工号", "打卡时间"], ["1001", f"{DAY} 07:55"], ["1001", "2026-02-27 08:00"]]
-    with pytest.raises(PeriodClosed):
+    with pytest.raises(ValidationError) as refused:  # naming the row, in the preview too
         importers.import_punches(co.fw, "alpha", write_csv(tmp_path / "clock.csv", rows), "tl")
+    assert (refused.value.row, refused.value.field) == (3, "打卡时间")
+    assert "2026-02 of project alpha is closed" in refused.value.message("en")
     assert stored(co) == [] and stored(co, "2026-02") == []
     with pytest.raises(PeriodClosed):
         punches.add_manual(co.fw, "alpha", "1001", "2026-02-27 08:00", "clock broken", "tl")

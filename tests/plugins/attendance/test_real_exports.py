@@ -12,6 +12,7 @@ page's path is `tests/web/test_import_page.py`.
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 import io
 from pathlib import Path
@@ -239,3 +240,118 @@ def test_a_saved_mapping_can_name_the_header_row(fw, tmp_path):
                   "admin", header_row=3)
     mapping = mappings.get(fw, "shop", "attendance.punches", "旧门禁")
     assert importers.import_punches(fw, "shop", path, "admin", mapping=mapping)["added"] == 1
+
+
+# ---------------------------------------------------------------- what the acceptance walk found
+
+
+def test_the_preview_refuses_what_the_import_would_refuse_each_naming_its_row(fw, run, tmp_path):
+    fw.periods.close("shop", "2026-10", "admin")
+    rows = [["工号", "姓名", "班组", "入职日期"], ["2001", "周一", "day", "2026-10-20"],
+            ["1001", "李雷", "day", "2026-12-01"], ["2002", "周二", "day", "2026-12-01"],
+            ["2002", "周三", "day", "2026-12-01"]]
+    path = text_file(tmp_path / "agents.csv", rows, "utf-8")
+    preview = run("agent", "import", str(path), "--project", "shop", "--dry-run", lang="zh_CN")
+    assert preview.exit_code == 1
+    out = preview.output.replace(" ", "")
+    assert "第2行" in out and "2026-10" in out and "已结账" in out  # the hire date's month is closed
+    assert "第3行" in out and "1001" in out  # taken in the company
+    assert "第5行" in out and "第4行" in out  # twice in the file, naming the other row
+    assert "新增1" in out  # only the row that would be written
+    assert run("agent", "import", str(path), "--project", "shop").exit_code != 0
+    assert "2001" not in [a["number"] for a, _ in fw.agents.in_project("shop", "2026-01-01", "2026-12-31")]
+
+
+def test_an_agent_sheet_names_teams_and_tiers_as_chinese_sheets_do(fw, tmp_path):
+    fw.teams.create("shop", "presale-a", "售前一组", "admin")
+    rows = [["工号", "姓名", "班组", "入职日期", "职级"], ["2001", "周一", "售前一组", "2026-12-01", "高级客服"],
+            ["2002", "周二", "presale-a", "2026-12-01", "普通客服"]]
+    assert import_agents(fw, "shop", text_file(tmp_path / "a.csv", rows, "utf-8"), "admin") == 2
+    assert fw.agents.assignment_on("2001", "2026-12-01")["team"] == "presale-a"
+    assert fw.agents.get("2001")["tier"] == "senior" and fw.agents.get("2002")["tier"] == "regular"
+    fw.teams.create("shop", "presale-b", "售前一组", "admin")
+    bad = [["工号", "姓名", "班组", "入职日期", "职级"], ["2003", "周三", "售前一组", "2026-12-01", ""],
+           ["2004", "周四", "day", "2026-12-01", "老大"]]
+    preview = import_agents(fw, "shop", text_file(tmp_path / "b.csv", bad, "utf-8"), "admin", dry_run=True)
+    messages = [exc.message("zh_CN") for exc in preview.refused]
+    assert "售前一组" in messages[0] and "2" in messages[0]  # ambiguous: refused, not guessed
+    assert "普通客服、高级客服" in messages[1] and "regular" not in messages[1]
+    assert "Regular, Senior" in preview.refused[1].message("en")
+
+
+def test_score_events_by_rule_title_and_a_json_preview_counting_only_rows_written(fw, run, tmp_path):
+    rows = [["工号", "规则", "日期", "分值", "原因"], ["1001", "班长月度评议", "2026-11-20", "2", "好"],
+            ["1001", "Team leader's judgement of the month", "2026-11-21", "1", "又一次"],
+            ["1002", "没有这条规则", "2026-11-20", "1", "x"]]
+    path = text_file(tmp_path / "s.csv", rows, "utf-8")
+    result = run("scores", "import", str(path), "--project", "shop", "--dry-run", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output[result.output.index("{"):])
+    assert data["counts"]["added"]["rows"] == 1 and data["header_row"] == 1
+    assert [(r["row"], r["field"]) for r in data["refused"]] == [(3, "工号"), (4, "规则")]
+    assert "没有这条规则" in data["refused"][1]["message"]
+    assert {"key": "rule", "title": "rule", "heading": "规则"} in data["columns"]
+    one = text_file(tmp_path / "one.csv", rows[:2], "utf-8")
+    assert run("scores", "import", str(one), "--project", "shop").exit_code == 0
+    assert [e["rule"] for e in fw.ledger.events("shop", "2026-11")] == ["leader_judgement"]
+    again = run("scores", "import", str(one), "--project", "shop", "--dry-run", lang="zh_CN")
+    assert "新增 0" in again.output and "被拒绝的行：1" in again.output.replace(" ", "")
+
+
+def test_a_saved_mapping_is_applied_by_itself_and_a_wecom_time_of_day_takes_the_date(fw, run, tmp_path):
+    rows = [["时间", "姓名", "账号", "打卡时间"], ["2026/11/10 星期二", "李雷", "1001", "08:06"],
+            ["2026/11/10 星期二", "李雷", "1001", "17:31"]]
+    path = text_file(tmp_path / "wecom.csv", rows, "utf-8-sig")
+    assert run("import", "attendance.punches", str(path), "--project", "shop").exit_code != 0
+    mappings.save(fw, "shop", "attendance.punches", "企业微信", {"agent": "账号"}, "admin")
+    result = run("import", "attendance.punches", str(path), "--project", "shop", lang="zh_CN")
+    assert result.exit_code == 0, result.output
+    assert "企业微信" in result.output
+    assert stored(fw) == [("1001", "2026-11-10T08:06:00"), ("1001", "2026-11-10T17:31:00")]
+    mappings.save(fw, "shop", "attendance.punches", "另一个", {"agent": "账号", "clock": "时间"}, "admin")
+    several = run("import", "attendance.punches", str(path), "--project", "shop")
+    assert several.exit_code != 0 and "企业微信" in several.output and "另一个" in several.output
+
+
+def test_a_dingtalk_row_without_a_punch_is_skipped_and_counted_and_a_future_punch_refused(
+        fw, run, tmp_path):
+    header = ["姓名", "工号", "考勤日期", "考勤时间", "打卡时间", "打卡结果"]
+    rows = [["原始记录"], header, ["李雷", "1001", "2026-11-10", "2026-11-10 08:00", "2026-11-10 07:58", "正常"],
+            ["李雷", "1001", "2026-11-10", "2026-11-10 17:00", "", "未打卡"]]
+    path = text_file(tmp_path / "ding.csv", rows, "utf-8")
+    preview = run("import", "attendance.punches", str(path), "--project", "shop", "--dry-run", lang="zh_CN")
+    assert preview.exit_code == 0, preview.output
+    assert "跳过：没有打卡时间 1" in preview.output
+    done = run("import", "attendance.punches", str(path), "--project", "shop")
+    assert done.exit_code == 0 and "skipped: no punch time 1" in done.output
+    assert stored(fw) == [("1001", "2026-11-10T07:58:00")]
+    later = fw.projects.now("shop") + dt.timedelta(hours=2)
+    bad = [["工号", "打卡时间"], ["1002", "2026-11-10 08:00"], ["1002", "2026-11-10 8点"],
+           ["1003", later.strftime("%Y-%m-%d %H:%M")]]
+    refused = run("import", "attendance.punches", str(text_file(tmp_path / "bad.csv", bad, "utf-8")),
+                  "--project", "shop", "--dry-run", lang="zh_CN")
+    assert refused.exit_code == 1
+    out = refused.output.replace(" ", "")
+    assert "第3行，打卡时间：读不出日期和时间：'2026-11-10 8点'".replace(" ", "") in out
+    assert "YYYY" not in out and "第4行" in out and "将来" in out and "第2行" not in out
+
+
+def test_a_roster_preview_lists_the_days_over_the_continuous_work_limit(fw, run, tmp_path):
+    roster.save_shift(fw, "shop", roster.shift_doc("L", "长班", "08:00", "20:00"), "admin")
+    rows = [["工号", "日期", "班次"], ["1001", "2026-12-20", "L"], ["1002", "2026-12-20", "休"]]
+    path = text_file(tmp_path / "r.csv", rows, "utf-8")
+    preview = run("import", "attendance.roster", str(path), "--project", "shop", "--dry-run", lang="zh_CN")
+    assert preview.exit_code == 0, preview.output
+    assert "李雷 2026-12-20（长班）：超过连续工作上限" in preview.output and "韩梅梅" not in preview.output
+    assert "超过连续工作上限 1" in preview.output and "over_limit" not in preview.output
+    assert roster.roster(fw, "shop", "2026-12") == {}
+
+
+def test_the_chinese_dry_run_names_columns_by_their_titles_not_keys(fw, run, tmp_path):
+    path = dingtalk(tmp_path / "原始记录.xlsx")
+    preview = run("import", "attendance.punches", str(path), "--project", "shop", "--dry-run", lang="zh_CN")
+    assert "列 工号 ← 工号" in preview.output.replace("  ", " ") or "工号 ← 工号" in preview.output
+    assert "agent" not in preview.output and "打卡时间 ← 打卡时间" in preview.output
+    missing = text_file(tmp_path / "m.csv", [["姓名", "打卡时间"], ["李雷", "2026-11-10 08:00"]], "utf-8")
+    refused = run("import", "attendance.punches", str(missing), "--project", "shop", lang="zh_CN")
+    assert "缺少“工号”" in refused.output and "agent" not in refused.output

@@ -73,8 +73,8 @@ def test_publishing_takes_effect_from_the_next_open_month_and_keeps_the_closed_o
 
 
 def test_an_open_month_before_the_effective_one_keeps_the_old_settings(fw, score):
-    score("1001", 9, day="2025-02-10")
-    fw.periods.close("acme", MONTH, "sup")  # February stays open (an odd order, but allowed)
+    fw.periods.close("acme", MONTH, "sup")  # February had no event yet, so nothing held March
+    score("1001", 9, day="2025-02-10")  # and stays open behind it
     drafts.save(fw, "acme", {"grade_bands": {"A": 88, "B": 80, "C": 70, "D": 65, "E": 60}}, {}, "sup")
     drafts.publish(fw, "acme", "director")
     assert sheet_row(fw, "1001", "2025-02")["grade"] == "B"

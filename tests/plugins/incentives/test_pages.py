@@ -176,3 +176,52 @@ def test_an_agent_sees_its_own_grade_and_pay_but_no_reversal_links(app):
     page = client_of(app, "agent1").get(f"/p/acme/agents/1001?month={MONTH}").text
     assert "Grade and pay float" in page and 'class="tag grade-A">A<' in page and "¥110" in page
     assert "incentives/reversals?event=" not in page
+
+
+def test_a_violation_after_the_best_of_the_month_is_recorded_and_flagged_until_decided(app, fw):
+    """The violation happened, so it is recorded; the agent's page says what to do, both sheets
+    flag the row, and the month cannot close until the award or the violation is reversed."""
+    fw.ledger.record("acme", "1002", "best_of_month", "2025-03-05", "sup", reason="top of the floor")
+    tl = client_of(app, "tl", "zh_CN")
+    r = tl.post(f"{URL}/record", data={"csrf_token": csrf(tl, f"{URL}/record"), "agent": "1002",
+                                       "rule": "late_or_early", "date": "2025-03-12", "points": "-2",
+                                       "note": "bus"})
+    assert r.status_code == 303
+    page = tl.get(r.headers["location"]).text
+    assert "1002 已获 2025-03 本月最佳，其后又有违规记录：请在结账前冲销该奖励或该违规。" in page
+    assert "holds the best" not in page
+    flagged = re.compile(r'<tr class="flagged">\s*<td><a href="/p/acme/agents/(\d+)')
+    assert flagged.findall(tl.get(f"/p/acme/scores/{MONTH}").text) == ["1002"]
+    sheet = tl.get(f"{URL}/sheet?month={MONTH}").text
+    assert sheet.count("本月最佳与违规并存") == 1
+    director = client_of(app, "dir")
+    close = director.get(f"{URL}/close?month={MONTH}").text
+    assert "Best of the month given to an agent with a violation since" in close
+    r = director.post(f"{URL}/close", data={"csrf_token": csrf(director, f"{URL}/close?month={MONTH}"),
+                                            "month": MONTH})
+    assert r.status_code == 409 and fw.periods.state("acme", MONTH) == "open"
+    (violation,) = [e for e in fw.ledger.events("acme", MONTH) if e["rule"] == "late_or_early"]
+    fw.ledger.reverse(violation["id"], "the bus broke down", "sup", decision=True)
+    assert "本月最佳" not in tl.get(f"/p/acme/agents/1002?month={MONTH}").text
+    r = director.post(f"{URL}/close", data={"csrf_token": csrf(director, f"{URL}/close?month={MONTH}"),
+                                            "month": MONTH})
+    assert r.status_code == 303 and r.headers["location"].endswith("&done=closed")
+    assert f"{MONTH} is closed." in director.get(r.headers["location"]).text
+
+
+def test_a_month_waits_for_the_earlier_month_with_data(app, fw, score):
+    """Months close in order: February, which has events, holds March until it is closed."""
+    score("1001", 3, day="2025-02-10")
+    director = client_of(app, "dir")
+    close = director.get(f"{URL}/close?month={MONTH}").text
+    assert '<a href="/p/acme/periods">2025-02 is still open</a>' in close
+    r = director.post(f"{URL}/close", data={"csrf_token": csrf(director, f"{URL}/close?month={MONTH}"),
+                                            "month": MONTH})
+    assert r.status_code == 409 and fw.periods.state("acme", MONTH) == "open"
+    fw.periods.close("acme", "2025-02", "dir")
+    assert fw.periods.blockers("acme", MONTH) == []
+
+
+def test_the_backtest_names_a_dismissal_rule_by_what_it_does(app):
+    page = client_of(app, "dir", "zh_CN").get(f"{URL}/backtest").text
+    assert "上班睡觉（直接辞退评审）" in page and "上班睡觉（0）" not in page

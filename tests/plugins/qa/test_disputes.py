@@ -261,3 +261,11 @@ def test_a_won_dispute_lifts_the_months_average_over_the_pass_line(fw, evaluated
     disputes.decide(fw, _acme(fw), doc["id"], SUPERVISOR,
                     {"o-1": "accepted", "o-2": "accepted", "note": "录音无辱骂"})
     assert _below_pass_line(fw) == []  # 100 now: the month's average passes
+
+
+def test_the_history_reads_every_step_on_the_projects_clock(fw, evaluated, clock):
+    clock.at(hours=1)
+    disputes.acknowledge(fw, _acme(fw), evaluated["id"], AGENT)
+    steps = edits.history(fw, "acme", evaluations.get(fw, "acme", evaluated["id"]))
+    assert [(s["step"], s["at"]) for s in steps] == [("submitted", "2026-11-30T10:00:00"),
+                                                     ("acknowledged", "2026-11-30T11:00:00")]
