@@ -39,7 +39,7 @@ RULE_WEIGHTS = {
     "late_or_early": 30, "chatting": 12, "messy_desk": 8, "entry_error": 8, "loud": 6,
     "spot_check_error": 8, "handover_log_missing": 5, "away_over_5min": 5, "covered_shift": 6,
     "extra_task": 5, "suggestion_adopted": 1, "games_at_work": 1,  # exams: the QA plugin's import
-    "missed_meeting": 1, "absent": 1, "leader_judgement": 3,
+    "absent": 1, "leader_judgement": 3,  # missed_meeting: the meetings plugin writes it from attendance
 }
 
 

@@ -5,7 +5,8 @@ Registered as the always-on plugin ``core``, by name like every built-in plugin
 (`plugins.CORE_MODULE`). The numbers are the domain page's defaults; a project changes them in
 its ``core`` settings (`rule_points` overrides a rule's points/range). The monthly exam's rules
 (``exam_full_marks``, ``exam_below_60``) are the QA plugin's, which derives them from the exam's
-imported scores. ``zero_valid_complaints`` is the complaints plugin's, derived at month close.
+imported scores. ``zero_valid_complaints`` is the complaints plugin's, derived at month close;
+``missed_meeting`` the meetings plugin's, written from a meeting's attendance.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ RULES = [
     _R("anomaly_unreported", "medium", -10, "An anomaly not reported", "发现异常未上报"),
     _R("unapproved_software", "medium", -10, "Software installed without approval", "私自安装软件"),
     _R("skipped_items", "medium", -10, "Open items skipped", "遗漏待办事项"),
-    _R("missed_meeting", "medium", -10, "Missed a department meeting without leave", "无故缺席部门会议"),
     _R("incident_late_11_30", "medium", -10, "Incident 11–30 minutes past its time limit", "事件处理超时11–30分钟"),
     _R("absent", "severe", -20, "Absent without leave", "旷工"),
     _R("quarrel_with_customer", "severe", -20, "Quarrel with a customer (valid complaint)", "与客户争吵（投诉成立）"),

@@ -117,7 +117,7 @@ def link(p: Page, url: str | None) -> str | None:
 
 
 def figures(p: Page, project: dict, month: str, numbers: dict) -> dict:
-    """The month's figures as tiles ({code, title, value, unit, target, url}) and stacked bars
+    """The month's figures as tiles ({code, title, value, unit, target, url, n}) and stacked bars
     ({title, parts: [{label, title, value, url}], total}): the core's own, then the readable
     KPIs, those of one group as one bar. A url is kept only where the reader may follow it; how
     many fail the month is the BPO's own business (a client login is not told)."""
@@ -126,7 +126,7 @@ def figures(p: Page, project: dict, month: str, numbers: dict) -> dict:
     tiles = [{"code": "agents", "title": p._(N_("Agents")), "value": numbers["agents"],
               "url": link(p, f"/p/{slug}/agents")},
              {"code": "average", "title": p._(N_("Average score")), "value": numbers["average"],
-              "url": link(p, sheet)}]
+              "n": numbers["agents"] if numbers["average"] is not None else None, "url": link(p, sheet)}]
     if p.fw.access.reads(p.user, project):
         tiles.append({"code": "failing", "title": p._(N_("Below 60")), "value": numbers["failing"],
                       "url": link(p, f"{sheet}?sort=total"), "bad": bool(numbers["failing"])})
@@ -142,8 +142,10 @@ def figures(p: Page, project: dict, month: str, numbers: dict) -> dict:
                                  "title": kpi.title(p.locale), "value": value, "url": link(p, kpi.url)})
             bar["total"] += value
             continue
+        counted = declared is None or declared.aggregate != "sum"  # an average or a rate: its n beside it
         tiles.append({"code": kpi.code, "title": kpi.title(p.locale), "value": kpi.value,
-                      "unit": kpi.unit, "target": kpi.target, "url": link(p, kpi.url)})
+                      "unit": kpi.unit, "target": kpi.target, "url": link(p, kpi.url),
+                      "n": kpi.n if counted and kpi.value is not None else None})
     return {"tiles": tiles, "bars": list(bars.values())}
 
 

@@ -481,7 +481,8 @@ def build_sheet(events: list[dict], settings: dict, rules: dict) -> dict:
         "bonus": by_kind["bonus"],
         "deductions": {kind: by_kind[kind] for kind in ("light", "medium", "severe")},
         "judgement": by_kind["judgement"],
-        "adjustment": by_kind["adjustment"] + by_kind["result"],
+        "adjustment": by_kind["adjustment"],  # corrections of closed months only
+        "result": by_kind["result"],  # what a plugin derived from results (QA's evaluations)
         "escalation": escalation,
         "violations": {"light": counts["light"], "medium": counts["medium"], "severe": counts["severe"]},
         "raw_total": raw,

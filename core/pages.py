@@ -249,11 +249,12 @@ CORE_COLUMNS = (
     ("severe", N_("Severe"), lambda r: r["deductions"]["severe"]),
     ("judgement", N_("Judgement"), lambda r: r["judgement"]),
     ("adjustment", N_("Adjustment"), lambda r: r["adjustment"]),
+    ("result", N_("Derived from results"), lambda r: r["result"]),
     ("escalation", N_("Escalation"), lambda r: r["escalation"]),
     ("total", N_("Total"), lambda r: r["total"]),
 )
 _NOT_PLUGIN = {"number", "name", "team", "team_name", "base", "bonus", "deductions", "judgement",
-               "adjustment", "escalation", "violations", "raw_total", "total", "flags", "events",
+               "adjustment", "result", "escalation", "violations", "raw_total", "total", "flags", "events",
                "hired", "status"}
 
 

@@ -39,7 +39,7 @@ CORE_PLUGIN = "core"
 # facade, which is built on this module, so the manager imports no plugin, the core's neither.
 CORE_MODULE = "floorwalker.core.catalogue"
 # Built-in plugins, in the order their contributions are shown. Filled as plugins are built.
-DEFAULT_PLUGINS: tuple[str, ...] = ("attendance", "incentives", "qa", "complaints")
+DEFAULT_PLUGINS: tuple[str, ...] = ("attendance", "incentives", "qa", "complaints", "meetings")
 
 
 class PluginLoadError(FloorwalkerError):

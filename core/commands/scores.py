@@ -45,7 +45,8 @@ def period_close(s: Session, project, month):
 
 SHEET_COLUMNS = [("number", N_("employee number")), ("name", N_("name")), ("team", N_("team")),
                  ("base", N_("base")), ("bonus", N_("bonus")), ("deducted", N_("deductions")),
-                 ("judgement", N_("judgement")), ("adjustment", N_("adjustment")),
+                 ("judgement", N_("judgement")), ("result", N_("derived from results")),
+                 ("adjustment", N_("adjustment")),
                  ("escalation", N_("escalation")), ("total", N_("total")), ("flags", N_("flags"))]
 # the words of the core's own flags of a sheet row (`ledger.build_sheet`)
 SHEET_FLAGS = {"dismissal_conduct": ("Dismissal-level conduct", "辞退级违纪"),

@@ -114,7 +114,16 @@ def ask(fw, project: dict, user: dict, agent: str, day: str, other: str, other_d
            "approvals": {}, "reason": ""}
     with fw.store.transaction(rosters.month_key(fw, slug, doc["date"][:7]), user["username"],
                               "attendance.swap.ask") as tx:
+        latest = max((s["asked_at"] for s in tx.docs(SWAPS).values()), default="")
+        if doc["asked_at"] <= latest:  # two asked in one millisecond: the one stored first is first
+            doc["asked_at"] = _a_moment_after(latest)
         return tx.insert(SWAPS, doc)
+
+
+def _a_moment_after(stamp: str) -> str:
+    """*stamp* (``now_iso``'s form, to the millisecond) plus one millisecond."""
+    moment = dt.datetime.fromisoformat(stamp) + dt.timedelta(milliseconds=1)
+    return moment.isoformat(timespec="milliseconds")
 
 
 def find(fw, project: str, swap_id: str) -> tuple[str, dict]:

@@ -111,15 +111,20 @@ def clocks(complaint: dict, policies: list[dict], hours_of, now: datetime,
     waiting = any(not p.get("end") for p in complaint.get("pauses") or ())
     breached = complaint.get("breached") or {}
     found = []
+    ended = _at(complaint.get("closed_at")) if complaint.get("status") in ("closed", "archived") else None
     for target in TARGETS:
         amount = float(policy[target])
         unit = "days" if target == "closure" else policy.get(f"{target}_unit") or "hours"
-        due = hours.add(received, **{unit: amount}, paused=pauses)
-        done = _at(complaint.get(DONE_FIELD[target]))
-        until = done or now
-        used = hours.between(received, until, pauses)
-        minutes = int(max(used, timedelta(0)).total_seconds() // 60)
+        # a closed complaint's targets are all done (at the latest when it closed): none runs on
+        done = _at(complaint.get(DONE_FIELD[target])) or ended
         failed_at = _at(breached.get(target))
+        # a target done (or failed) keeps its due time: a pause after that moves nothing
+        settled = done or failed_at
+        spans = [(a, min(b, settled)) for a, b in pauses if a < settled] if settled else pauses
+        due = hours.add(received, **{unit: amount}, paused=spans)
+        until = done or now
+        used = hours.between(received, until, spans)
+        minutes = int(max(used, timedelta(0)).total_seconds() // 60)
         if failed_at is None and (done or now) > due:
             failed_at = due
         if failed_at is not None:

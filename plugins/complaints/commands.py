@@ -19,6 +19,9 @@ LIST_COLUMNS = [("id", N_("complaint")), ("received", N_("received")), ("channel
                 ("closure", N_("Closure"))]
 
 
+VERDICT_SAID = {"valid": N_("Complaint {id} is valid."), "invalid": N_("Complaint {id} is invalid.")}
+
+
 @click.group(NAME)
 def complaints():
     """Complaints (投诉): import, list, verdict, escalate."""
@@ -83,7 +86,7 @@ def verdict(s: Session, ident, project, outcome, rule, reason):
     if not outcome:
         raise click.UsageError(translate(N_("give --valid or --invalid"), s.locale))
     doc = handling.verdict(s.fw, records.find(s.fw, ident, project), ident, outcome, reason, s.actor, rule=rule)
-    s.say(N_("Complaint {id} is {verdict}."), id=doc["id"], verdict=translate(VERDICTS[outcome], s.locale))
+    s.say(VERDICT_SAID[outcome], id=doc["id"])
 
 
 @complaints.command("escalate")

@@ -44,6 +44,22 @@ DEFAULT_REPLY = ("尊敬的{complainant}：感谢您对我们服务的关注。�
                  "本次情况不属于服务过失。给您带来的不便，我们深表歉意；如您还有疑问，欢迎随时联系我们。")
 
 
+DEFAULT_RULES = [{"rule": "quarrel_with_customer"}, {"rule": "complaint_reply_poor"}]
+
+
+def _check_rules(rows) -> None:
+    codes = [str(r.get("rule") or "").strip() for r in rows or ()]
+    if not all(codes):
+        raise ValidationError(N_("Rule code"), N_("is required"))
+    if len(set(codes)) != len(codes):
+        raise ValidationError(N_("Rule code"), N_("each name may appear only once"))
+
+
+def complaint_rules(settings: dict) -> list[str]:
+    """The codes of the score rules a valid complaint may be tied to (the setting, in order)."""
+    return [str(r.get("rule") or "").strip() for r in settings.get("complaint_rules") or () if r.get("rule")]
+
+
 def _check_names(rows) -> None:
     names = [r.get("name") for r in rows or ()]
     if len(set(names)) != len(names):
@@ -91,6 +107,11 @@ SETTINGS = [
                     SettingField("solution_unit", "choice", "unit", "单位", choices=_UNITS),
                     SettingField("closure", "number", "Closure (business days)", "结案（工作日）", min=0)),
             **GROUP),
+    Setting("complaint_rules", "rows", DEFAULT_RULES, "Score rules of a valid complaint",
+            "投诉成立可选的考核规则", check=_check_rules,
+            help_en="The verdict of a valid complaint against an agent offers only these rules (their codes).",
+            help_zh="投诉成立且针对坐席时，只能从这些考核规则中选择（填写规则代码）。",
+            fields=(SettingField("rule", "text", "Rule code", "规则代码"),), **GROUP),
     Setting("warn_hours", "float", 2.0, "Warn before a breach (business hours)", "超时前预警（工作小时）",
             min=0, max=72, **GROUP),
     Setting("invalid_reply", "str", DEFAULT_REPLY, "Answer to an invalid complaint", "投诉不成立的答复模板",

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from floorwalker.core import N_, Route, ValidationError, Widget, validate
 
 from . import clocks, figures, pack
-from .actions import DECIDE, HANDLE, VIEW
+from .actions import DECIDE, FIGURES, HANDLE
 from .config import NAME, names
 from .pages import _context, base, client_only
 
@@ -92,8 +92,8 @@ def pack_pdf(p) -> Response:
 def widgets(fw, project: dict, user: dict) -> list[Widget]:
     """The warning before a breach on the dashboard: the open complaints near a deadline and
     those past one, for those who handle complaints (a client reads the queue instead)."""
-    if not fw.access.can(user, HANDLE, project):
-        return []
+    if not fw.access.can(user, HANDLE, project) or not fw.access.can(user, FIGURES, project):
+        return []  # not for an agent, who sees only the complaints it owns
     found = figures.watch(fw, project)
     return [Widget(NAME, "Complaint deadlines", "投诉时限预警", f"{NAME}/widget.html",
                    {"near": found["near"][:WATCH_ROWS], "late": found["late"][:WATCH_ROWS],
@@ -105,9 +105,9 @@ def widgets(fw, project: dict, user: dict) -> list[Widget]:
 def routes() -> list[Route]:
     """Before the complaint page's ``/{id}``, which would take ``figures`` for an id."""
     return [
-        Route("/figures", figures_page, action=VIEW),
-        Route("/pack", pack_page, action=VIEW),
+        Route("/figures", figures_page, action=FIGURES),
+        Route("/pack", pack_page, action=FIGURES),
         Route("/pack", pack_note, action=DECIDE, methods=("POST",)),
-        Route("/pack.xlsx", pack_xlsx, action=VIEW),
-        Route("/pack.pdf", pack_pdf, action=VIEW),
+        Route("/pack.xlsx", pack_xlsx, action=FIGURES),
+        Route("/pack.pdf", pack_pdf, action=FIGURES),
     ]

@@ -2,7 +2,10 @@
 
 * **First-contact responsibility** (首问负责制): the one who took the complaint in owns it until
   they hand it over *by name* to another member of the project's staff (a supervisor may hand
-  over anyone's).
+  over anyone's). Every step on the complaint is its current owner's (`_owner`); a supervisor
+  may also hand it over, escalate, reopen and archive it (`SUPERVISOR_STEPS`), and gives the
+  verdict, the severity and the approval of a solution. An agent who took a complaint may
+  respond, call back and hand it over (`AGENT_STEPS`; the pages keep the rest from agents).
 * **Classify**: category, root cause, the responsible side (our centre or the client's
   department) and the responsible person.
 * **Verdict and severity** (a supervisor's, after the investigation): valid (成立) or invalid
@@ -28,15 +31,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from floorwalker.core import N_, Conflict, NotFound, PermissionDenied, ValidationError, validate, values
+from floorwalker.core import N_, STAFF, Conflict, NotFound, PermissionDenied, ValidationError, validate, values
 
 from . import clocks, records, verdicts
-from .config import NAME, SEVERITIES, SIDES, VERDICTS, WAITING_ON
+from .config import NAME, SEVERITIES, SIDES, VERDICTS, WAITING_ON, complaint_rules
 
 MAX_ESCALATIONS = 2
 OUTCOMES = {"accepted": N_("customer accepted"), "not_accepted": N_("not accepted"), "unreachable": N_("not reached")}
 SATISFACTION = {"satisfied": N_("satisfied"), "neutral": N_("neutral"), "unsatisfied": N_("unsatisfied")}
 MANAGERS = ("admin", "director", "supervisor")
+SUPERVISOR_STEPS = ("handover", "escalate", "reopen", "archive")  # the owner's, or a supervisor's
+AGENT_STEPS = ("respond", "callback", "handover")  # what an agent does with a complaint it took
 
 
 def _now(fw, project: dict) -> str:
@@ -60,7 +65,8 @@ def change(fw, project: dict, ident: str, actor: str, step: str, apply, note: st
         breached = clocks.newly_failed(after, records.targets(fw, project, after, now))
         if breached:
             fields["breached"] = {**(doc.get("breached") or {}), **breached}
-        fields["history"] = [*doc["history"], records.entry(actor, step, note, at=at, **details)]
+        fields["history"] = [*doc["history"], records.entry(actor, step, note, at=now,
+                                                            zone=project.get("timezone"), **details)]
         return tx.update(records.TABLE, doc["id"], fields)
 
 
@@ -71,6 +77,18 @@ def _open(doc: dict) -> None:
 
 def _manager(user: dict | None) -> bool:
     return user is None or bool(set(user.get("roles") or ()) & set(MANAGERS))
+
+
+def _owner(doc: dict, actor: str, user: dict | None = None, managers: bool = False) -> None:
+    """首问负责制: only the complaint's current owner acts on it; where *managers*, a supervisor
+    too (hand over, escalate, reopen, archive: `SUPERVISOR_STEPS`)."""
+    if doc["owner"] == actor or (managers and _manager(user)):
+        return
+    if managers:
+        raise PermissionDenied(N_("only the current owner of complaint {id} or a supervisor may do this"),
+                               id=doc["id"])
+    raise PermissionDenied(N_("only the current owner of complaint {id} may do this: ask for it to be "
+                              "handed over first"), id=doc["id"])
 
 
 def _first_response(doc: dict, now: str) -> dict:
@@ -86,14 +104,13 @@ def handover(fw, project, ident, to: str, actor: str, user: dict | None = None, 
     except NotFound:
         target = None
     if target is None or not fw.access.can(target, f"{NAME}.handle", project) \
-            or "client" in (target.get("roles") or ()):
+            or not set(target.get("roles") or ()) & set(STAFF):  # to the staff, not a client or an agent
         raise ValidationError(N_("hand over to"), N_("{name} cannot handle complaints of this project"),
                               name=to or "–")
 
     def apply(doc, now):
         _open(doc)
-        if doc["owner"] != actor and not _manager(user):
-            raise PermissionDenied(N_("only the owner of a complaint or a supervisor hands it over"))
+        _owner(doc, actor, user, managers=True)
         if to == doc["owner"]:
             raise Conflict(N_("{name} owns this complaint already"), name=to)
         return {"owner": to}
@@ -118,7 +135,10 @@ def classify(fw, project, ident, fields: dict, actor: str, at: datetime | None =
                                              validate.NAME_LIMIT)
     if not found:
         raise ValidationError(N_("category"), N_("is required"))
-    return change(fw, project, ident, actor, "classify", lambda doc, now: found, at=at, **found)
+    def apply(doc, now):
+        _owner(doc, actor)
+        return found
+    return change(fw, project, ident, actor, "classify", apply, at=at, **found)
 
 
 def set_severity(fw, project, ident, severity: str, actor: str, reason: str = "",
@@ -140,9 +160,13 @@ def verdict(fw, project, ident, outcome: str, reason: str, actor: str, rule: str
     outcome = records.choice(outcome, VERDICTS, N_("validity"))
     reason = validate.text(reason, N_("reason"), required=True)
     rule = values.plain(rule) or None
+    settings = fw.projects.settings(project, NAME)
     if rule and outcome == "valid":
         fw.ledger.rule(rule, project)  # an unknown code is refused naming it
-    settings = fw.projects.settings(project, NAME)
+        allowed = complaint_rules(settings)
+        if rule not in allowed:
+            raise ValidationError(N_("rule"), N_("{rule} is not a complaint rule of this project: choose one "
+                                                 "of {rules}"), rule=rule, rules=", ".join(allowed) or "–")
     before = {}
 
     def apply(doc, now):
@@ -163,6 +187,7 @@ def respond(fw, project, ident, actor: str, note: str = "", at: datetime | None 
     """The first contact back with the customer (an acknowledgement, an apology)."""
     def apply(doc, now):
         _open(doc)
+        _owner(doc, actor)
         return _first_response(doc, now)
     return change(fw, project, ident, actor, "respond", apply, validate.text(note, N_("note")), at=at)
 
@@ -174,6 +199,7 @@ def callback(fw, project, ident, outcome: str, actor: str, note: str = "",
 
     def apply(doc, now):
         _open(doc)
+        _owner(doc, actor)
         if any(not p.get("end") and p["on"] == "client" for p in doc["pauses"]):
             raise Conflict(N_("the client's handling point has not answered yet: the callback with "
                               "the result follows its answer"))
@@ -182,12 +208,14 @@ def callback(fw, project, ident, outcome: str, actor: str, note: str = "",
     return change(fw, project, ident, actor, "callback", apply, note, at=at, outcome=outcome)
 
 
-def escalate(fw, project, ident, reason: str, actor: str, at: datetime | None = None) -> dict:
+def escalate(fw, project, ident, reason: str, actor: str, at: datetime | None = None,
+             user: dict | None = None) -> dict:
     """追加: the customer does not accept the answer; at most `MAX_ESCALATIONS` per complaint."""
     reason = validate.text(reason, N_("reason"), required=True)
 
     def apply(doc, now):
         _open(doc)
+        _owner(doc, actor, user, managers=True)
         if len(doc["escalations"]) >= MAX_ESCALATIONS:
             raise Conflict(N_("complaint {id} has been escalated twice already: no third escalation"),
                            id=doc["id"])
@@ -201,6 +229,7 @@ def promise(fw, project, ident, text: str, by: str, actor: str, at: datetime | N
 
     def apply(doc, now):
         _open(doc)
+        _owner(doc, actor)
         return {"promise": {"text": text, "by": by, "at": now, "made_by": actor}}
     return change(fw, project, ident, actor, "promise", apply, text, at=at, due=by)
 
@@ -211,6 +240,7 @@ def wait(fw, project, ident, on: str, actor: str, note: str = "", at: datetime |
 
     def apply(doc, now):
         _open(doc)
+        _owner(doc, actor)
         if doc["status"] == "waiting":
             raise Conflict(N_("complaint {id} is waiting already"), id=doc["id"])
         return {"status": "waiting", "pauses": [*doc["pauses"], {"start": now, "end": None, "on": on}]}
@@ -219,6 +249,7 @@ def wait(fw, project, ident, on: str, actor: str, note: str = "", at: datetime |
 
 def resume(fw, project, ident, actor: str, note: str = "", at: datetime | None = None) -> dict:
     def apply(doc, now):
+        _owner(doc, actor)
         if doc["status"] != "waiting":
             raise Conflict(N_("complaint {id} is not waiting"), id=doc["id"])
         pauses = [dict(p, end=now) if not p.get("end") else p for p in doc["pauses"]]
@@ -231,6 +262,7 @@ def propose(fw, project, ident, text: str, actor: str, at: datetime | None = Non
 
     def apply(doc, now):
         _open(doc)
+        _owner(doc, actor)
         earlier = [s["text"] for s in doc["solutions"] if s.get("approved_at")]
         if doc.get("reopens") and values.plain(text) in map(values.plain, earlier):
             raise ValidationError(N_("solution"), N_("a reopened complaint needs a changed solution, "
@@ -259,15 +291,22 @@ def close(fw, project, ident, satisfaction: str, actor: str, note: str = "",
         _open(doc)
         if doc["status"] == "waiting":
             raise Conflict(N_("complaint {id} is waiting: resume it before closing"), id=doc["id"])
+        _owner(doc, actor)
         if not doc.get("verdict"):
             raise Conflict(N_("complaint {id} has no verdict yet"), id=doc["id"])
+        if doc.get("reopens") and not doc.get("solved_at"):
+            raise Conflict(N_("complaint {id} was reopened: it is closed once its changed solution "
+                              "is approved"), id=doc["id"])
+        # closing answers the complaint: a target still open is done now (met or failed), so no
+        # clock of a closed complaint runs on
         return {"status": "closed", "closed_at": now, "satisfaction": satisfaction,
-                **_first_response(doc, now)}
+                **_first_response(doc, now), **({} if doc.get("solved_at") else {"solved_at": now})}
     return change(fw, project, ident, actor, "close", apply, validate.text(note, N_("note")),
                   at=at, satisfaction=satisfaction)
 
 
-def reopen(fw, project, ident, reason: str, actor: str, at: datetime | None = None) -> dict:
+def reopen(fw, project, ident, reason: str, actor: str, at: datetime | None = None,
+           user: dict | None = None) -> dict:
     """The customer is still unhappy: open again, the clocks going on from where they stood;
     the solution must change (the approved one no longer counts as the solution)."""
     reason = validate.text(reason, N_("reason"), required=True)
@@ -275,6 +314,7 @@ def reopen(fw, project, ident, reason: str, actor: str, at: datetime | None = No
     def apply(doc, now):
         if doc["status"] != "closed":
             raise Conflict(N_("only a closed complaint is reopened"))
+        _owner(doc, actor, user, managers=True)
         return {"status": "open", "closed_at": None, "solved_at": None, "solution": None,
                 "satisfaction": None,
                 "reopens": [*doc["reopens"], {"closed_at": doc["closed_at"], "at": now, "by": actor,
@@ -282,10 +322,11 @@ def reopen(fw, project, ident, reason: str, actor: str, at: datetime | None = No
     return change(fw, project, ident, actor, "reopen", apply, reason, at=at)
 
 
-def archive(fw, project, ident, actor: str, at: datetime | None = None) -> dict:
+def archive(fw, project, ident, actor: str, at: datetime | None = None, user: dict | None = None) -> dict:
     def apply(doc, now):
         if doc["status"] != "closed":
             raise Conflict(N_("only a closed complaint is archived"))
+        _owner(doc, actor, user, managers=True)
         return {"status": "archived", "archived_at": now}
     return change(fw, project, ident, actor, "archive", apply, at=at)
 

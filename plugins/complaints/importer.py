@@ -116,7 +116,7 @@ def store(fw, project, rows, actor: str) -> dict:
     new = [d for d in docs if not d["external_id"] or d["external_id"] not in known]
     if new:
         with fw.store.transaction(records.key(fw, project["slug"]), actor, f"{NAME}.import") as tx:
-            ids = records.next_ids(tx, len(new))
+            ids = records.next_ids(fw, tx, project["slug"], len(new))
             tx.insert_many(records.TABLE, [records.new_doc(d, i, actor, "import") for d, i in zip(new, ids)])
     return {"rows": len(rows), "added": len(new), "already": len(docs) - len(new)}
 

@@ -120,7 +120,8 @@ def tables(fw, project: dict, figures: Month, user: dict, masked: bool, locale: 
     prevention = [[causes.get(s.key, s.key) or _(N_("Not classified yet")), s.received, s.valid,
                    _cell(s.valid_rate)] for s in figures.root_causes]
     agreed = note(fw, project, figures.month)
-    measures = [[line] for line in ((agreed or {}).get("prevention") or "").splitlines() if line.strip()]
+    measures = [[line] for line in ((agreed or {}).get("prevention") or "").splitlines() if line.strip()] \
+        or [[_(N_("No prevention measures were written for this month."))]]
     return [
         Table(_(N_("Figures")) + " " + month_title,
               [_(N_("Figure")), _(N_("Value")), _(N_("Unit")), _(N_("Counted"))], summary, fixed_columns=1),

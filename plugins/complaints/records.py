@@ -6,8 +6,8 @@ All of a project's complaints live in the plugin's own file (``projects/<slug>/c
 each with ``dated: None``: a complaint is handled across months, its verdict may come after
 the month it was received has closed (the score event that verdict causes is the ledger's to
 date, as a correction where it must be), so the record itself belongs to no month. Ids are the
-project's running numbers, ``C0001`` …, given under the file's lock, easy to say on the phone
-and to type at the command line; an imported complaint keeps the handling point's own number
+install's running numbers, ``C0001`` …, one past the highest of any project (`next_ids`), easy
+to say on the phone and to type at the command line without naming the project; an imported complaint keeps the handling point's own number
 as ``external_id``, and importing it again adds nothing.
 
 Every change is one store transaction (locked, atomic, audited as who did what) and one entry
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from floorwalker.core import N_, NotFound, ValidationError, now_iso, validate, values
 
@@ -97,11 +98,31 @@ def moment(value, field: str, default: datetime | None = None) -> str:
     return when.isoformat(sep=" ", timespec="seconds")
 
 
-def entry(actor: str, step: str, note: str = "", *, at: datetime | None = None, **details) -> dict:
-    """One step of a complaint's history: who, when (*at*, the step's own time, else the
-    server's clock, to the millisecond)."""
+def entry(actor: str, step: str, note: str = "", *, at: datetime | None = None, zone: str | None = None,
+          **details) -> dict:
+    """One step of a complaint's history: who, when (*at*, the step's own time on the project's
+    clock, stored with the offset of *zone*, else the server's clock, to the millisecond)."""
+    if at is not None and zone and at.tzinfo is None:
+        try:
+            at = at.replace(tzinfo=ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
     when = at.isoformat(timespec="milliseconds") if at else now_iso()
     return {"at": when, "by": actor, "step": step, "note": note, **details}
+
+
+def shown_at(text: str | None, zone: str | None) -> str:
+    """A history time as the pages show every time: ``YYYY-MM-DD HH:MM`` on the project's clock
+    (a time stored with an offset is moved into *zone*; one without is the server's, as
+    `now_iso` writes it)."""
+    if not text:
+        return ""
+    try:
+        when = datetime.fromisoformat(text)
+        when = when.astimezone(ZoneInfo(zone or "Asia/Shanghai"))
+    except (ValueError, ZoneInfoNotFoundError):
+        return str(text)[:16].replace("T", " ")
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def check(fw, project: dict, fields: dict, now: datetime) -> dict:
@@ -144,19 +165,27 @@ def check(fw, project: dict, fields: dict, now: datetime) -> dict:
             "external_id": validate.text(fields.get("external_id"), N_("number at the handling point"), 64) or None}
 
 
-def new_doc(clean: dict, ident: str, actor: str, step: str = "intake", at: datetime | None = None) -> dict:
+def new_doc(clean: dict, ident: str, actor: str, step: str = "intake", at: datetime | None = None,
+            zone: str | None = None) -> dict:
     """A complaint as first stored: owned by whoever took it in (首问负责制)."""
     return {**clean, "id": ident, "dated": None, "status": "open", "owner": actor, "taken_by": actor,
             "side": None, "responsible": None, "root_cause": None, "verdict": None,
             "solution": None, "solutions": [], "callbacks": [], "escalations": [], "promise": None,
             "pauses": [], "reopens": [], "first_response_at": None, "solved_at": None,
             "closed_at": None, "satisfaction": None, "reply": None, "breached": {},
-            "history": [entry(actor, step, at=at)]}
+            "history": [entry(actor, step, at=at, zone=zone)]}
 
 
-def next_ids(tx, n: int) -> list[str]:
-    """The next *n* running numbers of the file being changed (under its lock)."""
+def next_ids(fw, tx, slug: str, n: int) -> list[str]:
+    """The next *n* running numbers of the install (issue 14 review, item 4): one past the
+    highest of the file being changed (under its lock) and of every other project's complaints,
+    so that a new id names one complaint across the install and ``complaints verdict ID`` needs
+    no ``--project``. Ids given before this (every project from C0001) stay as they were."""
     numbers = [int(m.group(1)) for i in tx.docs(TABLE) if (m := _ID.match(i))]
+    for other in fw.projects.all():
+        if other["slug"] != slug:
+            numbers += [int(m.group(1)) for i in fw.store.table(key(fw, other["slug"]), TABLE)
+                        if (m := _ID.match(i))]
     first = max(numbers, default=0) + 1
     return [f"C{first + k:04d}" for k in range(n)]
 
@@ -164,9 +193,10 @@ def next_ids(tx, n: int) -> list[str]:
 def intake(fw, project: dict, fields: dict, actor: str, at: datetime | None = None) -> dict:
     """Take a complaint in; the taker owns it until handing it over by name. *at* is when it
     was taken in (default: the project's clock; the received time defaults to it)."""
-    clean = check(fw, project, fields, at or fw.projects.now(project))
+    at = at or fw.projects.now(project)
+    clean = check(fw, project, fields, at)
     with fw.store.transaction(key(fw, project["slug"]), actor, f"{NAME}.intake") as tx:
-        doc = new_doc(clean, next_ids(tx, 1)[0], actor, at=at)
+        doc = new_doc(clean, next_ids(fw, tx, project["slug"], 1)[0], actor, at=at, zone=project.get("timezone"))
         return tx.insert(TABLE, doc)
 
 

@@ -25,7 +25,8 @@ def _ours(events):
 
 
 def links(fw, project: dict, events, user) -> dict[str, str]:
-    if not fw.access.can(user, VIEW, project) or "client" in (user.get("roles") or ()):
+    roles = set(user.get("roles") or ())
+    if not fw.access.can(user, VIEW, project) or "client" in roles or roles <= {"agent"}:  # not the staff
         return {}
     return {e["id"]: f"/p/{project['slug']}/{NAME}/{ident}" for e, kind, ident in _ours(events)
             if kind == deduction.KIND}

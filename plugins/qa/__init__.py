@@ -134,7 +134,7 @@ def describe_evidence(floorwalker, project, events):
             f"质检 · {format_skeleton('MMMd', day, locale='zh_CN')}",
             evaluations.reason(event.get("reason") or "", "en") or "",
             evaluations.reason(event.get("reason") or "", "zh_CN") or "")
-    return {**described, **score_events.describe(events)}  # month, exam, spot check
+    return {**described, **score_events.describe(events, floorwalker, project)}  # month (live), exam, spot check
 
 
 @hookimpl(specname="on_period_closing")

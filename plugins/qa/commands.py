@@ -17,7 +17,7 @@ from floorwalker.core import (N_, Session, ValidationError, format_option, impor
 from . import autoqa_commands, dispute_commands, disputes
 from . import sampling_commands
 from . import calibration, exam_commands
-from . import evaluations, interactions, scorecards, workbook
+from . import evaluations, interactions, scorecards, scoring, workbook
 from .config import NAME
 
 EVALUATION_COLUMNS = [("id", N_("evaluation")), ("date", N_("date")), ("agent", N_("employee number")),
@@ -27,7 +27,10 @@ EVALUATION_COLUMNS = [("id", N_("evaluation")), ("date", N_("date")), ("agent", 
 CALIBRATION_STATUS = {"submitted": N_("submitted"), "benchmark": N_("benchmark")}
 ITEM_COLUMNS = [("section", N_("section")), ("weight", N_("weight")), ("item", N_("item")),
                 ("type", N_("type")), ("max", N_("full marks")), ("fatal", N_("fatal")),
-                ("note", N_("note"))]
+                ("note", N_("description"))]  # 说明, as the spreadsheet heads it
+# a type and a fatal rule in the CLI's language (JSON keeps the spreadsheet's words, as import reads them)
+TYPE_TITLES = {"yesno": N_("yes/no"), "scale": N_("scale"), "points": N_("points")}
+FATAL_TITLES = {"none": N_("none"), "section": N_("section"), "all": N_("whole evaluation")}
 
 
 @click.group(NAME)
@@ -88,6 +91,10 @@ def scorecard_show(s: Session, project, version, fmt):
         s.say(N_("{title}, version {version} ({state})"), title=doc["title"], version=doc["version"],
               state=scorecards.STATES[doc["status"]])
     rows = scorecards.card_rows(doc)
+    if fmt != "json":
+        kinds = [(i["type"], i["fatal"]) for section in doc["sections"] for i in section["items"]]
+        rows = [{**row, "type": translate(TYPE_TITLES[kind], s.locale),
+                 "fatal": translate(FATAL_TITLES[fatal], s.locale)} for row, (kind, fatal) in zip(rows, kinds)]
     s.show(rows, ITEM_COLUMNS, fmt)
     if fmt == "table" and doc["forbidden"]:
         s.say(N_("Forbidden phrases: {phrases}"), phrases=", ".join(doc["forbidden"]))
@@ -158,10 +165,11 @@ def evaluations_list(s: Session, project, month, fmt):
                + [j for _, j in scorings], [], fmt)
         return
     fatal = {"section": N_("section"), "all": N_("whole evaluation")}
-    s.show([{**evaluations.as_json(d), "date": d["date"],
+    s.show([{**evaluations.as_json(d), "date": d["date"], "score": scoring.shown(d["score"]),
              "status": translate(disputes.STATUS[states[d["id"]]], s.locale),
              "fatal": translate(fatal[d["fatal"]], s.locale) if d["fatal"] else ""} for d in docs]
-           + [{**j, "date": day, "status": translate(CALIBRATION_STATUS[j["status"]], s.locale),
+           + [{**j, "date": day, "score": scoring.shown(j["score"]),
+               "status": translate(CALIBRATION_STATUS[j["status"]], s.locale),
                "fatal": translate(fatal[j["fatal"]], s.locale) if j["fatal"] else ""}
               for day, j in scorings], EVALUATION_COLUMNS, fmt)
 

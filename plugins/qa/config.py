@@ -9,7 +9,8 @@ from . import autoqa, sampling_rules
 NAME = "qa"
 
 SETTINGS = [
-    Setting("score_cap", "int", 100, "Highest evaluation score (the bonus lifts up to it)",
+    # 110, as the monthly score's full marks: the bonus may lift an evaluation above 100 (issue 13)
+    Setting("score_cap", "int", 110, "Highest evaluation score (the bonus lifts up to it)",
             "质检得分上限（加分项最多加到此分）", min=100, max=200,
             help_en="100: the bonus only makes up for lost points; 110: it may lift an evaluation "
                     "to 110.",

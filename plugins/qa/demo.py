@@ -41,8 +41,6 @@ DATA = Path(__file__).parent / "data"
 PER_MONTH = 6  # interactions per agent and month
 PASS = 85  # the current month's evaluations stay at the pass line: its events would be dated at its end
 STEPS = (0.5, 1, 1, 1.5, 2, 3)
-REASONS = ("录音中已按流程操作，请复核", "客户当时已表示理解，不属于未解决", "系统卡顿导致回复延迟，非本人原因",
-           "该项不适用于此类来电", "已在工单备注中记录，请查看工单")
 RETURNS = ("经核听录音，扣分属实，维持原评定", "申诉理由不成立，已与坐席沟通")
 DECISIONS = {"rejected": "复核录音，扣分依据充分，驳回申诉", "partial": "部分属实，酌情调整该项得分",
              "accepted": "复核属实，撤销该项扣分"}
@@ -288,7 +286,8 @@ class _Floor:
         fw, rng, project = self.fw, self.rng, self.project
         n = next(n for n in disputes.lost_items(ev) if outcome != "partial" or self._partial(ev, n))
         with clock(fw, self._at(ev, hours)):
-            doc = disputes.dispute(fw, project, ev["id"], self._user(ev["agent"]), {f"r-{n}": rng.choice(REASONS)})
+            doc = disputes.dispute(fw, project, ev["id"], self._user(ev["agent"]),
+                                   {f"r-{n}": content.dispute_reason(ev["items"][n]["item"], rng.randrange(5))})
         if outcome == "raised":
             return doc
         leader = self._leader(ev)
@@ -405,7 +404,7 @@ class _Floor:
         n = next(n for n, i in enumerate(ev["items"]) if i["fatal"])  # the item that zeroed its section
         with clock(fw, self._at(ev, 40)):
             doc = disputes.dispute(fw, project, ev["id"], self._user(ev["agent"]),
-                                   {f"r-{n}": "通话第2分钟已核实身份，录音可查，请复核"})
+                                   {f"r-{n}": content.dispute_reason(ev["items"][n]["item"])})
         with clock(fw, self._at(ev, 44)):
             doc = disputes.forward(fw, project, doc["id"], self._leader(ev))
         with clock(fw, self._at(ev, 66)):

@@ -53,6 +53,26 @@ TAGS = {  # item title -> tag (what decides its answer)
     "完整核实持卡人身份": "identity", "交易风险与反诈提示": "risk", "未作违规承诺": "promise",
     "分期手续费及年化利率告知完整": "optional", "挂失、止付流程操作正确": "optional", "工单记录完整": "record",
 }
+# what an agent says when it disputes an item, by the item's tag: the reason fits the item
+DISPUTE_REASONS = {
+    "qing": ("首句已使用“请问有什么可以帮您”，请复核会话开头",), "nin": ("全程已使用“您”，请复核会话记录",),
+    "zaijian": ("结束时已说“再见”，是客户先离开了会话",), "speed": ("系统卡顿导致回复延迟，非本人原因",),
+    "tone": ("客户情绪激动，本人一直耐心安抚，语气并不生硬",), "donts": ("原话是解释流程，不属于推诿",),
+    "policy": ("解答与当时有效的活动规则一致，请核对政策",), "record": ("已在工单备注中记录，请查看工单",),
+    "upsell": ("客户问题尚未解决，不适合推荐商品",), "verify": ("通话开始已核实机主身份，录音可查",),
+    "identity": ("已按流程核实持卡人身份，录音可查",), "risk": ("通话中已做风险提示，请复核录音",),
+    "promise": ("并未作出承诺，只是说明办理流程",),
+}
+GENERIC_DISPUTE = "该项“{item}”已按流程操作，请复核"
+
+
+def dispute_reason(item_title: str, draw: int = 0) -> str:
+    """An agent's reason for disputing the item *item_title*: one that speaks of that item
+    (*draw*, any number, picks among several)."""
+    reasons = DISPUTE_REASONS.get(TAGS.get(item_title, ""))
+    return reasons[draw % len(reasons)] if reasons else GENERIC_DISPUTE.format(item=item_title)
+
+
 OVERALL = {"good": ("服务规范，业务熟练，继续保持", "解答清晰，客户满意", "整体表现良好，流程完整"),
            "fair": ("整体尚可，注意细节", "业务处理基本到位，服务用语需加强", "有失分项，请对照质检手册改进"),
            "poor": ("多项失分，需参加专项辅导", "服务意识不足，请班长跟进辅导"),

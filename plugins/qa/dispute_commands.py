@@ -7,7 +7,7 @@ import click
 
 from floorwalker.core import N_, Session, format_option, month_option, project_option, translate
 
-from . import disputes
+from . import disputes, scoring
 
 COLUMNS = [("dispute", N_("dispute")), ("date", N_("date")), ("agent", N_("employee number")),
            ("evaluation", N_("evaluation")), ("evaluator", N_("evaluator")), ("state", N_("state")),
@@ -28,7 +28,7 @@ def rows(fw, slug: str, month: str, locale: str) -> list[dict]:
                           "state": translate(disputes.STATUS[doc["state"]], locale),
                           "item": f"{item['section']} · {item['item']}", "reason": item["reason"],
                           "outcome": translate(disputes.OUTCOMES[item["outcome"]], locale) if item["outcome"] else "",
-                          "score": " → ".join(str(s) for s in revision.get("score", []))})
+                          "score": " → ".join(scoring.shown(s) for s in revision.get("score", []))})
     return found
 
 

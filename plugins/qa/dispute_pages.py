@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from floorwalker.core import FloorwalkerError, Route, ValidationError, translate, validate
+from floorwalker.core import SUPERVISORS, FloorwalkerError, Route, ValidationError, translate, validate
 
 from . import coaching, disputes, edits, evaluations, interactions, scorecards, transcripts
 from .actions import ARBITRATE, EVALUATE, FORWARD, OWN, RESPOND, VIEW
@@ -96,8 +96,16 @@ def dispute_list(p) -> Response:
     month = validate.month(asked) if asked else (offered[-1] if offered else p.fw.projects.today(p.project).isoformat()[:7])
     rows = [d for d in disputes.of_month(p.fw, slug, month) if d["kind"] == "disputed"]
     waiting = [d for d in disputes.open_disputes(p.fw, slug) if d not in rows]
-    return p.render("qa/disputes.html", rows=waiting + rows, month=month, months=offered, names=_names(p),
-                    status_titles=disputes.STATUS, outcomes=disputes.OUTCOMES, base=base(p))
+    shown = sorted(waiting + rows, key=lambda d: d["at"])[::-1]  # newest first (ties: the later raised)
+    roles = set(p.user.get("roles") or ())
+    # a team leader sees the disputes of its own teams (the ones it forwards), all on asking
+    leader = "team_leader" in roles and not roles & {*SUPERVISORS, "qa"}
+    everyone = not leader or p.request.query_params.get("teams") == "all"
+    if not everyone:
+        shown = [d for d in shown if p.can(FORWARD, {"agent": d["agent"], "date": d["evaluation_date"]})]
+    return p.render("qa/disputes.html", rows=shown, month=month, months=offered[::-1], names=_names(p),
+                    status_titles=disputes.STATUS, outcomes=disputes.OUTCOMES, base=base(p),
+                    leader=leader, everyone=everyone)
 
 
 def _dispute(p) -> tuple[dict, dict]:

@@ -129,7 +129,10 @@ def month_report(fw, project: dict, month: str, first: dt.date | None = None,
     slug = project["slug"]
     month = validate.month(month)
     docs = in_span(evaluations.of_month(fw, slug, month), first, last)
-    counted = [d for d in docs if d["kind"] == "evaluation"]
+    listed = fw.agents.in_month(slug, month)
+    leaders = {a["number"] for a, _asg in listed if (a.get("position") or "agent") != "agent"}
+    # agents only: a team leader on the register is neither listed nor counted (nor sampled)
+    counted = [d for d in docs if d["kind"] == "evaluation" and d["agent"] not in leaders]
     outcomes = disputes_of(fw, slug, month, counted)
     disputed = set(outcomes)
     least = minimum(fw, project)
@@ -137,7 +140,8 @@ def month_report(fw, project: dict, month: str, first: dt.date | None = None,
     by_agent: dict[str, list[dict]] = defaultdict(list)
     for doc in counted:
         by_agent[doc["agent"]].append(doc)
-    members = {a["number"]: (a["name"], asg.get("team") or "") for a, asg in fw.agents.in_month(slug, month)}
+    members = {a["number"]: (a["name"], asg.get("team") or "") for a, asg in listed
+               if a["number"] not in leaders}
     for number in by_agent:  # evaluated, but no longer listed in the project this month
         members.setdefault(number, ("", ""))
     agents = []

@@ -80,8 +80,13 @@ def wanted(fw, project: dict, month: str, docs: list[dict]) -> dict[str, list[tu
         day = month_day(fw, slug, month, agent)
         if day is not None and below(average, line):
             found[month_evidence(month, agent)] = [
-                (BELOW_PASS_RULE, None, day, agent, _STORED.format(average=_plain(average), n=n, line=line))]
+                (BELOW_PASS_RULE, None, day, agent, stored_reason(average, n, line))]
     return found
+
+
+def stored_reason(average: float, n: int, line) -> str:
+    """The reason of a below-the-line event as stored (English facts; `reason` reads it back)."""
+    return _STORED.format(average=_plain(average), n=n, line=line)
 
 
 def _plain(value: float) -> str:

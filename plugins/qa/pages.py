@@ -100,14 +100,12 @@ def evaluation_view(p) -> Response:
     doc = evaluations.get(p.fw, p.project["slug"], p.params["id"])
     p.authorize(OWN, {"agent": doc["agent"], "date": doc["date"]})
     staff = p.can(VIEW)
-    interaction = None
-    if staff:
-        try:
-            interaction = interactions.get(p.fw, p.project["slug"], doc["interaction"])
-        except FloorwalkerError:
-            interaction = None
+    try:  # the agent sees the conversation too, to dispute knowing what was said
+        interaction = interactions.get(p.fw, p.project["slug"], doc["interaction"])
+    except FloorwalkerError:
+        interaction = None
     return p.render("qa/evaluation.html", ev=doc, staff=staff, interaction=interaction,
-                    autoqa=autoqa_store.beside(p.fw, p.project["slug"], interaction),
+                    autoqa=autoqa_store.beside(p.fw, p.project["slug"], interaction) if staff else None,
                     messages=transcripts.messages(interaction["transcript"]) if interaction else [],
                     name=_names(p).get(doc["agent"], ""), base=base(p), fatal=FATAL_SHOWN,
                     channels=interactions.CHANNELS,

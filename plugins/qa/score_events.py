@@ -13,7 +13,7 @@ from babel.dates import format_skeleton
 
 from floorwalker.core import Evidence
 
-from . import exams, monthly
+from . import evaluations, exams, monthly
 from .actions import OWN, VIEW
 from .config import NAME
 
@@ -43,15 +43,38 @@ def links(fw, project: dict, events, user) -> dict[str, str]:
     return found
 
 
-def describe(events) -> dict[str, Evidence]:
+def _live(fw, project: dict | None, events) -> dict[str, str]:
+    """Event id → the reason of a monthly event that still counts, with the month's average as it
+    is now (a won dispute after the event moves it; the stored reason keeps the figures of the
+    day it was written). An event whose month no longer averages below the line keeps its own."""
+    if fw is None or project is None:
+        return {}
+    reversed_ids = {e.get("reverses") for e in events if e.get("reverses")}
+    counting = [(e, k) for e, k in _ours(events) if k == monthly.MONTH_KIND and not e.get("reverses")
+                and e["id"] not in reversed_ids]
+    if not counting:
+        return {}
+    line = fw.projects.settings(project, NAME)["pass_line"]
+    found, months = {}, {}
+    for event, _kind in counting:
+        month = event["period"]
+        if month not in months:
+            months[month] = monthly.averages(evaluations.of_month(fw, project["slug"], month))
+        average, n = months[month].get(event["agent"], (None, 0))
+        if average is not None and monthly.below(average, line):
+            found[event["id"]] = monthly.stored_reason(average, n, line)
+    return found
+
+
+def describe(events, fw=None, project: dict | None = None) -> dict[str, Evidence]:
     """Event id → `Evidence`: 月度质检 · 2026年11月 (a spot check: its day), the reason in both
-    languages."""
-    found = {}
+    languages; with *fw* and *project*, a monthly average that still counts reads as it is now."""
+    found, live = {}, _live(fw, project, events)
     for event, kind in _ours(events):
         day = dt.date.fromisoformat(event["date"][:10])
         skeleton = "MMMd" if kind == monthly.SPOT_KIND else "yMMM"
         en, zh = TITLES[kind]
-        stored = event.get("reason") or ""
+        stored = live.get(event["id"]) or event.get("reason") or ""
         if kind == monthly.SPOT_KIND:  # the supervisor's own words
             reasons = (stored, stored)
         else:

@@ -11,8 +11,9 @@ The formula, as the scorecard page states it to evaluators and agents:
 3. The evaluation's base is the weighted mean of its sections' scores; an N/A section leaves
    the weights (the others' weights are rescaled to its share).
 4. The bonus section (加分项) has no weight: its points add directly to the base, and the sum is
-   capped at the project's cap (`score_cap`, default 100, so the bonus lifts an evaluation to at
-   most 100 unless the project allows more, e.g. 110).
+   capped at the project's cap (`score_cap`, default 110 — as the monthly score's full marks — so
+   the bonus lifts an evaluation above 100, to at most 110; a project that sets 100 lets the
+   bonus only make up for lost points).
 5. Fatal rules last: a fatal item (致命错误) that lost points zeroes its section (部分) — applied
    before the weighted mean, so the section counts as 0 — or the whole evaluation (整体), bonus
    included.
@@ -29,7 +30,7 @@ from floorwalker.core import N_
 
 ITEM_TYPES = ("yesno", "scale", "points")
 FATAL = ("none", "section", "all")
-DEFAULT_CAP = 100
+DEFAULT_CAP = 110  # the setting's default (config.py); the monthly score's full marks too
 
 
 class ScoringError(ValueError):
@@ -71,6 +72,15 @@ class Result:
     full_marks: bool  # every weighted section at 100, no fatal error
     sections: tuple[SectionResult, ...]
     items: tuple[ItemResult, ...]
+
+
+def shown(value) -> str:
+    """A score as QA prints it everywhere (the pages' ``qa_score`` macro too): up to two
+    decimals without trailing zeros — 100, 95.5, 84.67; nothing for None."""
+    if value is None:
+        return ""
+    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def earned(item: dict, answer) -> float | None:

@@ -244,7 +244,7 @@ def test_correct_skips_closed_months_to_the_first_open_one(fw):
 
 def test_a_correction_includes_an_escalation_that_no_longer_holds(fw):
     first = fw.ledger.record("acme", "1001", "games_at_work", DAY, "tl")
-    second = fw.ledger.record("acme", "1001", "missed_meeting", DAY, "tl")
+    second = fw.ledger.record("acme", "1001", "anomaly_unreported", DAY, "tl")
     fw.periods.close("acme", MARCH, "sup")
     assert total(fw) == 80 - 10 - 10 - 20
     assert fw.ledger.correct(first["id"], "it was a training video", "sup")["points"] == 10 + 20

@@ -185,20 +185,39 @@ MATRIX = {
     ("POST", "/p/{project}/qa/spot-checks"):        "422 422 422 403 403 403 403 303",
     # complaints: the actions of plugins/complaints/actions.py. The staff take complaints in and
     # handle them, supervisors decide (verdict, severity, approval); a client reads its own
-    # project's complaints masked; an agent sees none
-    ("GET", "/p/{project}/complaints/"):            "200 200 200 200 200 403 200 303",
-    ("GET", "/p/{project}/complaints/new"):         "200 200 200 200 200 403 403 303",
-    ("GET", "/p/{project}/complaints/{id}"):        "404 404 404 404 404 403 404 303",
-    ("POST", "/p/{project}/complaints/new"):        "422 422 422 422 422 403 403 303",
+    # project's complaints masked; an agent takes complaints in (首问负责制) and reads and
+    # handles only those it owns (the queue lists them; anyone else's answers 404)
+    ("GET", "/p/{project}/complaints/"):            "200 200 200 200 200 200 200 303",
+    ("GET", "/p/{project}/complaints/new"):         "200 200 200 200 200 200 403 303",
+    ("GET", "/p/{project}/complaints/{id}"):        "404 404 404 404 404 404 404 303",
+    ("POST", "/p/{project}/complaints/new"):        "422 422 422 422 422 422 403 303",
     ("POST", "/p/{project}/complaints/{id}/decide"):"404 404 404 403 403 403 403 303",
-    ("POST", "/p/{project}/complaints/{id}/handle"):"404 404 404 404 404 403 403 303",
-    # the figures and the monthly review pack: read like the queue (a client masked); the
+    ("POST", "/p/{project}/complaints/{id}/handle"):"404 404 404 404 404 404 403 303",
+    # the figures and the monthly review pack: the staff's and the client's (masked), not an
+    # agent's (complaints.figures); the
     # prevention measures are written by those who decide (an empty form names no month: 422)
     ("GET", "/p/{project}/complaints/figures"):     "200 200 200 200 200 403 200 303",
     ("GET", "/p/{project}/complaints/pack"):        "200 200 200 200 200 403 200 303",
     ("POST", "/p/{project}/complaints/pack"):       "422 422 422 403 403 403 403 303",
     ("GET", "/p/{project}/complaints/pack.xlsx"):   "200 200 200 200 200 403 200 303",
     ("GET", "/p/{project}/complaints/pack.pdf"):    "200 200 200 200 200 403 200 303",
+    # meetings: the actions of plugins/meetings/actions.py. The staff see the calendar, meetings,
+    # action items and coaching; the leaders plan, run (agenda, minutes, items, sign-off) and take
+    # attendance, and hand in or read the service-quality reports; an agent sees its own meetings
+    ("GET", "/p/{project}/meetings/"):              "200 200 200 200 200 403 403 303",
+    ("POST", "/p/{project}/meetings/plan"):         "422 422 422 422 403 403 403 303",
+    ("GET", "/p/{project}/meetings/items"):         "200 200 200 200 200 403 403 303",
+    ("POST", "/p/{project}/meetings/items/{id}"):   "422 422 422 422 403 403 403 303",
+    ("GET", "/p/{project}/meetings/coaching"):      "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/meetings/reports"):       "200 200 200 200 403 403 403 303",
+    ("POST", "/p/{project}/meetings/reports"):      "422 422 422 422 403 403 403 303",
+    ("GET", "/p/{project}/meetings/mine"):          "200 403 403 403 403 200 403 303",
+    ("GET", "/p/{project}/meetings/{id}"):          "404 404 404 404 404 403 403 303",
+    ("POST", "/p/{project}/meetings/{id}/agenda"):  "404 404 404 404 403 403 403 303",
+    ("POST", "/p/{project}/meetings/{id}/attendance"):"404 404 404 404 403 403 403 303",
+    ("POST", "/p/{project}/meetings/{id}/minutes"): "404 404 404 404 403 403 403 303",
+    ("POST", "/p/{project}/meetings/{id}/items"):   "404 404 404 404 403 403 403 303",
+    ("POST", "/p/{project}/meetings/{id}/sign"):    "404 404 404 404 403 403 403 303",
 }
 # The trainer (培训专员) is answered as QA is, but where the trainer holds an action QA does not:
 # recording the daily assessments on agents and assessing the team leaders (incentives).

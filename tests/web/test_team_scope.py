@@ -37,7 +37,17 @@ def _events(fw):
     found["swap"] = _accepted_swap(fw)
     found.update(_punch_requests(fw))
     found.update(_qa_disputes(fw))
+    found["meeting"] = _meeting(fw)
     return found
+
+
+def _meeting(fw) -> str:
+    """A department meeting of alpha yesterday, expecting both teams (its id: M0001)."""
+    from floorwalker.plugins.meetings import records
+    alpha = fw.projects.get("alpha")
+    doc = records.new_doc(fw, alpha, kind="weekly", date=DAY, time="16:30", title="班务会",
+                          expected=["1001", "1002", "1003"], chair="supervisor1", department=True)
+    return records.add(fw, alpha, [doc], "setup")[0]["id"]
 
 
 def _qa_disputes(fw) -> dict:
@@ -123,6 +133,7 @@ CASES = {
     "incentives.reversal.ask": ("incentives/reversals",
                                 lambda a, t, e: {"event": e[a], "reason": "wrong agent"}),
     "qa.dispute.forward": ("qa/disputes/forward", lambda a, t, e: {"id": e[f"dispute:{a}"], "do": "forward"}),
+    "meetings.attendance": ("meetings/M0001/attendance", lambda a, t, e: {f"state-{a}": "present"}),
 }
 # write actions a team leader does not hold by default: the supervisor of alpha posts another
 # project's or nobody's record and is refused (the matrix shows the leader's 403)

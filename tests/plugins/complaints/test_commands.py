@@ -48,7 +48,7 @@ def test_list_as_json_verdict_and_escalations(fw, run, tmp_path, clock):
     assert run("complaints", "import", str(path), "--project", "acme").exit_code == 0
     done = run("complaints", "verdict", "C0001", "--valid", "--rule", "quarrel_with_customer",
                "--reason", "录音证实")
-    assert done.exit_code == 0 and "Complaint C0001 is Valid." in done.output
+    assert done.exit_code == 0 and "Complaint C0001 is valid." in done.output
     for n in (1, 2):
         assert f"({n} of 2)" in run("complaints", "escalate", "C0002", "--reason", "不接受").output
     third = run("complaints", "escalate", "C0002", "--reason", "不接受")

@@ -25,8 +25,7 @@ def month(fw, acme, clock):
     records.intake(fw, acme, {"channel": "phone", "subject": "上月的投诉", "complainant": "王五",
                               "contact": "13900001111", "received": "2026-10-20 10:00"}, "desk")
     handling.classify(fw, acme, "C0001", {"root_cause": "坐席服务", "side": "bpo", "responsible": "班长甲"}, "desk")
-    rules = [r.code for r in fw.ledger.rules(acme) if r.points < 0 and not r.derived]
-    handling.verdict(fw, acme, "C0001", "valid", "录音核实：语气生硬", "sup", rule=rules[0])
+    handling.verdict(fw, acme, "C0001", "valid", "录音核实：语气生硬", "sup", rule="complaint_reply_poor")
     handling.callback(fw, acme, "C0001", "accepted", "desk", "客户接受道歉")
     handling.propose(fw, acme, "C0001", "致歉并辅导坐席", "desk")
     handling.approve(fw, acme, "C0001", "sup")

@@ -50,7 +50,7 @@ def test_the_escalation_at_its_threshold_flows_into_grade_and_pay(fw):
 def test_the_escalation_at_two_medium_violations(fw):
     fw.ledger.record("acme", "1001", "games_at_work", "2025-03-03", "tl")
     assert (row_of(fw, "1001")["total"], row_of(fw, "1001")["grade"]) == (70, "C")
-    fw.ledger.record("acme", "1001", "missed_meeting", "2025-03-04", "tl")
+    fw.ledger.record("acme", "1001", "anomaly_unreported", "2025-03-04", "tl")
     row = row_of(fw, "1001")
     assert (row["escalation"], row["total"], row["grade"], row["pay_float"]) == (-20, 40, "F", -300)
 

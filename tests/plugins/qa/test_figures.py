@@ -189,7 +189,7 @@ def test_the_report_page_shows_n_beside_every_average_and_no_grade_below_the_min
     assert page.status_code == 200
     assert page.context["report"].project.n == 5
     row = re.search(r"<tr><td class=\"nowrap\">1002 Han Meimei</td>.*?</tr>", page.text, re.S).group(0)
-    assert "n too small" in row and ">2<" in row and "50.00" in row
+    assert "n too small" in row and ">2<" in row and ">50<" in row  # a score one way: no trailing zeros
     row = re.search(r"<tr><td class=\"nowrap\">1001 Li Lei</td>.*?</tr>", page.text, re.S).group(0)
     assert ">A<" in row and "n too small" not in row
     zh = sign_in("qa1").get(f"/p/acme/qa/report?month={month}")

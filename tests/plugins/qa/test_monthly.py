@@ -74,7 +74,7 @@ def test_the_average_is_settled_as_evaluations_come_in(chats):
     events = _month_events(fw)
     assert [e["points"] for e in events] == [-5, 5] and events[1]["reverses"] == event["id"]
     row = next(r for r in fw.ledger.sheet("acme", MONTH) if r["number"] == "1001")
-    assert row["adjustment"] == 2  # the full-marks +2 only: the −5 is reversed
+    assert (row["result"], row["adjustment"]) == (2, 0)  # the full-marks +2 only, a result not a correction
 
 
 def test_the_points_and_the_line_come_from_the_settings(chats):

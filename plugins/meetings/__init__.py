@@ -1,0 +1,134 @@
+"""Meetings (会议): the cadence of a floor's meetings, attendance that scores, minutes signed by
+the chair, action items carried until done, and coaching items from QA and complaints.
+
+The modules, from the rules outwards:
+
+* `cadence` — when each kind of meeting falls in a month (the holiday calendar, 调休), pure;
+* `records` — meetings planned and run: expected, agenda, minutes, sign-off, the CLI's JSON;
+* `attendance` — present / excused (the platform's leave) / absent, and ``missed_meeting``;
+* `items` — action items carried into the next meeting of the kind; `reports` — the team
+  leaders' monthly service-quality reports; `coaching` — the items QA and complaints open;
+* `pages`, `commands` — the web and the command line.
+
+It imports only `floorwalker.core`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from floorwalker.core import Evidence, NavItem, ScoreRule, WaitingItem, hookimpl
+
+from .actions import MINE, REPORT, VIEW
+from .config import NAME, SETTINGS
+
+TITLE = ("Meetings", "会议")
+
+RULES = [ScoreRule("missed_meeting", "medium", -10, "Missed a department meeting without leave", "无故缺席部门会议",
+                   derived=True)]  # moved from the core's catalogue: written from a meeting's attendance
+
+
+@hookimpl
+def register_settings():
+    return SETTINGS
+
+
+@hookimpl
+def register_actions():
+    from .actions import ACTIONS
+    return ACTIONS
+
+
+@hookimpl
+def register_routes():
+    from .pages import routes
+    return routes()
+
+
+@hookimpl
+def register_score_rules():
+    return RULES
+
+
+@hookimpl
+def derived_rules():
+    """``missed_meeting`` is written from a meeting's attendance, never recorded by hand."""
+    return ["missed_meeting"]
+
+
+@hookimpl
+def register_commands(cli):
+    from .commands import meetings
+    cli.add_command(meetings)
+
+
+@hookimpl
+def nav_items(floorwalker, project, user):
+    if floorwalker.access.can(user, VIEW, project):
+        return [NavItem(NAME, "Meetings", "会议", f"{NAME}/", order=45)]
+    if floorwalker.access.can(user, MINE, project):
+        return [NavItem(NAME, "My meetings", "我的会议", f"{NAME}/mine", order=45)]
+    return []
+
+
+@hookimpl
+def waiting_items(floorwalker, project, user):
+    """Action items past their due date that the user owns; a team leader's monthly
+    service-quality report until handed in; for a supervisor, the reports late past the day."""
+    from . import items, reports
+    base = f"/p/{project['slug']}/{NAME}"
+    owners = {user["username"], *([user["agent"]] if user.get("agent") else [])}
+    late = [i for i in items.overdue(floorwalker, project) if i["owner"] in owners]
+    found = [WaitingItem("Overdue action items", "逾期待办事项", len(late),
+                         f"{base}/mine" if "agent" in (user.get("roles") or ()) else f"{base}/items")]
+    if floorwalker.access.can(user, REPORT, project):
+        month = floorwalker.projects.today(project).isoformat()[:7]
+        missing = reports.missing(floorwalker, project, month)
+        if user["username"] in missing:
+            found.append(WaitingItem("Monthly service-quality report to hand in", "待提交月度服务质量报告", 1,
+                                     f"{base}/reports"))
+        elif {"supervisor", "director"} & set(user.get("roles") or ()) and \
+                floorwalker.projects.today(project).isoformat() > reports.due_day(floorwalker, project, month):
+            found.append(WaitingItem("Service-quality reports past their day", "逾期未交的服务质量报告",
+                                     len(missing), f"{base}/reports"))
+    return [w for w in found if w.count]
+
+
+@hookimpl(specname="describe_evidence")
+def meeting_evidence(floorwalker, project, events):
+    """无故缺席 班务会 · 11月16日, for the ``missed_meeting`` events a meeting's attendance wrote."""
+    from babel.dates import format_skeleton
+    found = {}
+    for event in events:
+        if event.get("source") == NAME and (event.get("evidence") or "").startswith(f"{NAME}:meeting:"):
+            day = dt.date.fromisoformat(event["date"][:10])
+            ident = event["evidence"].rsplit(":", 1)[1]
+            found[event["id"]] = Evidence(f"Meeting {ident} · {format_skeleton('MMMd', day, locale='en')}",
+                                          f"会议 {ident} · {format_skeleton('MMMd', day, locale='zh_CN')}")
+    return found
+
+
+@hookimpl(specname="evidence_links")
+def meeting_evidence_links(floorwalker, project, events, user):
+    """A ``missed_meeting`` event opens its meeting (for whoever sees the meetings)."""
+    if not floorwalker.access.can(user, VIEW, project):
+        return {}
+    return {e["id"]: f"/p/{project['slug']}/{NAME}/{e['evidence'].rsplit(':', 1)[1]}" for e in events
+            if e.get("source") == NAME and (e.get("evidence") or "").startswith(f"{NAME}:meeting:")}
+
+
+# ------------------------------------------------------------------ the hooks QA and complaints declared
+
+
+@hookimpl(optionalhook=True)
+def qa_coaching_item(floorwalker, project, evaluation):
+    """An evaluation flagged for coaching opens a coaching item for the agent's team leaders."""
+    from . import coaching
+    return coaching.from_evaluation(floorwalker, project, evaluation) or None
+
+
+@hookimpl(optionalhook=True)
+def complaints_coaching_item(floorwalker, project, complaint, leaders):
+    """A valid complaint against an agent opens a coaching item for its team leaders."""
+    from . import coaching
+    return coaching.from_complaint(floorwalker, project, complaint, leaders) or None
