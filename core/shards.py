@@ -7,6 +7,7 @@ changes through TinyDB's Table API (`Transaction`), with the ids the application
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -18,9 +19,22 @@ from tinydb.table import Table
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
+_last_id = [0, 0]  # the millisecond and the random part of this process's last id
+_id_lock = threading.Lock()
+
+
 def new_id() -> str:
-    """A ULID: 26 characters, sortable by creation time, unique across processes."""
-    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(secrets.token_bytes(10), "big")
+    """A ULID: 26 characters, sortable by creation time, unique across processes; monotonic in
+    a process (two made in one millisecond sort in the order they were made: the second's
+    random part is the first's plus one, as the ULID specification has it)."""
+    with _id_lock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _last_id[0]:
+            ms, rand = _last_id[0], (_last_id[1] + 1) % (1 << 80)
+        else:
+            rand = int.from_bytes(secrets.token_bytes(10), "big")
+        _last_id[:] = [ms, rand]
+    value = ms << 80 | rand
     chars = []
     for _ in range(26):
         chars.append(_CROCKFORD[value & 31])

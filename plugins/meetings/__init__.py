@@ -30,7 +30,8 @@ RULES = [ScoreRule("missed_meeting", "medium", -10, "Missed a department meeting
 
 @hookimpl
 def register_settings():
-    return SETTINGS
+    from .answers import SETTINGS as ANSWERS
+    return SETTINGS + ANSWERS
 
 
 @hookimpl
@@ -41,8 +42,9 @@ def register_actions():
 
 @hookimpl
 def register_routes():
+    from .answer_pages import routes as answer_routes  # before the meeting pages' /{id}
     from .pages import routes
-    return routes()
+    return answer_routes() + routes()
 
 
 @hookimpl
@@ -75,7 +77,7 @@ def nav_items(floorwalker, project, user):
 def waiting_items(floorwalker, project, user):
     """Action items past their due date that the user owns; a team leader's monthly
     service-quality report until handed in; for a supervisor, the reports late past the day."""
-    from . import items, reports
+    from . import answers, items, reports
     base = f"/p/{project['slug']}/{NAME}"
     owners = {user["username"], *([user["agent"]] if user.get("agent") else [])}
     late = [i for i in items.overdue(floorwalker, project) if i["owner"] in owners]
@@ -91,7 +93,15 @@ def waiting_items(floorwalker, project, user):
                 floorwalker.projects.today(project).isoformat() > reports.due_day(floorwalker, project, month):
             found.append(WaitingItem("Service-quality reports past their day", "逾期未交的服务质量报告",
                                      len(missing), f"{base}/reports"))
+    found += answers.waiting(floorwalker, project, user)  # unified answers the agent has not signed
     return [w for w in found if w.count]
+
+
+@hookimpl
+def period_blockers(floorwalker, project, period):
+    """Meetings of the month that took place but whose minutes the chair has not signed."""
+    from .answers import blockers
+    return blockers(floorwalker, project, period)
 
 
 @hookimpl(specname="describe_evidence")

@@ -218,6 +218,12 @@ MATRIX = {
     ("POST", "/p/{project}/meetings/{id}/minutes"): "404 404 404 404 403 403 403 303",
     ("POST", "/p/{project}/meetings/{id}/items"):   "404 404 404 404 403 403 403 303",
     ("POST", "/p/{project}/meetings/{id}/sign"):    "404 404 404 404 403 403 403 303",
+    # unified answers: the staff read them, the leaders publish a meeting's decision, an agent signs
+    ("GET", "/p/{project}/meetings/answers"):       "200 200 200 200 200 403 403 303",
+    ("GET", "/p/{project}/meetings/answers/mine"):  "200 403 403 403 403 200 403 303",
+    ("GET", "/p/{project}/meetings/answers/{id}"):  "404 404 404 404 404 403 403 303",
+    ("POST", "/p/{project}/meetings/answers/{id}/sign"): "404 403 403 403 403 404 403 303",
+    ("POST", "/p/{project}/meetings/{id}/answers"): "404 404 404 404 403 403 403 303",
 }
 # The trainer (培训专员) is answered as QA is, but where the trainer holds an action QA does not:
 # recording the daily assessments on agents and assessing the team leaders (incentives).
