@@ -29,7 +29,7 @@ from __future__ import annotations
 from floorwalker.core import (N_, Conflict, NotFound, PermissionDenied, ValidationError, new_id, now_iso,
                               validate)
 
-from . import evaluations, interactions, scorecards, scoring
+from . import evaluations, interactions, scorecards
 from .actions import CALIBRATE
 from .config import NAME
 
@@ -122,19 +122,7 @@ def submit(fw, project: dict, session_id: str, form: dict, actor: str) -> dict:
     if actor in doc["scorings"]:
         raise Conflict(N_("you have scored this already"))
     card = scorecards.get(fw, slug, doc["version"])
-    answers, comments, problems = evaluations.answers_of(card, form)
-    overall = validate.text(form.get("comment") or "", N_("overall comment"), evaluations.COMMENT_LIMIT)
-    if not overall:
-        problems["comment"] = (N_("is required"), {})
-    if problems:
-        error = ValidationError(N_("answers"), N_("{count} answers need your attention"), count=len(problems))
-        error.problems = problems
-        raise error
-    cap = fw.projects.settings(project, NAME)["score_cap"]
-    try:
-        result = scoring.score(card, answers, cap)
-    except scoring.ScoringError as exc:
-        raise ValidationError(N_("answers"), exc.reason, **exc.params) from None
+    result, comments, overall = evaluations.score_form(fw, project, card, form)
     scored = {"evaluator": actor, "submitted_at": now_iso(), "comment": overall,
               "benchmark": actor == doc["owner"], **evaluations.scored(card, result, comments)}
     with fw.store.transaction(_key(fw, slug), actor, "qa.calibration.score") as tx:

@@ -170,11 +170,10 @@ def submit_many(fw, project: dict, given, actor: str) -> list[dict]:
     return made
 
 
-def _evaluation(fw, project: dict, interaction: dict, card: dict, form: dict, actor: str,
-                at: dt.datetime, stamp: str) -> tuple[dict, list[tuple]]:
-    """The evaluation of *interaction* that *actor* submits at *at* (the project's clock; *stamp*
-    its time stamp) from *form*, scored against *card*, and the score events it wants, checked
-    by the ledger; nothing is written. Raises `ValidationError` with ``problems`` by input name."""
+def score_form(fw, project: dict, card: dict, form: dict) -> tuple[scoring.Result, dict, str]:
+    """The score of the answers *form* gives to *card*, their comments and the overall comment;
+    raises `ValidationError` with ``problems`` by input name (an evaluation's or a calibration's
+    form: the same checks)."""
     answers, comments, problems = answers_of(card, form)
     overall = validate.text(form.get("comment") or "", N_("overall comment"), COMMENT_LIMIT)
     if not overall:
@@ -183,11 +182,19 @@ def _evaluation(fw, project: dict, interaction: dict, card: dict, form: dict, ac
         error = ValidationError(N_("answers"), N_("{count} answers need your attention"), count=len(problems))
         error.problems = problems
         raise error
-    cap = fw.projects.settings(project, NAME)["score_cap"]
     try:
-        result = scoring.score(card, answers, cap)
+        result = scoring.score(card, answers, fw.projects.settings(project, NAME)["score_cap"])
     except scoring.ScoringError as exc:
         raise ValidationError(N_("answers"), exc.reason, **exc.params) from None
+    return result, comments, overall
+
+
+def _evaluation(fw, project: dict, interaction: dict, card: dict, form: dict, actor: str,
+                at: dt.datetime, stamp: str) -> tuple[dict, list[tuple]]:
+    """The evaluation of *interaction* that *actor* submits at *at* (the project's clock; *stamp*
+    its time stamp) from *form*, scored against *card*, and the score events it wants, checked
+    by the ledger; nothing is written. Raises `ValidationError` with ``problems`` by input name."""
+    result, comments, overall = score_form(fw, project, card, form)
     date = at.date().isoformat()
     ident = new_id()
     wanted = _wanted(result, date, interaction["agent"])
