@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from floorwalker.core import N_, Conflict, PermissionDenied, ValidationError, validate
 
-from . import coaching, disputes, evaluations, monthly, scorecards, scoring
+from . import coaching, disputes, evaluations, monthly, scorecards
 from .config import NAME
 
 STEPS = {"submitted": N_("submitted"), "edited": N_("edited"), "acknowledged": N_("acknowledged by the agent"),
@@ -57,21 +57,9 @@ def edit(fw, project: dict, evaluation_id: str, form: dict, user: dict) -> dict:
     if answer is not None and answer["kind"] == "disputed":
         raise Conflict(N_("the agent disputed this evaluation: the supervisor's decision changes it, not an edit"))
     card = scorecards.get(fw, slug, ev["scorecard_version"])
-    answers, comments, problems = evaluations.answers_of(card, form)
-    overall = validate.text(form.get("comment") or "", N_("overall comment"), evaluations.COMMENT_LIMIT)
     reason = validate.text(form.get("reason") or "", N_("reason for the change"))
-    if not overall:
-        problems["comment"] = (N_("is required"), {})
-    if not reason:
-        problems["reason"] = (N_("say why the evaluation is changed"), {})
-    if problems:
-        error = ValidationError(N_("answers"), N_("{count} answers need your attention"), count=len(problems))
-        error.problems = problems
-        raise error
-    try:
-        result = scoring.score(card, answers, fw.projects.settings(project, NAME)["score_cap"])
-    except scoring.ScoringError as exc:
-        raise ValidationError(N_("answers"), exc.reason, **exc.params) from None
+    missing = {} if reason else {"reason": (N_("say why the evaluation is changed"), {})}
+    result, comments, overall = evaluations.score_form(fw, project, card, form, missing)
     fields = evaluations.scored(card, result, comments)
     flag = bool(form.get("coaching"))
     changes = [{"item": f"{new['section']} · {new['item']}", "before": _shown(old), "after": _shown(new)}

@@ -170,11 +170,14 @@ def submit_many(fw, project: dict, given, actor: str) -> list[dict]:
     return made
 
 
-def score_form(fw, project: dict, card: dict, form: dict) -> tuple[scoring.Result, dict, str]:
+def score_form(fw, project: dict, card: dict, form: dict, more: dict | None = None
+               ) -> tuple[scoring.Result, dict, str]:
     """The score of the answers *form* gives to *card*, their comments and the overall comment;
-    raises `ValidationError` with ``problems`` by input name (an evaluation's or a calibration's
-    form: the same checks)."""
+    raises `ValidationError` with ``problems`` by input name, *more* (a caller's own, such as an
+    edit's missing reason) among them (an evaluation's, an edit's or a calibration's form: the
+    same checks)."""
     answers, comments, problems = answers_of(card, form)
+    problems.update(more or {})
     overall = validate.text(form.get("comment") or "", N_("overall comment"), COMMENT_LIMIT)
     if not overall:
         problems["comment"] = (N_("is required"), {})
