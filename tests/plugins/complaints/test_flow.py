@@ -249,25 +249,9 @@ def test_the_complaint_page_shows_the_flow(fw, clock, tmp_path):
 
 
 @pytest.fixture
-def web(fw, cheap_argon2):
-    from starlette.testclient import TestClient
-
-    from floorwalker.core.app import create_app
-    from floorwalker.core.users import hash_password
-    with cheap_argon2():
-        hashed = hash_password("correct-horse-7")
-    for name in ("sup", "client"):
-        with fw.store.transaction("core", "setup", "user.password") as tx:
-            tx.update("users", name, {"password_hash": hashed})
-    app = create_app(fw)
-
-    def client(username):
-        c = TestClient(app, follow_redirects=False)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-        assert c.post("/login", data={"csrf_token": token, "username": username,
-                                      "password": "correct-horse-7"}).status_code == 303
-        return c
-    return client
+def web(signed_in):
+    """Sign-ins of `build_company`'s users (`signed_in` in conftest)."""
+    return signed_in
 
 
 def test_the_page_says_the_review_was_skipped_and_lists_the_coaching(fw, clock, web):

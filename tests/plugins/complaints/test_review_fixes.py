@@ -7,15 +7,13 @@ import datetime as dt
 import re
 
 import pytest
-from starlette.testclient import TestClient
 
 from floorwalker.core import Conflict, PermissionDenied, ValidationError
-from floorwalker.core.app import create_app
 from floorwalker.plugins.complaints import handling, pack, records
 
 
 @pytest.fixture
-def web(fw, cheap_argon2):
+def web(fw, signed_in, cheap_argon2):
     """Sign-ins of `build_company`'s users, and of ``li``: agent 1001 Li Lei's own login."""
     from floorwalker.core.users import hash_password
     with cheap_argon2():
@@ -23,18 +21,7 @@ def web(fw, cheap_argon2):
     fw.users.add_many([fw.users.prepare("li", hashed, ["agent"], ["acme"], "Li Lei", "zh_CN", agent="1001"),
                        fw.users.prepare("han", hashed, ["agent"], ["acme"], "Han Meimei", "zh_CN",
                                         agent="1002")], "setup")
-    with fw.store.transaction("core", "setup", "user.password") as tx:
-        for name in ("sup", "desk", "client", "lead"):
-            tx.update("users", name, {"password_hash": hashed})
-    app = create_app(fw)
-
-    def client(username):
-        c = TestClient(app, follow_redirects=False)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-        assert c.post("/login", data={"csrf_token": token, "username": username,
-                                      "password": "correct-horse-7"}).status_code == 303
-        return c
-    return client
+    return signed_in
 
 
 def token(client, url):
