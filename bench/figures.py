@@ -26,7 +26,7 @@ class Figure:
 
     name: str
     value: float
-    unit: str  # "ms" or "MB"
+    unit: str  # "ms", "MB" or "x" (a ratio)
     target: float | None = None
     runs: int = 1
     low: float | None = None
@@ -111,6 +111,8 @@ def table(figures: list[Figure]) -> str:
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
         return ""
+    if unit == "x":
+        return f"{value:.2f}x"
     if unit == "ms" and value < 1:
         return f"{value:.3f} ms"
     if unit == "ms" and value < 100:

@@ -33,10 +33,12 @@ from floorwalker.plugins.attendance import sheet as attendance
 
 import dataset
 from figures import Figure, from_samples, profile_top, table, timed
+from sqlite_ref import Reference
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"write": 3.0, "import": 1000.0, "agent_month": 1.0, "sheet": 10.0,
-           "agent_days": 5.0, "attendance_month": 100.0, "cold_start": 2000.0, "memory": 200.0}
+           "agent_days": 5.0, "attendance_month": 100.0, "cold_start": 2000.0, "memory": 200.0,
+           "write_vs_sqlite": 2.0}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,8 +91,9 @@ def bench(folder: Path, args) -> int:
 def measure(fw, company: dataset.Company, folder: Path, scratch: Path
             ) -> tuple[list[Figure], dict]:
     """Every figure, and for each missed one a way to profile one more run of it."""
-    pairs = (write_figures(fw, company, folder) + read_figures(fw, company)
-             + process_figures(company, folder) + [import_figure(fw, company, scratch)])
+    pairs = (write_figures(fw, company, folder) + sqlite_figures(fw, company, scratch)
+             + read_figures(fw, company) + process_figures(company, folder)
+             + [import_figure(fw, company, scratch)])
     return [f for f, _ in pairs], {f.name: profile for f, profile in pairs if profile}
 
 
@@ -129,6 +132,48 @@ def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figu
                                        "store: what no code change can beat"))
     return [(ledger, lambda: profile_top(lambda: [record(i) for i in range(20)])),
             (raw, lambda: profile_top(lambda: [insert(i) for i in range(20)]))] + [(f, None) for f in floors]
+
+
+def sqlite_figures(fw, company: dataset.Company, scratch: Path) -> list[tuple[Figure, None]]:
+    """The durable single write beside SQLite's (`sqlite_ref`), in pairs in this process, the
+    order flipped every round; the ratio of the medians is held to 2x (issue 17)."""
+    runs = company.size.write_runs * 2 + 1
+    project, month = company.hand_recorded
+    project_doc = fw.projects.get(project)
+    agents = company.agents[project]
+    reference = Reference(scratch / "reference.db")
+    loaded = reference.load(fw)
+    ours, theirs = [], []
+
+    def product(i):
+        start = time.perf_counter()
+        fw.ledger.record(project, agents[i % len(agents)], "loud", month + "-06", dataset.ACTOR,
+                         reason="bench")
+        ours.append((time.perf_counter() - start) * 1000)
+
+    def sqlite(i):
+        start = time.perf_counter()
+        event = fw.ledger.prepare(project_doc, agents[i % len(agents)], "loud", month + "-06",
+                                  dataset.ACTOR, reason="bench")
+        reference.insert_event(project, event, dataset.ACTOR)
+        theirs.append((time.perf_counter() - start) * 1000)
+
+    for i in range(runs):
+        for side in ((product, sqlite) if i % 2 else (sqlite, product)):
+            side(i)
+    reference.close()
+    ratios = sorted(a / b for a, b in zip(ours, theirs))
+    same = from_samples("SQLite reference: one durable score-event insert", theirs, "ms",
+                        note=f"WAL, synchronous=FULL, {loaded:,} events indexed; prepare() + INSERT "
+                             "+ audit row + COMMIT, paired with fw.ledger.record, order flipped "
+                             "each round")
+    ratio = Figure("single write vs SQLite (fw.ledger.record / SQLite)",
+                   statistics.median(ours) / statistics.median(theirs), "x",
+                   TARGETS["write_vs_sqlite"], runs, ratios[0], ratios[-1],
+                   note=f"ratio of the medians of {runs} pairs ({statistics.median(ours):.2f} ms "
+                        f"vs {statistics.median(theirs):.2f} ms); median of the per-pair ratios "
+                        f"{statistics.median(ratios):.2f}x")
+    return [(same, None), (ratio, None)]
 
 
 def read_figures(fw, company: dataset.Company) -> list[tuple[Figure, Callable]]:

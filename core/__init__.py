@@ -11,7 +11,7 @@ from .commands import Session, format_option, month_option, project_option
 from .commands.imports import import_options, run_import
 from .errors import (Conflict, FloorwalkerError, NotFound, PeriodClosed, PermissionDenied,
                      StorageError, ValidationError)
-from .exports import Table, download, guard, to_csv, to_pdf, to_xlsx
+from .exports import Cell, Table, download, guard, to_csv, to_pdf, to_xlsx
 from .floorwalker import Floorwalker
 from .hookspecs import hookimpl, hookspec
 from .i18n import N_, translate
@@ -23,16 +23,20 @@ from .people import TIER_TITLES, TIERS
 from .records import (KPI, Absence, Action, AgendaItem, AgentSection, Blocker, Choice, Evidence,
                       Importer, Job, KPIDef, Migration, NavItem, ReportSection, Route, ScoreRule, Setting,
                       SettingField, SheetColumn, WaitingItem, Widget)
+from .api import Call, Endpoint
+from .changes import RuleChange
+from .rostered import RosteredShift
 from .rule_limits import is_violation
 from .shards import new_id, now_iso
 from .tables import FORMATS
 
 __all__ = [
+    "Call", "Endpoint",
     "FORMATS", "LEADERS", "STAFF", "SUPERVISORS", "TIERS", "TIER_TITLES", "Absence", "Action",
-    "AgendaItem", "AgentSection", "Blocker", "BusinessHours", "Choice", "Conflict", "Evidence", "Floorwalker",
+    "AgendaItem", "AgentSection", "Blocker", "BusinessHours", "Cell", "Choice", "Conflict", "Evidence", "Floorwalker",
     "FloorwalkerError", "HolidayCalendar", "Importer", "Job", "KPI", "KPIDef", "Migration",
     "N_", "NavItem", "NotFound", "Page", "PeriodClosed", "PermissionDenied", "ReportSection",
-    "Route", "ScoreRule", "Session", "Setting", "SettingField", "SheetColumn", "StorageError",
+    "RosteredShift", "Route", "RuleChange", "ScoreRule", "Session", "Setting", "SettingField", "SheetColumn", "StorageError",
     "Table", "ValidationError", "WaitingItem", "Widget", "download", "format_option", "formats", "guard",
     "hookimpl", "hookspec", "is_violation", "match_columns", "month_option", "new_id", "now_iso",
     "project_option", "read_rows", "read_table", "mappings", "values", "Checks", "Preview", "Fields",

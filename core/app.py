@@ -9,6 +9,8 @@ A request itself is handled as `core/page.py` says.
 
 from __future__ import annotations
 
+import os
+
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -16,16 +18,19 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import pages
+from . import api_endpoints, pages, turns
 from .access import check_routes
+from .api import Api
+from .api_pages import routes as api_page_routes
+from .token_pages import routes as token_routes
 from .auth import FormTokens, Sessions
 from .i18n import N_, translate
-from .middleware import BodyLimit, SecurityHeaders
+from .middleware import TIMING_ENV, BodyLimit, SecurityHeaders, ServerTiming
 from .page import BODY_LIMIT, Shell, not_found, page, server_error
-from .plugins import collect
+from .plugins import collect, collect_endpoints
 from .records import Route as PluginRoute
 from .templating import DEFAULT_THEME, THEMES_DIR, Templates, plugin_dirs
-from .throttle import LoginThrottle
+from .throttle import SharedThrottle
 
 
 def plugin_routes(fw) -> list[Route]:
@@ -68,27 +73,31 @@ def create_app(fw, *, secret: str | None = None, config: dict | None = None) -> 
     settings at each request (``config["theme"]`` when none is set); *secret* signs session and
     form-token cookies (default: a key kept in the sessions file)."""
     config = dict(config or {})
+    turns.prefer_writers()  # a form posted while pages render gets the interpreter lock soon
     templates = Templates(fw.store.root, config.get("theme") or DEFAULT_THEME, fw.pm)
     sessions = Sessions(fw, secret)
-    throttle = LoginThrottle(trusted_proxies=config.get("trusted_proxies", ()))
+    throttle = SharedThrottle(fw.store, trusted_proxies=config.get("trusted_proxies", ()))
     shell = Shell(fw=fw, templates=templates, sessions=sessions, throttle=throttle,
                   tokens=FormTokens(sessions.secret), config=config)
     limit = int(config.get("body_limit", BODY_LIMIT))
     # a plugin's own files (its stylesheet) at /static/plugins/<name>/, before the theme's /static
     plugin_files = [Mount(f"/static/plugins/{name}", app=StaticFiles(directory=folder))
                     for name, folder in plugin_dirs(fw.pm, "static").items()]
-    routes = [*pages.routes(), *plugin_routes(fw), *plugin_files,
+    api = Api(fw, [*api_endpoints.ENDPOINTS, *collect_endpoints(fw.pm)], rate=int(config.get("api_rate", 600)))
+    routes = [*pages.routes(), *plugin_routes(fw), *api.routes(), *api_page_routes(api), *token_routes(), *plugin_files,
               Mount("/static", app=ThemeStatic(shell), name="static")]
     check_routes(routes, fw.access)
 
     def too_large(scope):
         return HTMLResponse(_plain_413(fw.default_locale(), limit), status_code=413)
 
+    timing = [Middleware(ServerTiming)] if os.environ.get(TIMING_ENV) else []  # the bench's load run
     app = Starlette(routes=routes,
-                    middleware=[Middleware(SecurityHeaders, hsts=bool(config.get("hsts", False))),
+                    middleware=[*timing, Middleware(SecurityHeaders, hsts=bool(config.get("hsts", False))),
                                 Middleware(BodyLimit, limit=limit, too_large=too_large)],
                     exception_handlers={404: not_found, 405: not_found, 500: server_error})
     app.state.shell = shell
+    app.state.api = api
     app.state.secure_cookie = bool(config.get("secure_cookie", False))
     return app
 

@@ -35,7 +35,7 @@ RULES = [
     _R("complaint_reply_poor", "light", -5, "Slow or unfriendly answer to a complaint", "投诉答复不及时或态度不佳"),
     _R("away_over_5min", "light", -5, "Away from the seat over 5 minutes without telling", "未报备离岗超过5分钟"),
     _R("eating_at_seat", "light", -5, "Eating or smoking at the seat", "在座位上吃东西或吸烟"),
-    _R("chatting", "light", -2, "Chatting about non-work matters", "闲聊与工作无关的话题", min_points=-2, max_points=-1),
+    _R("chatting", "light", -2, "Chatting about things unrelated to work", "闲聊与工作无关的话题", min_points=-2, max_points=-1),
     _R("task_not_done", "light", -2, "Task not carried out properly", "任务未按要求完成", min_points=-5, max_points=-2),
     _R("spot_check_error", "light", -2, "Supervisor's spot check, per error", "主管抽查差错（每处）", min_points=-5, max_points=-2),
     _R("incident_late_1_10", "light", -5, "Incident handled 1–10 minutes past its time limit", "事件处理超时1–10分钟"),
@@ -110,8 +110,8 @@ def register_actions():
 
 @hookimpl(tryfirst=True)  # the core's commands first, so a plugin's cannot take their names
 def register_commands(cli):
-    from .commands import company, imports, install, jobs, scores
+    from .commands import company, imports, install, jobs, scores, tokens
 
-    for module in (install, company, scores, imports, jobs):
+    for module in (install, company, scores, imports, jobs, tokens):
         for command in module.COMMANDS:
             cli.add_command(command)

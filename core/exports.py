@@ -10,7 +10,8 @@ apostrophe would only spoil the name a reader sees.
 CSV is UTF-8 with a byte-order mark and CRLF line ends (RFC 4180): without the mark Excel reads
 the file as the system's code page and Chinese turns into mojibake. xlsx is written by openpyxl
 in write-only mode (a month of agent-days is a few hundred thousand cells), with a bold header,
-the header row frozen and columns as wide as their text. A PDF is rendered by WeasyPrint in
+the header row frozen and columns as wide as their text; a `Cell` is a number stored with its
+number format (a percent, seconds, yuan), so the reader can sum and chart it. A PDF is rendered by WeasyPrint in
 Noto Sans CJK (Debian's ``fonts-noto-cjk``, installed by ``scripts/setup``): the font is named in
 ``@page`` too, because the footer's margin boxes do not inherit from the document. It loads
 nothing from outside — no file, no URL — so HTML a caller rendered cannot reach the server's disk
@@ -62,6 +63,28 @@ class Table:
         return [c[1] if isinstance(c, tuple) else c for c in self.columns]
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A number a spreadsheet keeps as a number, shown in *number_format* (Excel's: ``0.0%`` for
+    a rate held as a fraction, ``#,##0.0" s"`` for seconds, ``"¥"#,##0.00`` for money), so the
+    reader can add it up and chart it; CSV and PDF write *text* (the figure as the page shows
+    it), or the bare number without one."""
+
+    value: int | float | None
+    number_format: str = "General"
+    text: str = ""
+
+    def __str__(self) -> str:
+        if self.text:
+            return self.text
+        return "" if self.value is None else str(self.value)
+
+
+def plain(value):
+    """*value* as CSV and PDF write it: a `Cell` as its text, anything else as it is."""
+    return str(value) if isinstance(value, Cell) else value
+
+
 def guard(value):
     """*value* as a spreadsheet may hold it: text that would start a formula gets a leading ``'``;
     anything that is not text (a negative number too) is returned as it is."""
@@ -83,7 +106,7 @@ def csv_text(table: Table, newline: str = "\r\n") -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=newline)
     writer.writerow([guard(h) for h in table.headings])
-    writer.writerows([guard(v) for v in row] for row in table.rows)
+    writer.writerows([guard(plain(v)) for v in row] for row in table.rows)
     return out.getvalue()
 
 
@@ -105,6 +128,12 @@ def to_xlsx(tables: Table | Sequence[Table]) -> bytes:
     from openpyxl.utils import get_column_letter
 
     def cell(value):
+        if isinstance(value, Cell):  # a number with its format: stored as the number
+            if value.value is None:
+                return None
+            made = WriteOnlyCell(sheet, value=value.value)
+            made.number_format = value.number_format
+            return made
         value = guard(value)
         # control characters make openpyxl refuse the whole file; a name cannot mean them
         return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
@@ -116,7 +145,8 @@ def to_xlsx(tables: Table | Sequence[Table]) -> bytes:
         sheet = book.create_sheet(sheet_title(table.title, used))
         rows = [[cell(v) for v in row] for row in table.rows]
         header = [cell(h) for h in table.headings]
-        for i, width in enumerate(column_widths(header, rows), start=1):
+        shown = [[plain(v) for v in row] for row in table.rows]
+        for i, width in enumerate(column_widths(header, shown), start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
         sheet.freeze_panes = f"{get_column_letter(table.fixed_columns + 1)}2"
         heading_cells = []
@@ -192,7 +222,10 @@ def html_table(table: Table, number) -> str:
         cells = []
         for i, value in enumerate(row):
             classes = ["fixed"] if i < table.fixed_columns else []
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, Cell):
+                classes.append("num")
+                text = str(value)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 classes.append("num")
                 text = number(value)
             elif isinstance(value, (dt.date, dt.time)):

@@ -58,6 +58,13 @@ class FileOps:
     def replace(self, src: Path, dst: Path) -> None:
         os.replace(src, dst)
 
+    def open_append(self, path: Path) -> int:
+        """The journal of a data file, opened to append (made if missing)."""
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+
+    def truncate(self, fd: int, length: int) -> None:
+        os.ftruncate(fd, length)
+
     def fsync_dir(self, folder: Path) -> None:
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -115,12 +122,7 @@ def write_durably(fs: FileOps, path: Path, payload: bytes) -> None:
     folder sync puts the previous file back) and no temp file survives.
     """
     folder = path.parent
-    try:
-        free = fs.free_bytes(folder)
-    except OSError as exc:
-        raise write_error(path, exc) from exc
-    if free < 2 * len(payload):
-        raise DiskFull(str(path), free, 2 * len(payload))
+    check_space(fs, path, len(payload))
     existed = path.exists()
     tmp = temp_name(path)
     prev_tmp = tmp.with_name(tmp.name + ".prev")
@@ -144,6 +146,16 @@ def write_durably(fs: FileOps, path: Path, payload: bytes) -> None:
     except OSError as exc:
         roll_back(fs, path, existed, exc)
         raise write_error(path, exc) from exc
+
+
+def check_space(fs: FileOps, path: Path, size: int) -> None:
+    """Refuse a write of *path* while the disk has less than twice *size* free (`DiskFull`)."""
+    try:
+        free = fs.free_bytes(path.parent)
+    except OSError as exc:
+        raise write_error(path, exc) from exc
+    if free < 2 * size:
+        raise DiskFull(str(path), free, 2 * size)
 
 
 def roll_back(fs: FileOps, path: Path, existed: bool, cause: OSError) -> None:
@@ -175,6 +187,28 @@ def left_over_temps(root: Path) -> Iterator[tuple[Path, Path]]:
             yield tmp, tmp.with_name(found["live"])
 
 
+def scan(root: Path) -> dict[str, list[Path]]:
+    """One walk of *root*: its data files (``json``), their ``prev`` copies and ``journal``s,
+    and left-over ``temp`` files, each a sorted list of paths."""
+    found: dict[str, list[Path]] = {"json": [], "prev": [], "journal": [], "temp": []}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name.endswith(".json"):
+                kind = "json"
+            elif name.endswith(".json.prev"):
+                kind = "prev"
+            elif name.endswith(".json.journal"):
+                kind = "journal"
+            elif name.startswith(".") and TEMP_FILE.match(name):
+                kind = "temp"
+            else:
+                continue
+            found[kind].append(Path(folder, name))
+    for paths in found.values():
+        paths.sort()
+    return found
+
+
 def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
@@ -202,15 +236,23 @@ def open_private(path: str | Path):
     return os.fdopen(fd, "wb")
 
 
+def make_private(path: Path) -> None:
+    """Make *path* readable by its owner only, quietly (a warning of `loose_files` otherwise)."""
+    try:
+        os.chmod(path, FILE_MODE)
+    except OSError:
+        pass
+
+
 def loose_files(root: str | Path) -> list[tuple[Path, int]]:
-    """(path, mode) of each data file under *root* (``*.json`` and ``*.json.prev``) that others
-    than its owner may read or write."""
+    """(path, mode) of each data file under *root* (``*.json``, ``*.json.prev`` and
+    ``*.json.journal``) that others than its owner may read or write."""
     root = Path(root)
     if not root.is_dir():
         return []
     found = []
     for path in sorted(root.rglob("*.json*")):
-        if path.name.endswith((".json", ".json.prev")) and path.is_file():
+        if path.name.endswith((".json", ".json.prev", ".json.journal")) and path.is_file():
             mode = path.stat().st_mode & 0o777
             if mode & 0o077:  # any group or other bit
                 found.append((path, mode))

@@ -21,7 +21,9 @@ from .plugins import (collect_importers, collect_jobs, collect_kpi_defs, collect
                       collect_rules, collect_settings, make_plugin_manager, plugin_names,
                       project_hook)
 from .projects import Projects
+from .sealing import verify_sealed
 from .store import CORE, Store
+from .summaries import Summaries
 from .users import Users
 
 INSTALL = "install"
@@ -41,6 +43,7 @@ class Floorwalker:
 
     def __init__(self, store: Store, pm: pluggy.PluginManager):
         self.store = store
+        self.summaries = Summaries(store)  # small figures kept per generation of the files read
         self.pm = pm
         self.rules = collect_rules(pm)
         self.settings_schemas = collect_settings(pm)
@@ -58,6 +61,7 @@ class Floorwalker:
         self.ledger = Ledger(self)
         self.access = Access(self)
         self.calendar = Calendar(self)
+        self._templates = None  # `render`'s, made when first needed
 
     def plugin_names(self) -> list[str]:
         """The names of the plugins loaded in this install, built-in and allowlisted, in order."""
@@ -66,6 +70,17 @@ class Floorwalker:
     def project_hook(self, project: dict, hook_name: str):
         """The caller of a project-scoped hook: only the project's enabled plugins answer."""
         return project_hook(self.pm, hook_name, project["plugins"])
+
+    def render(self, template: str, locale: str, context: dict | None = None) -> str:
+        """*template* rendered in *locale* as a string, outside any request: a document kept
+        after it is made (a drafted agenda, a published report) is rendered here, in every
+        language it is read in, with the install's theme. The context has ``fw`` (the
+        ``person`` and ``rule_title`` filters use it), ``locale`` and ``t`` (a record's title)."""
+        from .templating import Templates
+        if self._templates is None:
+            self._templates = Templates(self.store.root, self.install_settings().get("theme") or "", self.pm)
+        base = {"fw": self, "locale": locale, "t": lambda record: record.title(locale)}
+        return self._templates.get(template, locale).render({**base, **(context or {})})
 
     # ------------------------------------------------------------ install settings
 
@@ -92,11 +107,13 @@ class Floorwalker:
 
 def open_floorwalker(folder: str | os.PathLike | None = None, *, pm: pluggy.PluginManager | None = None,
                      check: bool = True, **store_options) -> Floorwalker:
-    """Open the data folder: validate every file (refusing a damaged one by name), then load
-    the built-in plugins and the allowlisted third-party ones."""
+    """Open the data folder — core.json parsed, closed months' files checked by their recorded
+    size and their digests in the background, every other file parsed when first read (a
+    damaged one refused by name: `Store.check`) — then load the built-in plugins and the
+    allowlisted third-party ones."""
     store = Store(data_dir(folder), **store_options)
-    if check:
-        store.check()
+    if check and any(row.get("sealed") for row in store.check(quick=True)):
+        verify_sealed(store, delay=5.0)
     if pm is None:
         pm = make_plugin_manager(read_allowlist(store))
     return Floorwalker(store, pm)

@@ -50,27 +50,42 @@ def this_month(p: Page, project: dict) -> str:
 
 
 def key_numbers(p: Page, project: dict, month: str) -> dict:
-    """Agents, average score, failing scores and events of the month, with the plugins' KPIs.
-    The core's rows only: the plugins' columns (grade, pay float) are not read here."""
-    totals = [row["total"] for row in p.fw.ledger.sheet(project["slug"], month, columns=False)]
+    """Agents, average score, failing scores and events of the month, with the plugins' KPIs:
+    kept per project, month and minute while the files they were worked out from are unchanged
+    (`fw.summaries`; a KPI may count what has concluded by now, so the minute is in the key).
+    Shared between views: not to be changed."""
+    minute = p.fw.projects.now(project).replace(second=0, microsecond=0).isoformat()
+    return p.fw.summaries.get("home.key_numbers", (project["slug"], month, minute),
+                              lambda: month_numbers(p.fw, project, month))
+
+
+def month_numbers(fw, project: dict, month: str) -> dict:
+    """`key_numbers` worked out: the core's rows only (the plugins' columns, grade and pay
+    float, are not read here) and every enabled plugin's KPIs."""
+    totals = [row["total"] for row in fw.ledger.sheet(project["slug"], month, columns=False)]
     first, last = (dt.date.fromisoformat(day) for day in validate.month_bounds(month))
-    kpis = collect(p.fw.project_hook(project, "project_kpis"), KPI, key="code", floorwalker=p.fw,
+    kpis = collect(fw.project_hook(project, "project_kpis"), KPI, key="code", floorwalker=fw,
                    project=project, period=month, first=first, last=last)
     return {"agents": len(totals), "average": sum(totals) / len(totals) if totals else None,
             "failing": sum(1 for t in totals if t < FAILING),
-            "events": len(p.fw.ledger.events(project["slug"], month)),
+            "events": len(fw.ledger.events(project["slug"], month)),
             "kpis": kpis, "totals": totals}
 
 
 def readable(p: Page, project: dict, numbers: dict) -> dict:
     """*numbers* with only the KPIs the reader may see: a client or an agent login sees the
     ``client`` figures, staff the internal ones too, and a figure behind an action (pay) only
-    its holders. A code nobody declared counts as internal."""
+    its holders. A code nobody declared counts as internal. A reader who may not read internal
+    figures gets no scores either (average, failing, events, totals: ``internal`` False) —
+    the headcount stays."""
     def shown(kpi: KPI) -> bool:
         declared = p.fw.kpi_defs.get(kpi.code)
         return p.fw.access.reads(p.user, project, declared.audience if declared else "internal",
                                  declared.action if declared else "")
-    return {**numbers, "kpis": [k for k in numbers["kpis"] if shown(k)]}
+    kept = {**numbers, "kpis": [k for k in numbers["kpis"] if shown(k)], "internal": True}
+    if not p.fw.access.reads(p.user, project):  # scores are the BPO's own: a client reads service figures
+        kept.update(internal=False, average=None, failing=None, events=None, totals=[])
+    return kept
 
 
 # ---------------------------------------------------------------- links a reader may follow
@@ -88,25 +103,43 @@ def followable(p: Page, url: str | None) -> bool:
     return cache[path]
 
 
+ROUTES_KEPT = 4096  # paths whose route is known, per app
+
+
 def _may_open(p: Page, path: str) -> bool:
-    scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
-    for route in p.request.app.routes:
-        action = getattr(route, "action", None)
-        if action is None:
-            continue
-        match, child = route.matches(scope)
-        if match is not Match.FULL:
-            continue
-        slug = child.get("path_params", {}).get("project")
-        if slug is None:
-            return p.fw.access.can(p.user, action, None, route=True)
-        if not in_scope(p.user, slug):
-            return False
-        project = p.project if p.project and p.project["slug"] == slug else p.fw.projects.get(slug)
-        plugin = getattr(route, "plugin", None)
-        return (plugin is None or plugin in project["plugins"]) and \
-            p.fw.access.can(p.user, action, project, route=True)
-    return False
+    found = _route_of(p.request.app, path)
+    if found is None:
+        return False
+    action, slug, plugin = found
+    if slug is None:
+        return p.fw.access.can(p.user, action, None, route=True)
+    if not in_scope(p.user, slug):
+        return False
+    project = p.project if p.project and p.project["slug"] == slug else p.fw.projects.get(slug)
+    return (plugin is None or plugin in project["plugins"]) and \
+        p.fw.access.can(p.user, action, project, route=True)
+
+
+def _route_of(app, path: str) -> tuple[str, str | None, str | None] | None:
+    """(action, project slug, plugin) of the GET route *path* matches, or None. The routes do
+    not change while the app runs, so each path is matched once (a home page links some
+    ninety paths, each matched against every route)."""
+    kept = getattr(app.state, "routes_of_paths", None)
+    if kept is None or len(kept) > ROUTES_KEPT:
+        kept = app.state.routes_of_paths = {}
+    if path not in kept:
+        kept[path] = None
+        scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+        for route in app.routes:
+            action = getattr(route, "action", None)
+            if action is None:
+                continue
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                kept[path] = (action, child.get("path_params", {}).get("project"),
+                              getattr(route, "plugin", None))
+                break
+    return kept[path]
 
 
 def link(p: Page, url: str | None) -> str | None:
@@ -124,10 +157,10 @@ def figures(p: Page, project: dict, month: str, numbers: dict) -> dict:
     slug = project["slug"]
     sheet = f"/p/{slug}/scores/{month}"
     tiles = [{"code": "agents", "title": p._(N_("Agents")), "value": numbers["agents"],
-              "url": link(p, f"/p/{slug}/agents")},
-             {"code": "average", "title": p._(N_("Average score")), "value": numbers["average"],
-              "n": numbers["agents"] if numbers["average"] is not None else None, "url": link(p, sheet)}]
-    if p.fw.access.reads(p.user, project):
+              "url": link(p, f"/p/{slug}/agents")}]
+    if numbers.get("internal", True):  # the scores: the staff's, never a client's (`readable`)
+        tiles.append({"code": "average", "title": p._(N_("Average score")), "value": numbers["average"],
+                      "n": numbers["agents"] if numbers["average"] is not None else None, "url": link(p, sheet)})
         tiles.append({"code": "failing", "title": p._(N_("Below 60")), "value": numbers["failing"],
                       "url": link(p, f"{sheet}?sort=total"), "bad": bool(numbers["failing"])})
     bars: dict[tuple, dict] = {}
@@ -229,6 +262,13 @@ def own_month(p: Page, project: dict, month: str) -> dict | None:
 
 
 def home(p: Page) -> Response:
+    """The reader's home; it reads each data file once (`Summaries.snapshot`): every project's
+    figures, panels and waiting items ask for core.json and the months' files many times."""
+    with p.fw.summaries.snapshot():
+        return _home(p)
+
+
+def _home(p: Page) -> Response:
     cards = [project_card(p, project) for project in p.fw.projects.all()
              if in_scope(p.user, project["slug"])]
     managed = [c for c in cards if c["view"] == "manager"]

@@ -43,9 +43,9 @@ import pluggy
 # the shell's hooks are declared in shell_hooks.py (one module would pass 500 lines)
 from .shell_hooks import (agenda_items, dashboard_widgets, demo_data,  # noqa: F401
                           demo_data_after_close, home_panels, nav_items, on_settings_changed, project_kpis,
-                          register_actions, register_commands, register_importers, register_jobs,
-                          register_kpis, register_migrations, register_routes, register_settings,
-                          report_sections, waiting_items)
+                          register_actions, register_commands, register_endpoints, register_importers,
+                          register_jobs, register_kpis, register_migrations, register_routes,
+                          register_settings, report_sections, rule_changes, waiting_items)
 
 hookspec = pluggy.HookspecMarker("floorwalker")
 hookimpl = pluggy.HookimplMarker("floorwalker")
@@ -170,6 +170,27 @@ def agent_availability(floorwalker, project, first, last, agents):
     importing the plugin that knows: ``floorwalker.project_hook(project, "agent_availability")``.
     Example: attendance returns ``Absence("1001", date(2026, 3, 2), date(2026, 3, 4), "leave")``
     for approved leave, and a ``"rest"`` absence for each run of rest days in the roster.
+    """
+
+
+@hookspec
+def agent_shifts(floorwalker, project, first, last):
+    """Return the shifts agents are rostered on between *first* and *last*. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project.
+    :param first: the first work date asked about.
+    :param last: the last work date asked about.
+    :returns: a list of `RosteredShift` (``agent``, ``date``, ``start``, ``end``, ``shift``,
+        ``job_type``, ``break_minutes``), one per agent and work date, less approved leave: leave
+        over part of a shift cuts it (or splits it in two), leave over all of it drops it.
+
+    Called by plugins that count who is on the floor when, at a finer grain than
+    `agent_availability`'s days (the staffing plan counts the agents rostered in each half
+    hour against the agents the traffic needs). Ask through the core:
+    ``floorwalker.project_hook(project, "agent_shifts")``.
+    Example: attendance returns ``RosteredShift("1001", date(2026, 3, 2),
+    datetime(2026, 3, 2, 8, 0), datetime(2026, 3, 2, 17, 0), "D", "voice", 60)``.
     """
 
 

@@ -8,11 +8,16 @@ ran there, with *now* the project's wall-clock time (`projects.now`). Two things
   processes), and it stops with the server;
 * ``floorwalker jobs run`` makes one pass, for cron (``--project``, ``--job``, ``--force``).
 
-Both may run at once, and a job that failed half-way runs again at the next pass: every job is
-idempotent, which is why nothing here tries to hold a run lock. Each pass records the runs it
-made, one record per (job, project) — the last run, whether it succeeded, its counts — in one
-commit to a file of its own, ``data/jobs.json`` (table ``runs``): in core.json a commit a
-minute would bump the generation that keys the score sheets' cache, for nothing.
+Both may run at once — and ``serve --workers N`` runs the Runner once, in the process that
+supervises the workers, not in each worker. A job runs once wherever it is due: the pass that
+finds it due *claims* it first, in one commit under the file's lock that re-reads the last run
+(`_claim`), so a second runner — a cron line, another server on the same data — sees the claim
+and leaves the job alone until it is due again. A claimed run whose process died is due again
+after its `every`; a job that failed half-way runs again at the next pass (every job is
+idempotent, so a second run does no harm, only work). Each (job, project) has one record — the
+last run, whether it succeeded, its counts — in a file of its own, ``data/jobs.json`` (table
+``runs``): in core.json a commit a minute would bump the generation that keys the score
+sheets' cache, for nothing.
 """
 
 from __future__ import annotations
@@ -69,7 +74,7 @@ def run_due(fw, *, project: str | None = None, job: str | None = None, force: bo
     for each, project_doc in select(fw, project=project, job=job):
         now = at or fw.projects.now(project_doc)
         key = run_key(each, project_doc["slug"])
-        if force or is_due(each, runs.get(key), now):
+        if (force or is_due(each, runs.get(key), now)) and _claim(fw, each, now, key, force, actor):
             made.append(_run(fw, each, project_doc, now, key))
     if made:
         with fw.store.transaction(JOBS, actor, "jobs.run") as tx:
@@ -79,6 +84,23 @@ def run_due(fw, *, project: str | None = None, job: str | None = None, force: bo
                 else:
                     tx.update(RUNS, record["id"], record)
     return made
+
+
+def _claim(fw, job: Job, now: dt.datetime, key: str, force: bool, actor: str) -> bool:
+    """Record that this process runs *job* now — unless another runner claimed or ran it
+    since this pass read the runs (re-read under the lock). *force* claims regardless."""
+    with fw.store.transaction(JOBS, actor, "jobs.claim") as tx:
+        last = tx.get(RUNS, key)
+        if not force and not is_due(job, last, now):
+            return False
+        claim = {"id": key, "job": job.id, "project": key.rsplit(":", 1)[1],
+                 "started": now.isoformat(timespec="seconds"), "ok": None, "error": None,
+                 "seconds": None, "result": {}}
+        if last is None:
+            tx.insert(RUNS, claim)
+        else:
+            tx.update(RUNS, key, claim)
+    return True
 
 
 def _run(fw, job: Job, project: dict, now: dt.datetime, key: str) -> dict:

@@ -1,4 +1,5 @@
-"""ASGI middleware of the web shell: security headers and the request body limit.
+"""ASGI middleware of the web shell: security headers, the request body limit and (opt-in)
+Server-Timing.
 
 Sessions, CSRF and the locale are not middleware: they need the store (sync, so run in the
 threadpool) and the parsed form, so the route wrapper in `page.py` handles them per request.
@@ -6,6 +7,7 @@ threadpool) and the parsed form, so the route wrapper in `page.py` handles them 
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 SECURITY_HEADERS = [
@@ -73,3 +75,29 @@ class BodyLimit:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+TIMING_ENV = "FLOORWALKER_SERVER_TIMING"  # set (to anything) to time every response
+
+
+class ServerTiming:
+    """Add ``Server-Timing: app;dur=<ms>`` to each HTTP response: the time from the app taking
+    the request to the response's start (a page is rendered whole before it starts). Only when
+    the operator sets ``$FLOORWALKER_SERVER_TIMING`` (the bench's load run does): a measuring
+    aid, off by default."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+
+        async def send_with_timing(message):
+            if message["type"] == "http.response.start":
+                took = f"app;dur={(time.perf_counter() - started) * 1000:.2f}".encode()
+                message["headers"] = [*message.get("headers", []), (b"server-timing", took)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_timing)

@@ -36,8 +36,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import validate
+from . import turns, validate
 from .access import ROLE_TITLES, in_scope
+from .api import failure, is_api, no_such_call
 from .auth import COOKIE, SESSION_HOURS, FormTokens, Sessions
 from .errors import FloorwalkerError, NotFound, PermissionDenied, ValidationError
 from .exports import download
@@ -212,7 +213,9 @@ def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: st
                 _check_lengths(form, limits)
             except ValidationError as err:
                 return await run_in_threadpool(_refused_page, request, err)
-        return await run_in_threadpool(_serve, request, handler, action, form, plugin)
+        # a page waits its turn among the worker's readers, a form does not (`turns`)
+        serve = _serve if request.method == "POST" else _serve_in_turn
+        return await run_in_threadpool(serve, request, handler, action, form, plugin)
 
     route = Route(path, endpoint, methods=list(methods), name=f"{action}:{path}:{','.join(methods)}")
     route.action, route.limits, route.plugin = action, limits, plugin
@@ -278,6 +281,9 @@ def _serve(request: Request, handler: Callable, action: str, form: dict, plugin:
         return error_page(p, err.http_status, err.message(p.locale))
 
 
+_serve_in_turn = turns.reading(_serve)
+
+
 def _csrf_ok(p: Page, submitted) -> bool:
     """A POST carries the session's token, or — signed out — the token of its `FormTokens` cookie."""
     if p.session is not None:
@@ -298,6 +304,9 @@ def _too_large_page(request: Request) -> Response:
 
 
 async def not_found(request: Request, exc: HTTPException) -> Response:
+    if is_api(request.url.path):  # the API answers JSON, never a page
+        return no_such_call(request, exc.status_code, request.app.state.shell.fw)
+
     def render():
         p = _open(request)
         if exc.status_code == 405:
@@ -308,6 +317,9 @@ async def not_found(request: Request, exc: HTTPException) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     """A page in the reader's language; the traceback goes to the server's log."""
+    if is_api(request.url.path):
+        return failure(500, "an unexpected error happened; it was written to the log")
+
     def render():
         try:
             p = _open(request)

@@ -132,8 +132,11 @@ def dashboard(p: Page) -> Response:
                       floorwalker=p.fw, project=p.project, period=month, user=p.user)
     waiting = p.waiting()
     shown = figures(p, p.project, month, numbers)
-    shown["tiles"].insert(2, {"code": "events", "title": p._(N_("Score events")),
-                              "value": numbers["events"], "url": link(p, f"/p/{p.project['slug']}/scores/{month}")})
+    if numbers["internal"]:  # the score events and their distribution: the staff's only
+        shown["tiles"].insert(2, {"code": "events", "title": p._(N_("Score events")),
+                                  "value": numbers["events"], "url": link(p, f"/p/{p.project['slug']}/scores/{month}")})
+    else:
+        bands = []
     return p.render("dashboard.html", month=month, numbers=numbers, bands=bands,
                     peak=max([b["count"] for b in bands] + [1]), widgets=widgets, figures=shown,
                     waiting=waiting, waiting_total=sum(w.count for w in waiting))

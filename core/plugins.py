@@ -39,7 +39,7 @@ CORE_PLUGIN = "core"
 # facade, which is built on this module, so the manager imports no plugin, the core's neither.
 CORE_MODULE = "floorwalker.core.catalogue"
 # Built-in plugins, in the order their contributions are shown. Filled as plugins are built.
-DEFAULT_PLUGINS: tuple[str, ...] = ("attendance", "incentives", "qa", "complaints", "meetings")
+DEFAULT_PLUGINS: tuple[str, ...] = ("attendance", "incentives", "qa", "complaints", "meetings", "reporting")
 
 
 class PluginLoadError(FloorwalkerError):
@@ -269,6 +269,18 @@ def collect_kpi_defs(pm: pluggy.PluginManager) -> dict[str, KPIDef]:
 def collect_jobs(pm: pluggy.PluginManager) -> dict[str, Job]:
     """Every job by ``<plugin>.<name>``."""
     return {job.id: job for job in collect(pm.hook.register_jobs, Job, key="id")}
+
+
+def collect_endpoints(pm: pluggy.PluginManager) -> list:
+    """Every plugin's API endpoints; a (method, path) declared twice, or a plugin's path outside
+    ``/projects/{project}/<plugin>/``, fails at start."""
+    from .api import Endpoint
+    found = collect(pm.hook.register_endpoints, Endpoint, key=lambda e: (e.method, e.path))
+    for endpoint in found:
+        if not endpoint.path.startswith(f"/projects/{{project}}/{endpoint.plugin}/"):
+            raise ValueError(f"{endpoint.plugin}: the API path {endpoint.path} must begin "
+                             f"/projects/{{project}}/{endpoint.plugin}/")
+    return found
 
 
 def collect_migrations(pm: pluggy.PluginManager) -> dict[str, Migration]:

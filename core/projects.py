@@ -20,6 +20,9 @@ CHANNELS = ("voice", "chat", "email", "ticket", "social")
 class Projects:
     def __init__(self, fw):
         self.fw = fw
+        # the instant every project's clock reads, when something pins it (the demo, which must
+        # not see time pass while it builds); None: the real clock
+        self.pinned: datetime | None = None  # an aware instant
 
     def all(self) -> list[dict]:
         """Every project of the install, by slug."""
@@ -39,7 +42,7 @@ class Projects:
         "now" and "today" of a project's rules and pages reads this one clock (tests set it here).
         """
         project = self.get(project) if isinstance(project, str) else project
-        return local_now(project.get("timezone"))
+        return local_now(project.get("timezone"), self.pinned)
 
     def today(self, project: dict | str) -> date:
         """The date on the project's floor (a floor in another time zone may be a day off the

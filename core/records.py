@@ -237,7 +237,7 @@ class KPI(_Contribution):
     url: str = ""
 
 
-KPI_AGGREGATES = ("sum", "mean", "ratio")
+KPI_AGGREGATES = ("sum", "mean", "ratio", "distinct")
 KPI_AUDIENCES = ("internal", "client")
 
 
@@ -246,7 +246,9 @@ class KPIDef(_Titled):
     """A KPI a plugin can compute, declared once at start (`register_kpis`).
 
     `aggregate` says how figures of shorter spans add up to a longer one: ``sum`` (absences),
-    ``mean`` (weighted by n) or ``ratio`` (sum of numerators over sum of denominators).
+    ``mean`` (weighted by n), ``ratio`` (sum of numerators over sum of denominators) or
+    ``distinct`` (a count of distinct people, as the agents short of QA samples: two spans' counts
+    do not add up, so a span is asked as a whole or has no figure).
     `audience` ``client`` lets the figure into a client's report and dashboard; pay and other
     internal figures are ``internal``, shown only to the BPO's staff (never to a client or an
     agent login). `action`, when given, is the action a reader must also hold: incentives' pay

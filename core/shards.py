@@ -58,7 +58,13 @@ class Shard:
     tables: dict[str, dict[str, dict]]
     generation: int = 0
     stat: tuple | None = None
-    size: int = 0
+    size: int = 0  # bytes on disk: the file and its journal
+    # the journal: the generation the file itself holds, the length of the journal's sound
+    # records, the bytes of a torn last record after them, and the records the file already has
+    file_generation: int = 0
+    journal: int = 0
+    torn: int = 0
+    stale: int = 0
     _indexes: dict = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> dict[str, dict]:

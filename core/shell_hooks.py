@@ -93,7 +93,7 @@ def register_kpis():
     """Return the KPIs this plugin can compute, each declared once with how it adds up.
 
     :returns: a list of `KPIDef` (``code``, ``title_en``, ``title_zh``, ``unit``,
-        ``higher_is_better``, ``aggregate`` "sum" | "mean" | "ratio", ``audience`` "internal" |
+        ``higher_is_better``, ``aggregate`` "sum" | "mean" | "ratio" | "distinct", ``audience`` "internal" |
         "client", optional ``action`` a reader must hold); codes are unique across the install.
 
     Called once at start (``floorwalker.kpi_defs``). Reports, the home page and the dashboard
@@ -129,11 +129,48 @@ def report_sections(floorwalker, project, period, user):
 
     :param floorwalker: the facade.
     :param project: the project.
-    :param period: the month (or week start) reported.
+    :param period: the period reported: a month ``YYYY-MM``, or a week ``YYYY-Www`` (or its
+        Monday ``YYYY-MM-DD``); ``validate.period_bounds(period)`` gives its first and last day.
     :param user: the viewer (a client login sees masked names).
     :returns: a list of `ReportSection`.
 
     Called when a report is viewed or exported. Example: QA results with the month's trend.
+    """
+
+
+@hookspec
+def register_endpoints():
+    """Return this plugin's endpoints of the JSON API (``/api/v1``).
+
+    :returns: a list of `Endpoint` (``method``, ``path``, ``handler``, ``action``, ``summary``,
+        optional ``params``, ``body``, ``response``, ``example``, ``body_example``, ``paged``,
+        ``cursor``, ``status``, ``tag``); a plugin's paths begin ``/projects/{project}/<plugin>/``.
+
+    Called once at start. Each endpoint is routed and documented (``/api/v1/openapi.json``) from
+    this one declaration; a call reaches ``handler(call)`` only with a valid token whose user holds
+    ``action`` in the project (the plugin enabled there), a write only with a token that writes,
+    and a body that matches ``body``. The handler authorises its object with
+    ``call.authorize(action, {"agent": …})`` as a page does, and returns JSON-able data.
+    Example: ``Endpoint("POST", "/projects/{project}/attendance/punches", add_punches,
+    "attendance.punch", "Punches from a clock", body=PUNCHES)``.
+    """
+
+
+@hookspec
+def rule_changes(floorwalker, project, first, last):
+    """Return the rules of *project* this plugin changed from *first* to *last*. Project-scoped.
+
+    :param floorwalker: the facade.
+    :param project: the project.
+    :param first: the span's first day.
+    :param last: the span's last day.
+    :returns: a list of `RuleChange` (``day``, ``title_en``, ``title_zh``, optional
+        ``detail_en``, ``detail_zh``), each dated inside the span.
+
+    Called by the client report, which lists "the rules that changed in the period" beside its
+    own contract versions: a client holds the floor to figures measured against rules, and a
+    rule changed mid-month explains a figure. Example: QA returns ``RuleChange(date(2026, 3,
+    9), "QA standard version 3 published", "质检标准第 3 版发布")``.
     """
 
 
@@ -224,14 +261,17 @@ def agenda_items(floorwalker, project, meeting, day, user):
 
     :param floorwalker: the facade.
     :param project: the project.
-    :param meeting: the meeting document (its ``kind``: ``briefing``, ``team``, ``monthly`` …).
+    :param meeting: the meeting document (its ``kind``: ``handover``, ``briefing``, ``weekly``,
+        ``monthly``, ``qa_analysis``, ``review``; its ``date`` and ``time``).
     :param day: the meeting's date (``datetime.date``).
-    :param user: who prepares or reads the agenda.
+    :param user: who drafts the agenda (the chair); whoever sees the meeting reads it, so
+        offer nothing a team leader may not see (never pay).
     :returns: a list of `AgendaItem` (``title_en``, ``title_zh``, ``template``, ``context``,
-        ``order``).
+        ``order``), none for a kind the plugin has nothing for.
 
-    Called when an agenda is drafted or shown; each item renders its template with its
-    context. Example: attendance offers today's absences and swaps for the morning briefing.
+    Called when the chair drafts an agenda: each item's template is rendered then, in every
+    language, with its context, and the result kept in the meeting, so the minutes keep what
+    was shown. Example: attendance offers today's absences and swaps for the morning briefing.
     """
 
 

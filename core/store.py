@@ -9,9 +9,16 @@ what goes around it (see "Storage" in shared/architecture.md):
   of a project, ``projects/<slug>/<table>/<YYYY-MM>`` for high-volume data of one month;
 * a ``filelock`` on ``<file>.lock`` held across read-change-write (`transaction`; the locks
   are in `core/locks.py`);
-* each commit serialises once (orjson), writes a temp file in the same folder, fsyncs it,
-  keeps the outgoing file as ``<file>.prev``, ``os.replace``s and fsyncs the folder — and only
-  then returns (`core/files.py`);
+* each commit is one checksummed record appended to the file's journal
+  (``<file>.journal``) and fsynced — and only then returns (`core/journal.py`); reading a file
+  is its JSON plus its journal replayed. A new file, a commit that would take the journal past
+  `JOURNAL_LIMIT`, the first commit after a crash cut a record short, and the close of a month
+  write the whole file instead, with the journal folded in: serialised once (orjson), a temp
+  file in the same folder fsynced, the outgoing file kept as ``<file>.prev``, ``os.replace``d,
+  the folder fsynced, the journal emptied (`core/files.py`);
+* closing a month seals its files (size and digest in core.json, `core/sealing.py`): opening
+  the folder checks them by size and parses nothing but core.json; every other file is parsed
+  when first read;
 * one commit is one operation, and carries its own audit entry in the same file (`_audit`),
   computed by the store from what changed, so nothing pay-relevant escapes the audit;
 * a write that would change anything dated inside a closed month of a project is refused here,
@@ -23,8 +30,8 @@ what goes around it (see "Storage" in shared/architecture.md):
   without one its month is guessed from a top-level ``period`` or ``date`` (`locks.doc_month`),
   which is how the older records work. A month's own file (``…/<YYYY-MM>``) is that month's
   whole, whatever its documents say;
-* reads come from an in-memory cache of parsed files keyed by (inode, mtime_ns, size) and the
-  generation number the file carries; files are re-stat'ed on every read, so a write by another
+* reads come from an in-memory cache of parsed files keyed by (inode, mtime_ns, size) of the
+  file and of its journal, and the generation number the file carries; files are re-stat'ed on every read, so a write by another
   process is seen at once; per-shard indexes are built lazily and die with their generation.
   The generation is read back from the file's first bytes (the store always writes ``_meta``
   first): an inode number is reused once ``.prev`` lets go of it, and on kernels with coarse
@@ -54,7 +61,7 @@ from typing import Callable, Iterator
 
 import orjson
 
-from . import files
+from . import files, journal, sealing
 from .audit import summarise
 from .errors import CorruptFile, StorageError
 from .files import FileOps, loose_files, open_private  # noqa: F401 (the store's API)
@@ -80,6 +87,9 @@ MIGRATIONS: list[Callable[[dict], None]] = [_leaders_lead_their_teams]
 
 AUDIT_TABLE = "_audit"
 CORE = "core"
+# the journal of a file is folded into it when the next record would take it past this many
+# bytes (0: every commit rewrites its whole file); FLOORWALKER_JOURNAL_LIMIT sets another
+JOURNAL_LIMIT = 256 * 1024
 # files in the data folder that are plain exports, not shards (never read, checked or backed up)
 EXPORTS = frozenset({"demo-accounts"})
 PERIODS_TABLE = "periods"  # in core: {project, month, state}; "closed" locks the month
@@ -97,9 +107,15 @@ class Store:
     """Safe, fast TinyDB shards under one data folder. The only code that opens a data file."""
 
     def __init__(self, root: str | Path, *, lock_timeout: float = 10.0,
-                 cache_limit: int = 150 * 1024 * 1024, fs: FileOps | None = None):
+                 cache_limit: int = 150 * 1024 * 1024, fs: FileOps | None = None,
+                 journal_limit: int | None = None):
         self.root = Path(root)
         self.lock_timeout = lock_timeout
+        if journal_limit is None:
+            journal_limit = int(os.environ.get("FLOORWALKER_JOURNAL_LIMIT") or JOURNAL_LIMIT)
+        self.journal_limit = journal_limit
+        # files found damaged by the background check of closed months (`verify_sealed`)
+        self.damaged: dict[str, str] = {}
         self.cache_limit = cache_limit
         self.fs = fs or FileOps()
         self._cache: OrderedDict[str, Shard] = OrderedDict()
@@ -135,39 +151,51 @@ class Store:
         found = [prefix] if prefix and self.path(prefix).exists() else []
         if not base.is_dir():
             return found
-        for path in base.rglob("*.json"):
-            rel = path.relative_to(self.root).as_posix()[: -len(".json")]
-            if _KEY.match(rel) and rel not in EXPORTS:
-                found.append(rel)
+        found.extend(key for key in map(self.key_of, base.rglob("*.json")) if key)
         return sorted(found)
+
+    def key_of(self, path: Path) -> str | None:
+        """The key of data file *path* under the folder, or None for a file that is no shard."""
+        rel = path.relative_to(self.root).as_posix()[: -len(".json")]
+        return rel if _KEY.match(rel) and rel not in EXPORTS else None
 
     # ---------------------------------------------------------------- reading
 
     def read(self, key: str) -> Shard:
-        """The file *key* as it is on disk now (an empty shard if it does not exist)."""
+        """The file *key* as it is on disk now, its journal replayed (an empty shard if it does
+        not exist)."""
         path = self.path(key)
-        try:
-            with open(path, "rb", buffering=0) as fh:
-                st = os.fstat(fh.fileno())
-                stat_key = (st.st_ino, st.st_mtime_ns, st.st_size)
-                with self._mutex:
-                    cached = self._cache.get(key)
-                if cached is not None and cached.stat == stat_key and cached.generation \
-                        == files.header_generation(os.pread(fh.fileno(), files.HEADER_BYTES, 0)):
+        if key in self.damaged:
+            raise CorruptFile(str(path), self.damaged[key])
+        for _ in range(3):
+            try:
+                with open(path, "rb", buffering=0) as fh:
+                    st = os.fstat(fh.fileno())
+                    stat_key = (st.st_ino, st.st_mtime_ns, st.st_size,
+                                journal.stat(journal.path_of(path)))
                     with self._mutex:
-                        if self._cache.get(key) is cached:
-                            self._cache.move_to_end(key)
-                    return cached
-                raw = fh.readall()
-        except FileNotFoundError:
-            self._refuse_if_lost(key, path)
-            return Shard(key=key, tables={})
-        except OSError as exc:
-            raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
-                               reason=exc.strerror or str(exc)) from exc
-        shard = self._parse(key, path, raw, stat_key)
-        self._remember(shard)
-        return shard
+                        cached = self._cache.get(key)
+                    if cached is not None and cached.stat == stat_key and \
+                            cached.file_generation == files.header_generation(
+                                os.pread(fh.fileno(), files.HEADER_BYTES, 0)):
+                        with self._mutex:
+                            if self._cache.get(key) is cached:
+                                self._cache.move_to_end(key)
+                        return cached
+                    raw = fh.readall()
+            except FileNotFoundError:
+                self._refuse_if_lost(key, path)
+                return Shard(key=key, tables={})
+            except OSError as exc:
+                raise StorageError(N_("cannot read {path}: {reason}"), path=str(path),
+                                   reason=exc.strerror or str(exc)) from exc
+            try:
+                shard = self._parse(key, path, raw, stat_key)
+            except journal.Gap:
+                continue  # a fold replaced the file between reading it and its journal
+            self._remember(shard)
+            return shard
+        raise CorruptFile(str(journal.path_of(path)), N_("the journal does not follow on from its file"))
 
     def table(self, key: str, name: str) -> dict[str, dict]:
         """The documents of table *name* in file *key* by id, as on disk now. Read-only: change
@@ -178,6 +206,8 @@ class Store:
         prev = path.with_name(path.name + ".prev")
         if prev.exists():
             raise CorruptFile(str(path), N_("the file is missing but its .prev copy exists"))
+        if (journal.stat(journal.path_of(path)) or (0, 0, 0))[2]:
+            raise CorruptFile(str(path), N_("the file is missing but its journal exists"))
 
     def _steps(self, key: str) -> tuple:
         """The plugin's steps for the kind of file *key* is: the folder under its project
@@ -193,8 +223,33 @@ class Store:
         meta = data.pop("_meta")
         if self._outdated(key, meta):
             return self._migrate(key, path)
-        return Shard(key=key, tables=data, generation=meta["generation"], stat=stat_key,
-                     size=len(raw))
+        return self._replayed(key, path, raw, data, meta["generation"], stat_key)
+
+    def _replayed(self, key: str, path: Path, raw: bytes, data: dict, generation: int,
+                  stat_key: tuple | None) -> Shard:
+        """The parsed file *data* with its journal replayed, checked against the record made
+        when its month closed."""
+        jraw = journal.read(journal.path_of(path)) if stat_key is None or stat_key[3] else b""
+        done = journal.replay(journal.path_of(path), jraw, data, generation)
+        if key != CORE:
+            sealing.verify(self, key, path, raw, done.applied)
+        return Shard(key=key, tables=data, generation=done.generation, stat=stat_key,
+                     size=len(raw) + len(jraw), file_generation=generation, journal=done.valid,
+                     torn=done.torn, stale=done.stale)
+
+    def load(self, key: str) -> Shard:
+        """The file *key* read, replayed and checked, without keeping it in the cache or
+        upgrading it (`check`: validating every file must not fill the cache)."""
+        path = self.path(key)
+        for _ in range(3):
+            raw = files.read_bytes(path)
+            data = parse_file(path, raw)
+            meta = data.pop("_meta")
+            try:
+                return self._replayed(key, path, raw, data, meta["generation"], None)
+            except journal.Gap:
+                continue
+        raise CorruptFile(str(journal.path_of(path)), N_("the journal does not follow on from its file"))
 
     def _migrate(self, key: str, path: Path) -> Shard:
         """Upgrade an old file under its lock, keeping the old one as .prev."""
@@ -202,16 +257,20 @@ class Store:
             data = parse_file(path, files.read_bytes(path))
             meta = data.pop("_meta")
             if self._outdated(key, meta):
+                done = journal.replay(journal.path_of(path), journal.read(journal.path_of(path)),
+                                      data, meta["generation"])
                 steps, version = self._steps(key), meta.get("version", 1)
                 for step in (*MIGRATIONS[meta["schema"] - 1:SCHEMA_VERSION - 1], *steps[version - 1:]):
                     step(data)
-                shard = Shard(key=key, tables={}, generation=meta["generation"])
                 change = {"from_schema": meta["schema"], "to_schema": SCHEMA_VERSION}
                 if steps:
                     change.update(from_version=version, to_version=len(steps) + 1)
-                return self._write(shard, data, {
+                shard = self._write(Shard(key=key, tables={}, generation=done.generation), data, {
                     "id": new_id(), "at": now_iso(), "actor": "system", "action": "migrate",
                     "file": key, "changes": [change]})
+                if key != CORE:
+                    sealing.reseal(self, key)  # a closed month's file keeps its record true
+                return shard
             return self.read(key)  # another process upgraded it while this one waited
 
     def _remember(self, shard: Shard) -> None:
@@ -249,20 +308,24 @@ class Store:
         """
         if not actor:
             raise ValueError("every write needs an actor for the audit log")
+        closed: list[tuple[str, str]] = []
         with self.lock(key):
             shard = self.read(key)
             tx = Transaction(shard)
             yield tx
             changes = self._changes(shard, tx)
-            if not changes:
-                return
-            entry = {"id": new_id(), "at": now_iso(), "actor": actor, "action": action,
-                     "file": key, "changes": [summarise(c) for c in changes]}
-            if tx.note:
-                entry["note"] = tx.note
-            with self._periods_guard(key, changes):
-                check_periods(key, changes, self.closed_months)
-                self._write(shard, tx.tables, entry)
+            if changes:
+                entry = {"id": new_id(), "at": now_iso(), "actor": actor, "action": action,
+                         "file": key, "changes": [summarise(c) for c in changes]}
+                if tx.note:
+                    entry["note"] = tx.note
+                with self._periods_guard(key, changes):
+                    check_periods(key, changes, self.closed_months)
+                    self._commit(shard, tx.tables, changes, entry)
+                if key == CORE:
+                    closed = sealing.newly_closed(changes, PERIODS_TABLE)
+        if closed:  # no more writes can reach those months: fold and record their files
+            sealing.seal_quietly(self, closed)
 
     def _periods_guard(self, key: str, changes: list[dict]):
         """The periods lock a commit needs: shared for project data (so the closed months it
@@ -284,12 +347,14 @@ class Store:
             if appended is not None:
                 changes.append({"table": name, "inserted": appended,
                                 "inserted_ids": [doc["id"] for doc in appended],
-                                "removed": [], "updated": []})
+                                "removed": [], "removed_ids": [], "updated": []})
                 continue
             before = before or {}
-            inserted_ids = sorted(docs.keys() - before.keys())
+            in_order = [i for i in docs if i not in before]  # as the table holds them
+            inserted_ids = sorted(in_order)
             inserted = [docs[i] for i in inserted_ids]
-            removed = [{"id": i, **before[i]} for i in before.keys() - docs.keys()]
+            removed_ids = sorted(before.keys() - docs.keys())
+            removed = [{"id": i, **before[i]} for i in removed_ids]
             updated = []
             for doc_id, doc in docs.items():
                 old = before.get(doc_id)
@@ -297,7 +362,8 @@ class Store:
                     updated.append((doc_id, old, doc))
             if inserted or removed or updated:
                 changes.append({"table": name, "inserted": inserted, "inserted_ids": inserted_ids,
-                                "removed": removed, "updated": updated})
+                                "in_order": in_order, "removed": removed,
+                                "removed_ids": removed_ids, "updated": updated})
         return changes
 
     def closed_months(self, project: str) -> set[str]:
@@ -305,28 +371,73 @@ class Store:
         return {p["month"] for p in self.read(CORE).index(PERIODS_TABLE, "project").get(project, ())
                 if p.get("state") == "closed"}
 
-    def _write(self, shard: Shard, tables: dict, entry: dict) -> Shard:
-        """Serialise the next generation of *shard* with its audit *entry* and write it
-        durably (`files.write_durably`); called with the file's lock held."""
-        path = self.path(shard.key)
+    def _commit(self, shard: Shard, tables: dict, changes: list[dict], entry: dict) -> Shard:
+        """Commit the next generation of *shard*, *tables* with the audit *entry*: one record
+        appended to the file's journal, or — for a new file, a commit that would take the
+        journal past its limit, a dropped table — the whole file written with the journal
+        folded in. Called with the file's lock held."""
         generation = shard.generation + 1
+        entry = {**entry, "generation": generation}
+        # a torn last record (a crash) is cut off by a whole-file write: the new file tells
+        # every process's cache, where a journal cut back and grown again might not
+        changed = sum(len(c["inserted_ids"]) + len(c["removed_ids"]) + len(c["updated"])
+                      for c in changes)  # a bulk commit (an import) skips encoding a record
+        if shard.stat is not None and 0 < changed * 64 <= self.journal_limit and not shard.torn \
+                and shard.tables.keys() <= tables.keys():
+            record = journal.encode(generation, changes, entry)
+            if shard.journal + len(record) <= self.journal_limit:
+                path = self.path(shard.key)
+                files.check_space(self.fs, path, shard.size + len(record))
+                jstat = journal.append(self.fs, path, record, shard.journal)
+                if os.stat(path).st_mode & 0o077:  # a file of an older version is owner-only
+                    files.make_private(path)  # from its next write, as if rewritten
+                data = dict(tables)
+                data[AUDIT_TABLE] = {**tables.get(AUDIT_TABLE, {}), entry["id"]: entry}
+                new = Shard(key=shard.key, tables=data, generation=generation,
+                            stat=(*shard.stat[:3], jstat), size=shard.size + len(record),
+                            file_generation=shard.file_generation,
+                            journal=shard.journal + len(record), stale=shard.stale)
+                self._remember(new)
+                return new
         audit = dict(tables.get(AUDIT_TABLE, {}))
-        audit[entry["id"]] = {**entry, "generation": generation}
+        audit[entry["id"]] = entry
+        return self._write(shard, {**tables, AUDIT_TABLE: audit}, None, generation)
+
+    def _write(self, shard: Shard, tables: dict, entry: dict | None, generation: int | None = None
+               ) -> Shard:
+        """Write *tables* as the whole file of *shard* durably (`files.write_durably`) and
+        empty its journal; with an audit *entry*, as the next generation. Called with the
+        file's lock held."""
+        path = self.path(shard.key)
+        if entry is not None:
+            generation = shard.generation + 1
+            tables = {**tables, AUDIT_TABLE: {**tables.get(AUDIT_TABLE, {}),
+                                              entry["id"]: {**entry, "generation": generation}}}
         body = {"_meta": {"schema": SCHEMA_VERSION, "generation": generation, "file": shard.key}}
         steps = self._steps(shard.key)
         if steps:  # the plugin's version of the file: every write leaves it in the latest shape
             body["_meta"]["version"] = len(steps) + 1
         body.update(tables)
-        body[AUDIT_TABLE] = audit
         payload = orjson.dumps(body)
         files.write_durably(self.fs, path, payload)
-        st = os.stat(path)
-        data = dict(tables)
-        data[AUDIT_TABLE] = audit
-        new = Shard(key=shard.key, tables=data, generation=generation,
-                    stat=(st.st_ino, st.st_mtime_ns, st.st_size), size=len(payload))
+        jpath = journal.path_of(path)
+        if journal.stat(jpath):
+            journal.clear(self.fs, path)
+        st, jstat = os.stat(path), journal.stat(jpath)
+        left = jstat[2] if jstat else 0  # a journal that could not be emptied: write whole again
+        new = Shard(key=shard.key, tables=dict(tables), generation=generation,
+                    stat=(st.st_ino, st.st_mtime_ns, st.st_size, jstat), size=len(payload) + left,
+                    file_generation=generation, torn=left)
         self._remember(new)
         return new
+
+    def fold(self, key: str) -> Shard:
+        """Fold the journal of file *key* into it (a closed month's files are single files)."""
+        with self.lock(key):
+            shard = self.read(key)
+            if shard.stat is not None and shard.stat[3] and shard.stat[3][2]:
+                shard = self._write(shard, shard.tables, None, shard.generation)
+            return shard
 
     # ---------------------------------------------------------------- whole folder
 
@@ -338,40 +449,25 @@ class Store:
         for key in self.keys(prefix):
             yield from self.read(key).table(AUDIT_TABLE).values()
 
-    def check(self, remove_temp: bool = True) -> list[dict]:
-        """Validate every file (parse, shape, schema); delete left-over temp files.
+    def check(self, remove_temp: bool = True, *, full: bool = False, quick: bool = False
+              ) -> list[dict]:
+        """Validate the folder; delete left-over temp files (with *remove_temp*).
 
-        Returns one summary per file; raises `CorruptFile` naming the first bad one.
+        Every file not yet read is parsed with its journal (shape, schema) except a closed
+        month's, whose file is checked against the size and digest recorded when the month
+        closed (*full*: parsed as well). *quick* (opening the folder) parses core.json only,
+        checks closed months' files by size (the digest only when their time changed) and
+        leaves the others to their first read. Returns one summary per file; raises
+        `CorruptFile` naming the first bad one.
         """
-        if not self.root.exists():
-            return []
-        if remove_temp:
-            self._remove_temp_files()
-        report = []
-        keys = self.keys()
-        if keys and CORE not in keys:
-            raise CorruptFile(str(self.path(CORE)),
-                              N_("the file is missing while other data files exist"))
-        for prev in self.root.rglob("*.json.prev"):
-            live = prev.with_name(prev.name[: -len(".prev")])
-            if not live.exists():
-                raise CorruptFile(str(live), N_("the file is missing but its .prev copy exists"))
-        for key in keys:
-            # parse and drop: validating every file must not fill the read cache with files
-            # no query asked for (cold-start memory)
-            path = self.path(key)
-            raw = files.read_bytes(path)
-            data = parse_file(path, raw)
-            meta = data.pop("_meta")
-            report.append({"file": key, "generation": meta["generation"], "bytes": len(raw),
-                           "documents": sum(len(t) for n, t in data.items() if n != AUDIT_TABLE)})
-        return report
+        return sealing.check_folder(self, remove_temp, "full" if full else "quick" if quick else "check")
 
-    def _remove_temp_files(self) -> None:
+    def remove_temp_files(self, temps: list[Path]) -> None:
         """Delete temp files left by a killed writer, each under its file's lock, so the
         temp file of a commit under way in another process is never taken from under it."""
-        for tmp, live in files.left_over_temps(self.root):
-            key = live.relative_to(self.root).as_posix()[: -len(".json")]
-            if _KEY.match(key):
+        for tmp in temps:
+            live = tmp.with_name(files.TEMP_FILE.match(tmp.name)["live"])
+            key = self.key_of(live)
+            if key:
                 with self.lock(key):
                     files.unlink_quietly(tmp)

@@ -26,12 +26,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context,
                     select_autoescape)
 
 from . import formats
 from .calendar import DEFAULT_TIMEZONE
+from .formats import format_decimal, format_percent
 from .i18n import LOCALES, translations
 
 THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
@@ -111,6 +111,11 @@ class Templates:
         return self.get(name, locale, theme).render(context)
 
 
+def _facade(context):
+    """The `Floorwalker` a template may ask: its page's, or the one `Floorwalker.render` gave."""
+    return getattr(context.get("page"), "fw", None) or context.get("fw")
+
+
 def page_zone(context) -> str:
     """The time zone a page shows timestamps in: its project's, else the install's (the zone a
     new project gets)."""
@@ -186,7 +191,7 @@ def filters(locale: str) -> dict:
     @pass_context
     def person(context, username) -> str:
         """The display name of the user *username* (the page's facade knows the users)."""
-        users = getattr(getattr(context.get("page"), "fw", None), "users", None)
+        users = getattr(_facade(context), "users", None)
         if users is None:
             return username or EMPTY
         return users.display_name(username, locale)
@@ -194,7 +199,7 @@ def filters(locale: str) -> dict:
     @pass_context
     def rule_title(context, code) -> str:
         """The title of the score rule *code* in the reader's language (the code if unknown)."""
-        rules = getattr(getattr(context.get("page"), "fw", None), "rules", None) or {}
+        rules = getattr(_facade(context), "rules", None) or {}
         return rules[code][1].title(locale) if code in rules else code
 
     @pass_context

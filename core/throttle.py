@@ -21,8 +21,9 @@ is not itself a trusted proxy: entries left of it were written by whoever sent t
 `serve` runs uvicorn with its own proxy-header handling off, so this is the one place that
 decides.
 
-The counts live in memory: the app runs in one uvicorn worker (the store requires it), and a
-restart forgetting them is harmless.
+The server counts in the store (`SharedThrottle`, file ``throttle``), so every worker of
+``serve --workers N`` — and every server of one company — counts the same failures: N workers
+must not give a guesser N times the tries. `LoginThrottle` alone counts in memory (one process).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ import math
 import threading
 import time
 from collections import deque
+
+import orjson
 from typing import Iterable
 
 from .auth import TooManyAttempts
@@ -109,6 +112,59 @@ class LoginThrottle:
         for key in [k for k, failures in self._failures.items()
                     if not failures or failures[-1] <= now - self.window]:
             del self._failures[key]
+
+
+THROTTLE = "throttle"  # the store's key: data/throttle.json
+FAILURES = "failures"
+
+
+class SharedThrottle(LoginThrottle):
+    """`LoginThrottle` with its failures in the store: one document per bucket (its failure
+    times, wall clock, the newest `limit`), read back before each check — a cached read while
+    nobody failed — and written in one commit per failure, so the workers and servers on one
+    data store lock out the same guesser at the same count."""
+
+    def __init__(self, store, **options):
+        super().__init__(clock=time.time, **options)
+        self.store = store
+
+    def check(self, username: str, address: str) -> None:
+        docs = self.store.table(THROTTLE, FAILURES)
+        with self._lock:
+            self._failures = {_bucket(doc["id"]): deque(doc["times"]) for doc in docs.values()}
+        super().check(username, address)
+
+    def failed(self, username: str, address: str) -> None:
+        now = self.clock()
+        with self.store.transaction(THROTTLE, "system", "signin.failed") as tx:
+            for key, limit in self._buckets(username, address):
+                ident = _ident(key)
+                found = tx.get(FAILURES, ident)
+                kept = [t for t in (found or {}).get("times", ()) if t > now - self.window]
+                times = (kept + [now])[-limit:]
+                if found is None:
+                    tx.insert(FAILURES, {"id": ident, "times": times})
+                else:
+                    tx.update(FAILURES, ident, {"times": times})
+            for doc in list(tx.docs(FAILURES).values()):  # buckets whose failures all expired
+                if doc["times"][-1] <= now - self.window:
+                    tx.remove(FAILURES, doc["id"])
+
+    def succeeded(self, username: str, address: str) -> None:
+        ident = _ident(_pair(username, address))
+        if ident not in self.store.table(THROTTLE, FAILURES):
+            return
+        with self.store.transaction(THROTTLE, "system", "signin.succeeded") as tx:
+            if tx.get(FAILURES, ident) is not None:
+                tx.remove(FAILURES, ident)
+
+
+def _ident(key: tuple) -> str:
+    return orjson.dumps(list(key)).decode()
+
+
+def _bucket(ident: str) -> tuple:
+    return tuple(orjson.loads(ident))
 
 
 def trusted_networks(values: Iterable[str]) -> tuple[Network, ...]:

@@ -111,3 +111,26 @@ def months_between(first: str, last: str) -> list[str]:
         out.append(f"{year:04d}-{mon:02d}")
         year, mon = year + (mon == 12), mon % 12 + 1
     return out
+
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def period_bounds(value, field: str = N_("period")) -> tuple[dt.date, dt.date]:
+    """First and last day of a reported period (the ``period`` of `report_sections`): a month
+    ``YYYY-MM``, an ISO week ``YYYY-Www`` (Monday to Sunday), or a week given by its first day
+    ``YYYY-MM-DD`` (that day and the six after it)."""
+    text = str(value or "").strip()
+    week = _WEEK.match(text)
+    try:
+        if week:
+            first = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
+            return first, first + dt.timedelta(days=6)
+        if len(text) == 10:
+            first = dt.date.fromisoformat(text)
+            return first, first + dt.timedelta(days=6)
+        first_day, last_day = month_bounds(month(text, field))
+        return dt.date.fromisoformat(first_day), dt.date.fromisoformat(last_day)
+    except ValueError:
+        raise ValidationError(field, N_("expected a month YYYY-MM or a week YYYY-Www, got {value!r}"),
+                              value=text) from None

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from ..core.calendar import DEFAULT_TIMEZONE, local_now
 from ..core.errors import Conflict
@@ -51,7 +52,23 @@ def build_demo(fw, seed: int = 7, actor: str = "demo", today: dt.date | None = N
     """
     if fw.projects.all() or fw.users.all():
         raise Conflict(N_("the demo needs an empty data folder"))
-    today = today or local_now(DEFAULT_TIMEZONE).date()  # the demo's projects keep the default zone
+    # one instant for the whole build: a plugin asking the time half a minute in must get the
+    # answer it got at the start (an SLA clock, "yesterday"), or two builds of one seed differ.
+    # Given *today* (a test's day), the build runs at 18:00 of it on the demo's floors (the default zone),
+    # the end of its office day.
+    if today is None:
+        pinned = dt.datetime.now(dt.timezone.utc)
+        today = local_now(DEFAULT_TIMEZONE, pinned).date()  # the demo's projects keep the default zone
+    else:
+        pinned = dt.datetime.combine(today, dt.time(18, 0), ZoneInfo(DEFAULT_TIMEZONE))
+    kept, fw.projects.pinned = fw.projects.pinned, pinned
+    try:
+        return _build(fw, seed, actor, today, progress)
+    finally:
+        fw.projects.pinned = kept
+
+
+def _build(fw, seed: int, actor: str, today: dt.date, progress) -> list[dict]:
     rng = random.Random(seed)
     say = progress or (lambda step: None)
     months = demo_months(today)

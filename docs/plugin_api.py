@@ -96,11 +96,13 @@ class Section:
     parts: tuple[Part, ...]
 
 
-SERVICES = ("store", "projects", "teams", "agents", "users", "periods", "ledger", "calendar", "access")
+SERVICES = ("store", "projects", "teams", "agents", "users", "periods", "ledger", "calendar", "access",
+            "summaries")
 SECTIONS = (
     Section("The install", """
 Hooks get the install as `floorwalker`; a script or a one-off job opens one with
-`open_floorwalker(folder)`, which checks every data file first and loads the built-in and the
+`open_floorwalker(folder)`, which checks the data folder first (a damaged file is refused by
+name, when the folder opens or when the file is first read) and loads the built-in and the
 allowlisted plugins. Its signature, and those of `ledger.record`, `ledger.settle` and
 `ledger.correct`, are kept: arguments may be added with defaults, never renamed or reordered.
 
@@ -114,7 +116,7 @@ fw.ledger.record("shop", "1001", "loud", "2026-11-03", "script:cleanup", reason=
              ("open_floorwalker",)),
         Part("floorwalker", lambda: core().Floorwalker, name="Floorwalker", members=(
             *SERVICES, "pm", "rules", "settings_schemas", "jobs", "kpi_defs", "plugin_names", "project_hook",
-            "install_settings", "default_locale"), notes={
+            "install_settings", "default_locale", "render"), notes={
             "pm": "The pluggy plugin manager: `floorwalker.pm.hook.<name>(...)` calls a hook of "
                   "every plugin; a project-scoped hook goes through `project_hook`.",
             "rules": "The score catalogue: rule code → `(plugin, ScoreRule)`, as declared "
@@ -130,7 +132,7 @@ A project is a client engagement: a document with its `slug`, `client`, `timezon
 or the document, as their signatures say. Every "now" and "today" of a project comes from its
 own clock (`now`, `today`), in its time zone.""", (
         Part("floorwalker.projects", facade("projects"),
-             ("get", "all", "settings", "configure", "now", "today")),
+             ("get", "all", "settings", "configure", "now", "today", "agent_label")),
     )),
     Section("Teams, agents and users", """
 Agents are keyed by employee number (`number`) and belong to a project and a team through
@@ -178,6 +180,22 @@ with floorwalker.store.transaction(key, actor, "training.schedule") as tx:
         Part("tx", returned("floorwalker.store", "transaction"), (
             "docs", "get", "insert", "insert_many", "update", "remove", "table")),
         Part("shard", returned("floorwalker.store", "read"), ("table", "index")),
+    )),
+    Section("Keeping small figures", """
+A figure a page shows for many projects or days (a dashboard tile, a KPI, a count of what
+waits) can be kept with `floorwalker.summaries.get(name, key, derive)`: *derive* runs once, and
+its result is given back while every file it read (through the store, whoever read it) is the
+same on disk — a write by any process derives it again at the next ask. Put in *key* what the
+files do not say: the period, and the clock to the minute where the figure counts what has
+happened by now. Keep small things (numbers, short lists), never a month's rows, and do not
+change what you get back.
+
+```python
+def project_kpis(floorwalker, project, period, first=None, last=None):
+    return floorwalker.summaries.get("training.kpis", (project["slug"], period),
+                                     lambda: training_kpis(floorwalker, project, period))
+```""", (
+        Part("floorwalker.summaries", facade("summaries"), ("get", "snapshot")),
     )),
     Section("Calendar and business hours", """
 The install's holiday calendar (the State Council's arrangement, with the administrator's edits

@@ -9,12 +9,14 @@ as a `Floorwalker`, so they work on a damaged one.
 from __future__ import annotations
 
 import ipaddress
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 import orjson
 
+from .. import serving
 from ..backup import backup as take_backup
 from ..backup import restore as restore_backup
 from ..errors import Conflict, FloorwalkerError, ValidationError
@@ -101,23 +103,29 @@ def _wipe_data_files(folder: Path) -> None:
               help="TLS ends at a proxy in front: mark cookies Secure and send HSTS.")
 @click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR",
               help="A proxy whose X-Forwarded-For is believed (repeatable; none by default).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes serving the same data (default: one per core).")
 @click.pass_obj
-def serve(s: Session, host, port, behind_https, trusted_proxies):
-    """Serve the web interface (one worker)."""
-    _serve(s, host, port, behind_https, trusted_proxies)
+def serve(s: Session, host, port, behind_https, trusted_proxies, workers):
+    """Serve the web interface (one worker process per core)."""
+    _serve(s, host, port, behind_https, trusted_proxies, workers)
 
 
 def _serve(s: Session, host: str, port: int, behind_https: bool = False,
-           trusted_proxies: tuple[str, ...] = ()) -> None:
+           trusted_proxies: tuple[str, ...] = (), workers: int | None = None) -> None:
     """Run the app in uvicorn. The server speaks plain HTTP and never redirects: with
-    *behind_https* a proxy in front ends TLS, so cookies are marked Secure and HSTS is sent."""
+    *behind_https* a proxy in front ends TLS, so cookies are marked Secure and HSTS is sent.
+    With more than one worker each is its own process building the app (`core.serving`);
+    the store keeps them consistent, and the jobs run here, once."""
     with _part("floorwalker.core.app", N_("the web interface is not available in this version "
                                           "(floorwalker.core.app is missing)")):
         from ..app import create_app
     import uvicorn
 
-    app = create_app(s.fw, config={"secure_cookie": behind_https, "hsts": behind_https,
-                                   "trusted_proxies": list(trusted_proxies)})
+    config = {"secure_cookie": behind_https, "hsts": behind_https,
+              "trusted_proxies": list(trusted_proxies)}
+    workers = workers or os.cpu_count() or 1
+    app = create_app(s.fw, config=config)  # built here too: a broken install fails before serving
     if not behind_https and not _loopback(host):
         s.warn(N_("{host} can be reached from the network: put Floorwalker behind an HTTPS "
                     "proxy and start it with --behind-https"), host=host)
@@ -126,7 +134,12 @@ def _serve(s: Session, host: str, port: int, behind_https: bool = False,
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default; off, so that the app alone
     # decides whom to believe (--trusted-proxy); the plugins' jobs run beside it in a thread
     with Runner(s.fw):
-        uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=False)
+        if workers == 1:
+            uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=False)
+        else:
+            os.environ.update(serving.environment(s.data, config))
+            uvicorn.run(f"{serving.__name__}:app", factory=True, host=host, port=port,
+                        workers=workers, proxy_headers=False)
 
 
 def _loopback(host: str) -> bool:
@@ -185,15 +198,23 @@ def plugins_deny(s: Session, name):
 
 
 @click.command()
+@click.option("--full", is_flag=True,
+              help="Parse closed months' files too (otherwise checked by their recorded digest).")
 @format_option
 @click.pass_obj
-def check(s: Session, fmt):
+def check(s: Session, full, fmt):
     """Check every data file (and delete left-over temp files); warn of files others can read."""
-    report = Store(s.data).check()
+    store = Store(s.data)
+    report = store.check(full=full)
     s.show(report, [("file", N_("file")), ("generation", N_("generation")),
                     ("bytes", N_("bytes")), ("documents", N_("documents"))], fmt)
     if fmt == "table":
         s.say(N_("{count} data files checked: all sound."), count=len(report))
+    for row in report:  # a commit cut short by a crash: never acknowledged, ignored
+        if row.get("torn"):
+            s.warn(N_("{path}: the last {bytes} bytes of its journal are a write cut short and "
+                      "are ignored; the next change of the file removes them"),
+                   path=str(store.path(row["file"])) + ".journal", bytes=row["torn"])
     for path, mode in loose_files(s.data):  # a warning: the data itself is sound
         s.warn(N_("{path} has mode {mode}; only its owner should read it: chmod 600 {path}"),
               path=str(path), mode=f"{mode:04o}")

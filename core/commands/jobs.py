@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from ..errors import ValidationError
-from ..i18n import N_
+from ..i18n import N_, translate
 from ..jobs import last_runs, run_due, run_key, select
 from . import Session, format_option, when_alone
 
@@ -38,9 +38,18 @@ def jobs(s: Session, fmt):
         last = runs.get(run_key(job, project["slug"])) or {}
         rows.append({"job": job.id, "every": _every(job.every), "project": project["slug"],
                      "last_run": last.get("started", ""),
-                     "ok": "" if not last else ("ok" if last["ok"] else last["error"])})
+                     "ok": _result(s, last)})
     s.show(rows, [("job", N_("job")), ("every", N_("every")), ("project", N_("project")),
                   ("last_run", N_("last run")), ("ok", N_("result"))], fmt)
+
+
+def _result(s: Session, last: dict) -> str:
+    """``ok``, the error of a failed run, or "running" for a run claimed and not finished."""
+    if not last:
+        return ""
+    if last["ok"] is None:
+        return translate(N_("still running"), s.locale)
+    return "ok" if last["ok"] else last["error"]
 
 
 @jobs.command("run")

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from floorwalker.core import KPI, Absence, AgentSection, Blocker, KPIDef, NavItem, Widget, hookimpl, validate
+from floorwalker.core import (KPI, Absence, AgentSection, Blocker, KPIDef, NavItem, RosteredShift, Widget,
+                              hookimpl, validate)
 
 from . import evidence, leave, punch_requests, roster, sheet, swaps
 from .actions import REPORT, VIEW
@@ -70,6 +71,12 @@ def register_importers():
 
 
 @hookimpl
+def register_endpoints():
+    from .api import ENDPOINTS
+    return ENDPOINTS
+
+
+@hookimpl
 def nav_items(project, user):
     roles = set(user.get("roles") or ())
     if roles <= {"agent"}:
@@ -103,8 +110,18 @@ def project_kpis(floorwalker, project, period, first, last):
     rate with what it counts (agent-days, minutes), so weeks add up into a month."""
     if first is None or last is None:
         first, last = (dt.date.fromisoformat(day) for day in validate.month_bounds(period))
+    # a span whose every punch window has closed is derived at a fixed moment after it, so its
+    # figures are kept until its files change (a client report's daily trend asks for 31 days,
+    # the home for every project); a span still running, to the minute
+    now = floorwalker.projects.now(project).replace(second=0, microsecond=0)
+    moment = min(now, dt.datetime.combine(last + dt.timedelta(days=2), dt.time()))
+    return list(floorwalker.summaries.get(f"{NAME}.kpis", (project["slug"], first, last, moment),
+                                          lambda: _kpis(floorwalker, project, first, last, moment)))
+
+
+def _kpis(floorwalker, project: dict, first: dt.date, last: dt.date, moment: dt.datetime) -> list[KPI]:
     settings = floorwalker.projects.settings(project, NAME)
-    figures = sheet.figures(_concluded(sheet.derive(floorwalker, project, first, last)))
+    figures = sheet.figures(_concluded(sheet.derive(floorwalker, project, first, last, moment)))
     due, present = figures["due"], figures["present"]
     report = f"/p/{project['slug']}/{NAME}/report?month={first.isoformat()[:7]}"
     return [
@@ -146,6 +163,27 @@ def agent_availability(floorwalker, project, first, last, agents):
     return found + _spans(days)
 
 
+@hookimpl
+def agent_shifts(floorwalker, project, first, last):
+    """The roster's shifts (a swap's included) less approved leave: leave over part of a shift
+    leaves the rest of it, leave over the middle two pieces."""
+    slug = project["slug"]
+    known = roster.shifts(floorwalker, slug)
+    away = leave.approved_spans(floorwalker, slug, first, last)
+    found = []
+    for entry in roster.roster_between(floorwalker, slug, first, last).values():
+        shift = known.get(entry["shift"]) if entry["shift"] else None
+        if shift is None:
+            continue
+        pieces = [shift.span(dt.date.fromisoformat(entry["date"]))]
+        for span in away.get(entry["agent"], ()):
+            pieces = [(a, b) for start, end in pieces
+                      for a, b in ((start, min(end, span.start)), (max(start, span.end), end)) if a < b]
+        found += [RosteredShift(entry["agent"], entry["date"], start, end, shift.code, shift.job_type,
+                                shift.break_minutes) for start, end in pieces]
+    return sorted(found, key=lambda s: (s.date, s.agent, s.start))
+
+
 def _spans(days: list[tuple[str, dt.date, str]]) -> list[Absence]:
     """Consecutive days of one agent and kind as one absence."""
     spans: list[Absence] = []
@@ -156,6 +194,14 @@ def _spans(days: list[tuple[str, dt.date, str]]) -> list[Absence]:
         else:
             spans.append(Absence(agent, day, day, kind))
     return spans
+
+
+@hookimpl
+def agenda_items(floorwalker, project, meeting, day):
+    """Yesterday's figures and today's leave and swaps for the morning briefing, last week per
+    team for the weekly meeting, the shift's attendance for a handover (agenda.py)."""
+    from . import agenda
+    return agenda.items(floorwalker, project, meeting, day)
 
 
 @hookimpl
@@ -335,3 +381,10 @@ def demo_data(floorwalker, project, months, rng, actor, today):
         now = dt.datetime.combine(today, dt.time(18, 0))
     build(floorwalker, project, months, rng, actor, now)
 
+
+
+@hookimpl
+def report_sections(floorwalker, project, period, user):
+    """Staffing and attendance of the client report's period, by team (report_section.py)."""
+    from . import report_section
+    return report_section.section(floorwalker, project, period, user)

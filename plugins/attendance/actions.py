@@ -27,7 +27,7 @@ ACTIONS = [
     Action(VIEW, STAFF, "See the floor, roster and records", "查看现场、排班与记录"),
     Action(OWN, STAFF + ("agent",), "Ask for leave, swaps, excuses and missed punches; see one's month",
            "申请请假、换班、考勤说明与补卡；查看本人月度"),
-    Action(REPORT, STAFF + ("client",), "See the monthly attendance report", "查看考勤月报"),
+    Action(REPORT, STAFF, "See the monthly attendance report", "查看考勤月报"),
     Action(ROSTER_EDIT, LEADERS, "Edit a team's roster and weekly pattern", "编辑班组排班与周模板",
            writes=True),
     Action(ROSTER_IMPORT, SUPERVISORS, "Import a roster file", "导入排班文件", writes=True),

@@ -87,19 +87,30 @@ def _exceptions(fw, project: dict, user: dict, months: list[str], base: str) -> 
     now = fw.projects.now(project).replace(second=0, microsecond=0)
     for month in months:
         # a month whose every punch window has closed is derived at a fixed moment after it, so
-        # the derivation kept for it serves every page view until its files change
-        settled = dt.datetime.combine(rosters.month_dates(month)[-1] + dt.timedelta(days=2), dt.time())
-        for row in sheet.exceptions(sheet.month_rows(fw, project, month, min(now, settled))):
-            team = row["team"]
+        # its count serves every page view until its files change; the home asks this of every
+        # project of a director, more months than the derivations kept, so only the counts by
+        # team are kept (`fw.summaries`), not the month's rows
+        moment = min(now, dt.datetime.combine(rosters.month_dates(month)[-1] + dt.timedelta(days=2),
+                                              dt.time()))
+        for team, count in fw.summaries.get(f"{NAME}.exceptions", (project["slug"], month, moment),
+                                            lambda: exceptions_by_team(fw, project, month, moment)).items():
             if team not in may:
                 may[team] = fw.access.can(user, EXCEPTION_RESOLVE, project, {"team": team})
             if may[team]:
-                by_month[month] = by_month.get(month, 0) + 1
+                by_month[month] = by_month.get(month, 0) + count
     if not by_month:
         return []
     first = min(by_month)
     return [WaitingItem("Punch exceptions to resolve", "待处理的打卡异常", sum(by_month.values()),
                         f"{base}/exceptions?month={first}")]
+
+
+def exceptions_by_team(fw, project: dict, month: str, moment: dt.datetime) -> dict[str, int]:
+    """The punch exceptions of *month* derived at *moment*, counted by team."""
+    found: dict[str, int] = {}
+    for row in sheet.exceptions(sheet.month_rows(fw, project, month, moment)):
+        found[row["team"]] = found.get(row["team"], 0) + 1
+    return found
 
 
 def _handovers(fw, project: dict, user: dict, base: str) -> list[WaitingItem]:

@@ -48,13 +48,20 @@ def register_routes():
 
 
 @hookimpl
+def register_endpoints():
+    """The JSON API: the queue, a complaint, intake (api.py)."""
+    from .api import ENDPOINTS
+    return ENDPOINTS
+
+
+@hookimpl
 def register_kpis():
     from .figures import KPIS
     return KPIS
 
 
 @hookimpl
-def project_kpis(floorwalker, project, period, first=None, last=None):
+def project_kpis(floorwalker, project, period, first, last):
     from .figures import kpis
     return kpis(floorwalker, project, period, first, last)
 
@@ -107,6 +114,14 @@ def nav_items(floorwalker, project, user):
     if floorwalker.access.can(user, VIEW, project):
         return [NavItem(NAME, "Complaints", "投诉", f"{NAME}/", order=40)]
     return []
+
+
+@hookimpl
+def agenda_items(floorwalker, project, meeting, day, user):
+    """Complaints near or past a deadline (briefing), open ones handed over (handover), last
+    week's (weekly) and the month's review in short (monthly): agenda.py."""
+    from . import agenda
+    return agenda.items(floorwalker, project, meeting, day, user)
 
 
 @hookimpl
@@ -172,3 +187,10 @@ def derived_rules():
     """A quarrel (与客户争吵，投诉成立) is scored from a valid complaint's verdict here, so the demo
     records none by hand where the plugin is on."""
     return ["quarrel_with_customer"]
+
+
+@hookimpl
+def report_sections(floorwalker, project, period, user):
+    """The complaints of the client report's period and how each was handled (report_section.py)."""
+    from . import report_section
+    return report_section.section(floorwalker, project, period, user)

@@ -28,6 +28,7 @@ from .config import AGAINST, CHANNELS, NAME, SEVERITIES
 TABLE = "complaints"
 SUBJECT_LIMIT = 200
 CONTACT_LIMIT = 100
+FIRST_RECEIVED = "1900-01-01 00:00:00"
 _ID = re.compile(r"^C(\d+)$")
 
 
@@ -133,6 +134,9 @@ def check(fw, project: dict, fields: dict, now: datetime) -> dict:
     received = moment(fields.get("received"), N_("received"), now)
     if received > now.isoformat(sep=" ", timespec="seconds"):
         raise ValidationError(N_("received"), N_("{value} is later than now"), value=received)
+    if received < FIRST_RECEIVED:  # the clocks count business days back from it: year 1 has none before
+        raise ValidationError(N_("received"), N_("expected a date from {first} to {last}, got {value!r}"),
+                              first=FIRST_RECEIVED[:10], last=now.date().isoformat(), value=received)
     against = choice(fields.get("against"), AGAINST, N_("against"), "") or None
     number = values.employee_number(fields.get("agent")) or None
     if number:

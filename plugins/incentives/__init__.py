@@ -41,6 +41,12 @@ def register_routes():
 
 
 @hookimpl
+def register_endpoints():
+    from .api import ENDPOINTS
+    return ENDPOINTS
+
+
+@hookimpl
 def nav_items(floorwalker, project, user):
     """For everybody but an agent's login, whom every incentives page refuses."""
     if set(user.get("roles") or ()) <= {"agent"}:
@@ -111,6 +117,13 @@ def waiting_items(floorwalker, project, user):
     count = len(reversals.requests(floorwalker, project["slug"], reversals.PENDING))
     return [WaitingItem("Reversal requests to decide", "待审批的冲销申请", count,
                         f"/p/{project['slug']}/{NAME}/reversals")] if count else []
+
+
+@hookimpl
+def agenda_items(floorwalker, project, meeting, day):
+    """The month's score sheet in short for the monthly meeting — never pay (agenda.py)."""
+    from . import agenda
+    return agenda.items(floorwalker, project, meeting, day)
 
 
 @hookimpl

@@ -27,7 +27,7 @@ TRAINERS = SUPERVISORS + ("trainer",)
 
 ACTIONS = [
     Action(VIEW, STAFF, "See the score sheet, tiers and reversal requests", "查看考核分表、职级与冲销申请"),
-    Action(REPORT, STAFF + ("client",), "See the boards", "查看排行榜"),
+    Action(REPORT, STAFF, "See the boards", "查看排行榜"),
     Action(RECORD, LEADERS + ("trainer",), "Record a score event", "记录考核事件", writes=True),
     Action(GIVE_JUDGEMENT, LEADERS, "Give the monthly judgement", "给出月度评议", writes=True),
     Action(REVERSAL_ASK, LEADERS, "Ask for an event to be reversed", "申请冲销考核事件", writes=True),

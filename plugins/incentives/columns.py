@@ -20,8 +20,11 @@ TITLES = {"grade": ("Grade", "等级"), "pay_float": ("Pay float", "绩效浮动
 
 
 def totals_of(fw, project: str, month: str) -> dict[str, float]:
-    """The core's totals of *month* by agent number (without this plugin's columns)."""
-    return {row["number"]: row["total"] for row in fw.ledger.sheet(project, month, columns=False)}
+    """The core's totals of *month* by agent number (without this plugin's columns): kept
+    while the month's files are unchanged (`fw.summaries`), so a sheet's flags do not build the
+    months before it again — only their totals are needed, not their sheets. Not to be changed."""
+    return fw.summaries.get(f"{NAME}.totals", (project, month), lambda: {
+        row["number"]: row["total"] for row in fw.ledger.sheet(project, month, columns=False)})
 
 
 def values(fw, project: dict, month: str, rows: list[dict]) -> dict[str, dict[str, object]]:

@@ -6,9 +6,13 @@ The modules, from the rules outwards:
 * `cadence` — when each kind of meeting falls in a month (the holiday calendar, 调休), pure;
 * `records` — meetings planned and run: expected, agenda, minutes, sign-off, the CLI's JSON;
 * `attendance` — present / excused (the platform's leave) / absent, and ``missed_meeting``;
+* `agenda` — the agenda drafted from the plugins' `agenda_items`, edited, frozen with the minutes;
 * `items` — action items carried into the next meeting of the kind; `reports` — the team
-  leaders' monthly service-quality reports; `coaching` — the items QA and complaints open;
-* `pages`, `commands` — the web and the command line.
+  leaders' monthly service-quality reports; `coaching` — the items QA and complaints open, or
+  a leader by hand, their session, the agent's acknowledgement and the follow-up; `questions` —
+  the floor's questions, collected for the next briefing and answered for everyone;
+* `pages` (with `answer_pages`, `coaching_pages`, `question_pages`), `commands` — the web and
+  the command line.
 
 It imports only `floorwalker.core`.
 """
@@ -31,7 +35,41 @@ RULES = [ScoreRule("missed_meeting", "medium", -10, "Missed a department meeting
 @hookimpl
 def register_settings():
     from .answers import SETTINGS as ANSWERS
-    return SETTINGS + ANSWERS
+    from .coaching import SETTINGS as COACHING
+    from .figures import SETTINGS as FIGURES
+    return SETTINGS + ANSWERS + FIGURES + COACHING
+
+
+@hookimpl
+def register_kpis():
+    from .figures import KPIS
+    return KPIS
+
+
+@hookimpl
+def project_kpis(floorwalker, project, period, first, last):
+    from .figures import kpis
+    return kpis(floorwalker, project, period, first, last)
+
+
+@hookimpl
+def dashboard_widgets(floorwalker, project, period, user):
+    from .figures import widgets
+    return widgets(floorwalker, project, period, user)
+
+
+@hookimpl(trylast=True)  # after attendance's demo data: the leave that excuses is known by then
+def demo_data(floorwalker, project, months, rng, actor, today):
+    """Three months of meetings from the cadence, run and signed (demo.py)."""
+    from .demo import build
+    build(floorwalker, project, months, rng, actor, today)
+
+
+@hookimpl
+def demo_data_after_close(floorwalker, project, months, rng, actor, today):
+    """An absence of the closed month excused afterwards: a correction in the open month (demo.py)."""
+    from .demo import after_close
+    after_close(floorwalker, project, months, rng, actor, today)
 
 
 @hookimpl
@@ -43,8 +81,17 @@ def register_actions():
 @hookimpl
 def register_routes():
     from .answer_pages import routes as answer_routes  # before the meeting pages' /{id}
+    from .coaching_pages import routes as coaching_routes
     from .pages import routes
-    return answer_routes() + routes()
+    from .question_pages import routes as question_routes
+    return answer_routes() + coaching_routes() + question_routes() + routes()
+
+
+@hookimpl
+def register_endpoints():
+    """The JSON API: a month's meetings, a meeting (api.py)."""
+    from .api import ENDPOINTS
+    return ENDPOINTS
 
 
 @hookimpl
@@ -77,7 +124,7 @@ def nav_items(floorwalker, project, user):
 def waiting_items(floorwalker, project, user):
     """Action items past their due date that the user owns; a team leader's monthly
     service-quality report until handed in; for a supervisor, the reports late past the day."""
-    from . import answers, items, reports
+    from . import answers, coaching, items, questions, reports
     base = f"/p/{project['slug']}/{NAME}"
     owners = {user["username"], *([user["agent"]] if user.get("agent") else [])}
     late = [i for i in items.overdue(floorwalker, project) if i["owner"] in owners]
@@ -94,6 +141,7 @@ def waiting_items(floorwalker, project, user):
             found.append(WaitingItem("Service-quality reports past their day", "逾期未交的服务质量报告",
                                      len(missing), f"{base}/reports"))
     found += answers.waiting(floorwalker, project, user)  # unified answers the agent has not signed
+    found += coaching.waiting(floorwalker, project, user) + questions.waiting(floorwalker, project, user)
     return [w for w in found if w.count]
 
 
@@ -104,17 +152,34 @@ def period_blockers(floorwalker, project, period):
     return blockers(floorwalker, project, period)
 
 
+@hookimpl(specname="agenda_items")
+def own_agenda_items(floorwalker, project, meeting, day):
+    """Meetings' own material: questions from the floor and unified answers not signed by all
+    (briefing), open action items (weekly), next month's goals (monthly) — agenda.py."""
+    from . import agenda
+    return agenda.own_items(floorwalker, project, meeting, day)
+
+
 @hookimpl(specname="describe_evidence")
 def meeting_evidence(floorwalker, project, events):
     """无故缺席 班务会 · 11月16日, for the ``missed_meeting`` events a meeting's attendance wrote."""
     from babel.dates import format_skeleton
+
+    from . import records
     found = {}
+    meetings = None
     for event in events:
         if event.get("source") == NAME and (event.get("evidence") or "").startswith(f"{NAME}:meeting:"):
-            day = dt.date.fromisoformat(event["date"][:10])
+            if meetings is None:
+                meetings = {d["id"]: d for d in records.all_of(floorwalker, project)}
             ident = event["evidence"].rsplit(":", 1)[1]
-            found[event["id"]] = Evidence(f"Meeting {ident} · {format_skeleton('MMMd', day, locale='en')}",
-                                          f"会议 {ident} · {format_skeleton('MMMd', day, locale='zh_CN')}")
+            doc = meetings.get(ident)
+            if doc is not None:  # the meeting's kind and day, as people name it
+                found[event["id"]] = Evidence(records.label(doc, "en"), records.label(doc, "zh_CN"))
+                continue
+            day = dt.date.fromisoformat(event["date"][:10])
+            found[event["id"]] = Evidence(f"Meeting · {format_skeleton('MMMd', day, locale='en')}",
+                                          f"会议 · {format_skeleton('MMMd', day, locale='zh_CN')}")
     return found
 
 

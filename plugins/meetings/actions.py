@@ -19,6 +19,8 @@ RUN = f"{NAME}.run"
 ATTEND = f"{NAME}.attendance"
 MINE = f"{NAME}.mine"
 REPORT = f"{NAME}.report"
+COACH = f"{NAME}.coach"
+ANSWER = f"{NAME}.answer_question"
 
 ACTIONS = [
     Action(VIEW, STAFF, "See the meetings, their calendar and coaching items", "查看会议、会议日历与辅导事项"),
@@ -29,4 +31,8 @@ ACTIONS = [
            "会议点名（无故缺席部门会议扣分）", writes=True),
     Action(MINE, ("admin", "agent"), "See my meetings and action items", "查看我的会议与待办"),
     Action(REPORT, LEADERS, "Hand in or read the monthly service-quality reports", "提交或查阅月度服务质量报告"),
+    Action(COACH, LEADERS, "Coach an agent: open a coaching item, hold the session, record the follow-up",
+           "辅导坐席：新建辅导事项、录入辅导记录与跟进", writes=True),
+    Action(ANSWER, LEADERS, "Answer the floor's questions, turn an answer into a unified answer",
+           "解答坐席提出的业务问题，或转为统一答复口径", writes=True),
 ]

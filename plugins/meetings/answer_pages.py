@@ -14,6 +14,13 @@ from .actions import MINE, RUN, VIEW
 from .pages import base
 
 
+def _list(form, name: str) -> list[str]:
+    """A field that may repeat (ticked boxes): none, one (a string) or several (a list)."""
+    getter = getattr(form, "getlist", None)
+    values = getter(name) if getter else form.get(name) or []
+    return [values] if isinstance(values, str) else list(values)
+
+
 def _names(p, numbers) -> dict:
     found = {}
     for number in numbers:
@@ -40,14 +47,13 @@ def answer_list(p, error: str | None = None, status: int = 200) -> Response:
         except NotFound:
             meeting = None
     return p.render("meetings/answers.html", http_status=status, rows=_rows(p, answers.all_of(p.fw, p.project)),
-                    meeting=meeting, teams=p.fw.teams.of(p.project["slug"]), error=error,
+                    meeting=meeting and records.shown(meeting, p.locale), teams=p.fw.teams.of(p.project["slug"]), error=error,
                     can_run=p.can(RUN), base=base(p))
 
 
 def publish(p) -> Response:
     records.get(p.fw, p.project, p.params["id"])  # 404 before anything else
-    getter = getattr(p.form, "getlist", None)
-    teams = getter("teams") if getter else [p.form.get("teams")]
+    teams = _list(p.form, "teams")
     try:
         doc = answers.publish(p.fw, p.project, p.params["id"], p.form.get("decision"), p.form.get("text"),
                               teams, p.user["username"])

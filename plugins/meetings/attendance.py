@@ -11,6 +11,8 @@ never a shift's handover or roll-call) writes ``missed_meeting`` −10, source `
 evidence ``meetings:meeting:<id>``, dated the meeting's day. Excused (or present) afterwards, the
 deduction is reversed as a *decision* — a leader judged the excuse — so a later settle or the
 month's close leaves it reversed; after the month closed it is a correction (`Ledger.correct`).
+Signed minutes freeze present and absent, but an absence is still excused afterwards (`excuse`,
+by those who take attendance, a team leader for its own teams' agents).
 Several agents share a meeting's evidence key, so each agent's event is written and reversed
 on its own rather than through `Ledger.settle`, whose decisions hold a whole key.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from floorwalker.core import N_, ValidationError, now_iso, validate
+from floorwalker.core import N_, Conflict, NotFound, ValidationError, now_iso, validate
 
 from . import records
 from .config import NAME, PRESENCE
@@ -46,6 +48,14 @@ def away(fw, project: dict, day: str, numbers: list[str]) -> dict[str, dict]:
     return found
 
 
+def _who(fw, number: str) -> str:
+    """The agent's name for a message (the number when the register does not know it)."""
+    try:
+        return fw.agents.get(number)["name"]
+    except NotFound:  # a number the register does not know: the number is all there is
+        return number
+
+
 def live_event(fw, slug: str, meeting: dict, agent: str) -> dict | None:
     """The agent's ``missed_meeting`` for *meeting* that still counts, if any."""
     events = fw.ledger.events(slug, meeting["date"][:7])
@@ -69,21 +79,29 @@ def take(fw, project: dict, meeting_id: str, marks: dict[str, tuple[str, str]], 
     slug = project["slug"]
     meeting = records.get(fw, project, meeting_id)
     if (meeting.get("minutes") or {}).get("signed_by"):
-        from floorwalker.core import Conflict
-        raise Conflict(N_("the minutes of {id} are signed: nothing may change"), id=meeting["id"])
+        # signed minutes freeze present and absent; an absence may still be excused (`excuse`)
+        was = meeting.get("attendance") or {}
+        if not all(mark == "excused" and (was.get(n) or {}).get("state") in ("absent", "excused")
+                   for n, (mark, _) in marks.items()):
+            raise Conflict(N_("the minutes of {id} are signed: only an absence may still be excused"),
+                           id=meeting["id"])
+        for number, (_, note) in marks.items():
+            if was[number]["state"] == "absent":
+                meeting = excuse(fw, project, meeting["id"], number, note, actor)
+        return meeting
     if meeting["date"] > fw.projects.today(project).isoformat():
         raise ValidationError(N_("attendance"), N_("attendance is taken on the meeting's day, not before"))
     leave = away(fw, project, meeting["date"], list(marks))
     taken = dict(meeting.get("attendance") or {})
     for number, (mark, note) in marks.items():
         if number not in meeting["expected"]:
-            raise ValidationError(N_("attendance"), N_("{number} is not expected at this meeting"), number=number)
+            raise ValidationError(N_("attendance"), N_("{number} is not expected at this meeting"), number=_who(fw, number))
         if mark not in PRESENCE:
-            raise ValidationError(N_("attendance"), N_("{number}: choose present, excused or absent"), number=number)
+            raise ValidationError(N_("attendance"), N_("{number}: choose present, excused or absent"), number=_who(fw, number))
         note = validate.text(note, N_("reason"), 200)
         if mark == "excused" and number not in leave and not note:
             raise ValidationError(N_("reason"), N_("{number} has no leave that day: say what excuses the "
-                                                   "absence"), number=number)
+                                                   "absence"), number=_who(fw, number))
         entry = {"state": mark, "by": actor, "at": now_iso()}
         if mark == "excused":
             entry.update(leave=leave.get(number), note=note)
@@ -94,6 +112,35 @@ def take(fw, project: dict, meeting_id: str, marks: dict[str, tuple[str, str]], 
     if meeting.get("department"):
         for number, (mark, note) in marks.items():
             score(fw, slug, doc, number, mark, note, actor)
+    return doc
+
+
+def excuse(fw, project: dict, meeting_id: str, number: str, note, actor: str) -> dict:
+    """Excuse an absence afterwards — leave approved after the meeting, a reason the chair
+    accepts — whether or not the minutes are signed and the month closed: the only change a
+    signed meeting's attendance still takes. The mark becomes excused (keeping what it was, who
+    excused it and when: one audited store transaction) and a ``missed_meeting`` it had cost is
+    reversed as a decision, or corrected in the open month after a close (`score`)."""
+    meeting = records.get(fw, project, meeting_id)
+    if meeting["expected"] and number not in meeting["expected"]:
+        raise ValidationError(N_("attendance"), N_("{number} is not expected at this meeting"), number=_who(fw, number))
+    leave = away(fw, project, meeting["date"], [number])
+    note = validate.text(note, N_("reason"), 200)
+    if number not in leave and not note:
+        raise ValidationError(N_("reason"), N_("{number} has no leave that day: say what excuses the "
+                                               "absence"), number=_who(fw, number))
+
+    def change(doc):
+        was = (doc.get("attendance") or {}).get(number) or {}
+        if was.get("state") != "absent":
+            raise ValidationError(N_("attendance"), N_("{number} is not marked absent: only an absence is "
+                                                       "excused afterwards"), number=_who(fw, number))
+        entry = {"state": "excused", "by": actor, "at": now_iso(), "leave": leave.get(number), "note": note,
+                 "afterwards": True, "was": {k: was[k] for k in ("state", "by", "at") if k in was}}
+        return {"attendance": {**doc["attendance"], number: entry}}
+    doc = records.update(fw, project, meeting["id"], actor, f"{NAME}.excuse", change)
+    if doc.get("department"):
+        score(fw, project["slug"], doc, number, "excused", note, actor)
     return doc
 
 
@@ -125,5 +172,6 @@ def sheet(fw, project: dict, meeting: dict) -> list[dict]:
         taken = (meeting.get("attendance") or {}).get(number) or {}
         rows.append({"number": number, "name": agent["name"], "team": teams.get(assignment.get("team") or "", ""),
                      "state": taken.get("state") or ("excused" if number in leave else ""),
-                     "note": taken.get("note") or "", "leave": taken.get("leave") or leave.get(number)})
+                     "note": taken.get("note") or "", "leave": taken.get("leave") or leave.get(number),
+                     "afterwards": taken.get("by") if taken.get("afterwards") else ""})
     return rows

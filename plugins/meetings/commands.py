@@ -10,10 +10,10 @@ from floorwalker.core import N_, Session, format_option, month_option, project_o
 from . import records
 from .config import KINDS, NAME
 
-LIST_COLUMNS = [("id", N_("meeting")), ("kind", N_("Kind of meeting")), ("date", N_("date")),
+LIST_COLUMNS = [("id", N_("meeting")), ("kind", N_("kind of meeting")), ("date", N_("date")),
                 ("time", N_("meeting time")), ("chair", N_("chair")), ("expected", N_("expected")),
-                ("present", N_("Attended")), ("excused", N_("Excused")), ("absent", N_("Did not come")),
-                ("minutes_signed", N_("minutes signed"))]
+                ("present", N_("present")), ("excused", N_("excused")), ("absent", N_("absent")),
+                ("minutes_signed", N_("minutes signed"))]  # one case, as the other commands' headers
 
 
 @click.group(NAME)
@@ -34,7 +34,9 @@ def list_(s: Session, project, month, fmt):
         s.show(found, [], fmt)
         return
     yes, no = translate(N_("yes"), s.locale), translate(N_("no"), s.locale)
+    users = s.fw.users  # a table or csv names the chair; the JSON keeps the login
     s.show([{**m, "kind": translate(KINDS[m["kind"]], s.locale),
+             "chair": users.display_name(m["chair"], s.locale) if m["chair"] else "",
              **{k: " ".join(m[k]) for k in ("expected", "present", "excused", "absent")},
              "minutes_signed": yes if m["minutes_signed"] else no} for m in found], LIST_COLUMNS, fmt)
 
@@ -46,5 +48,8 @@ def list_(s: Session, project, month, fmt):
 def plan(s: Session, project, month):
     """Create a month's meetings from the project's cadence (planning again adds only what is new)."""
     doc = s.fw.projects.get(project)
+    if not records.calendar_knows(s.fw, month):
+        s.warn(N_("The holiday calendar does not know {year} yet: the meetings are planned as if no day "
+                  "were a holiday. Add {year}'s holidays to the calendar and plan again."), year=month[:4])
     made = records.plan_month(s.fw, doc, month, s.actor)
     s.say(N_("Planned {count} meetings in {month}."), count=len(made), month=month)

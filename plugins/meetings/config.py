@@ -14,6 +14,12 @@ NAME = "meetings"
 KINDS = {"handover": N_("Shift handover meeting"), "briefing": N_("Morning briefing"),
          "weekly": N_("Weekly team meeting"), "monthly": N_("Monthly all-agent meeting"),
          "qa_analysis": N_("QA analysis meeting"), "review": N_("Review meeting")}
+# the cadence's default names, each shown as its kind in the reader's language (a title the
+# leaders typed themselves is shown as typed)
+DEFAULT_TITLES = {"交接会": KINDS["handover"], "晨会": KINDS["briefing"], "班务会": KINDS["weekly"],
+                  "月度全员大会": KINDS["monthly"], "质检分析会": KINDS["qa_analysis"],
+                  "半年总结会": N_("Half-year review meeting"), "年度总结会": N_("Annual review meeting"),
+                  "总结会": KINDS["review"]}
 STATES = {"planned": N_("To be held"), "held": N_("Held"), "missed": N_("Missed")}
 PRESENCE = {"present": N_("Attended"), "excused": N_("Excused"), "absent": N_("Did not come")}
 ITEM_STATES = {"open": N_("Not done"), "done": N_("Done"), "dropped": N_("Dropped")}

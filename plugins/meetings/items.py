@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from floorwalker.core import N_, Conflict, NotFound, ValidationError, now_iso, validate
+from floorwalker.core import N_, STAFF, Conflict, NotFound, ValidationError, now_iso, validate
 
 from . import records
 from .config import ITEM_STATES, NAME
@@ -26,7 +26,29 @@ def all_of(fw, project) -> list[dict]:
 
 
 def on_meeting(fw, project, meeting_id: str) -> list[dict]:
-    return [i for i in all_of(fw, project) if i["meeting"] == meeting_id]
+    """The items of a meeting: those at it now, and those raised at it or carried through it
+    and since moved on (``went``: the meeting each was carried to from this one), so signed
+    minutes keep the items they raised."""
+    found = []
+    for item in all_of(fw, project):
+        passed = [h for h in item["history"] if h.get("meeting") == meeting_id or h.get("from") == meeting_id]
+        if item["meeting"] == meeting_id or passed:
+            went = next((h["meeting"] for h in item["history"]
+                         if h["what"] == "carried" and h.get("from") == meeting_id), None)
+            found.append({**item, "went": went if item["meeting"] != meeting_id else None})
+    return found
+
+
+def owners(fw, project: dict, day: str) -> dict[str, str]:
+    """Who may own an action item, value → name: the project's staff logins (a username) and
+    its agents and team leaders of the register on *day* (an agent number), so the item
+    reaches its owner's "waiting for me"."""
+    slug = project["slug"]
+    staff = {u["username"]: u.get("name") or u["username"] for u in fw.users.all()
+             if not u.get("disabled") and set(u.get("roles") or ()) & set(STAFF) - {"admin"}
+             and {"*", slug} & set(u.get("projects") or ()) and not u.get("agent")}
+    people = {a["number"]: a["name"] for a, _ in sorted(fw.agents.in_project(slug, day), key=lambda p: p[0]["number"])}
+    return {**dict(sorted(staff.items(), key=lambda kv: kv[1])), **people}
 
 
 def raise_item(fw, project: dict, meeting_id: str, text, owner, due, actor: str) -> dict:
@@ -35,6 +57,8 @@ def raise_item(fw, project: dict, meeting_id: str, text, owner, due, actor: str)
         raise Conflict(N_("the minutes of {id} are signed: nothing may change"), id=meeting["id"])
     text = validate.text(text, N_("action item"), 300, required=True)
     owner = validate.text(owner, N_("responsible"), 50, required=True)
+    if owner not in owners(fw, project, meeting["date"]):
+        raise ValidationError(N_("responsible"), N_("choose one of the project's people"))
     due = validate.date(due, N_("due date"))
     doc = {"kind": meeting["kind"], "meeting": meeting["id"], "text": text, "owner": owner, "due": due,
            "status": "open", "dated": None, "created_at": now_iso(),
@@ -51,7 +75,9 @@ def set_status(fw, project: dict, item_id: str, status: str, actor: str) -> dict
         doc = tx.get(TABLE, str(item_id).upper())
         if doc is None:
             raise NotFound(N_("no action item {id!r}"), id=item_id)
-        history = [*doc["history"], {"what": status, "by": actor, "at": now_iso()}]
+        # the floor's clock: whether an item was done by its due day is read from it (figures)
+        history = [*doc["history"], {"what": status, "by": actor,
+                                     "at": fw.projects.now(project).isoformat(timespec="seconds")}]
         return tx.update(TABLE, doc["id"], {"status": status, "history": history})
 
 

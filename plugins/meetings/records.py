@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from floorwalker.core import N_, Conflict, NotFound, ValidationError, now_iso, validate
+from floorwalker.core import N_, Conflict, NotFound, ValidationError, now_iso, translate, validate
 
 from . import cadence
-from .config import HANDOVER_HEADINGS, KINDS, NAME, NOTHING, attendee_tokens
+from .config import DEFAULT_TITLES, HANDOVER_HEADINGS, KINDS, NAME, NOTHING, attendee_tokens
 
 TABLE = "meetings"
 ITEMS = "items"  # the action items (`items`), carried here as meetings are signed and planned
@@ -57,6 +57,25 @@ def state(doc: dict, today: dt.date) -> str:
     if (doc.get("minutes") or {}).get("signed_by"):
         return "held"
     return "missed" if doc["date"] < today.isoformat() else "planned"
+
+
+def title(doc: dict, locale: str) -> str:
+    """The meeting's title in the reader's language: a default title (交接会, 晨会 …) is its
+    kind's words, a title typed by hand is shown as typed."""
+    words = DEFAULT_TITLES.get(doc.get("title") or "")
+    return translate(words, locale) if words else doc.get("title") or translate(KINDS[doc["kind"]], locale)
+
+
+def label(doc: dict, locale: str) -> str:
+    """A meeting as people name it: its title and day (晨会 · 12月8日, Morning briefing · Dec 8)."""
+    from babel.dates import format_skeleton
+    day = dt.date.fromisoformat(doc["date"])
+    return f"{title(doc, locale)} · {format_skeleton('MMMd', day, locale='zh_CN' if locale.startswith('zh') else 'en')}"
+
+
+def shown(doc: dict, locale: str) -> dict:
+    """The meeting as a page shows it: its title in the reader's language."""
+    return {**doc, "title": title(doc, locale)}
 
 
 def expected_numbers(fw, slug: str, tokens: list[str], day: str) -> list[str]:
@@ -121,6 +140,74 @@ def add(fw, project: dict, docs: list[dict], actor: str, action: str = f"{NAME}.
     return stored
 
 
+def calendar_knows(fw, month: str) -> bool:
+    """Whether the holiday calendar knows *month*'s year (the State Council's notice, or the
+    administrator's edits): a year it does not know has no holidays, and planning it would put
+    meetings on 元旦 or 春节 — the plan page and the command line say so."""
+    year = int(month[:4])
+    return any(day.year == year for day in fw.calendar.current().holidays)
+
+
+SERVES_AHEAD = dt.timedelta(hours=2)  # a briefing serves the shifts on, or starting within this
+
+
+def rostered(fw, project: dict, month: str) -> dict[str, list]:
+    """Day → the shifts rostered on it (less approved leave), as the platform's `agent_shifts`
+    answers; a day nobody is rostered on is not in it (no roster known)."""
+    first, last = (dt.date.fromisoformat(d) for d in validate.month_bounds(month))
+    found: dict[str, list] = {}
+    for answer in fw.project_hook(project, "agent_shifts")(floorwalker=fw, project=project, first=first, last=last):
+        for shift in answer or ():
+            found.setdefault(str(shift.date)[:10], []).append(shift)
+    return found
+
+
+def served(shifts: list, day: str, time: str) -> set[str]:
+    """The agents whose shift of *day* a briefing at *time* serves: on the floor at that time,
+    or starting within `SERVES_AHEAD` of it (never a night shift starting in the evening)."""
+    moment = dt.datetime.fromisoformat(f"{day}T{time}")
+    return {s.agent for s in shifts
+            if s.start.replace(tzinfo=None) <= moment + SERVES_AHEAD and s.end.replace(tzinfo=None) > moment}
+
+
+def expected_of(fw, project: dict, row: dict, kind: str, day: str, time: str, shifts: dict) -> list[str]:
+    """Who a meeting of cadence *row* on *day* at *time* expects. A briefing expects, of them,
+    only the agents rostered that day on a shift it serves, once the roster of the day is known
+    (`shifts`: `rostered`); the team leaders stay expected."""
+    found = expected_numbers(fw, project["slug"], attendee_tokens(row.get("expected")), day)
+    if kind == "briefing" and shifts.get(day):
+        on = served(shifts[day], day, time)
+        leaders = {a["number"] for a, _ in fw.agents.in_project(project["slug"], day)
+                   if a.get("position") == "team_leader"}
+        found = [n for n in found if n in on or n in leaders]
+    return found
+
+
+def row_of(rows: list[dict], doc: dict) -> dict | None:
+    """The cadence row a planned meeting comes from: same kind and name, else same kind."""
+    same = [r for r in rows if r.get("kind") == doc["kind"]]
+    return next((r for r in same if (r.get("name") or r["kind"]) == doc["title"]), same[0] if same else None)
+
+
+def refresh_expected(fw, project: dict, month: str, actor: str) -> list[dict]:
+    """Who *month*'s meetings expect, again from the cadence — for the meetings not signed and
+    whose attendance is not taken yet (people appointed or rostered since they were planned)."""
+    rows = fw.projects.settings(project, NAME)["cadence"]
+    shifts = rostered(fw, project, month)
+    changes = {}
+    for doc in of_month(fw, project, month):
+        row = row_of(rows, doc)
+        if row is None or doc.get("attendance") or (doc.get("minutes") or {}).get("signed_by"):
+            continue
+        now = expected_of(fw, project, row, doc["kind"], doc["date"], doc["time"], shifts)
+        if now != doc["expected"]:
+            changes[doc["id"]] = now
+    if not changes:
+        return []
+    with fw.store.transaction(key(fw, project["slug"]), actor, f"{NAME}.plan") as tx:
+        return [tx.update(TABLE, ident, {"expected": now}) for ident, now in changes.items()]
+
+
 def plan_month(fw, project: dict, month: str, actor: str) -> list[dict]:
     """Create *month*'s meetings from the project's cadence; a meeting of the same kind, day and
     time already there is not made twice (planning again adds only what is new)."""
@@ -128,6 +215,7 @@ def plan_month(fw, project: dict, month: str, actor: str) -> list[dict]:
     rows = fw.projects.settings(project, NAME)["cadence"]
     have = {(d["kind"], d["date"], d["time"]) for d in of_month(fw, project, month)}
     slug, docs = project["slug"], []
+    shifts = rostered(fw, project, month)
     for slot in cadence.plan(rows, month, fw.calendar.current()):
         day = slot.date.isoformat()
         if (slot.kind, day, slot.time) in have:
@@ -136,10 +224,12 @@ def plan_month(fw, project: dict, month: str, actor: str) -> list[dict]:
         docs.append(new_doc(fw, project, kind=slot.kind, date=day, time=slot.time,
                             title=row.get("name") or slot.kind, chair_role=row.get("chair") or "",
                             chair=_chair(fw, slug, row.get("chair") or ""),
-                            expected=expected_numbers(fw, slug, attendee_tokens(row.get("expected")), day),
+                            expected=expected_of(fw, project, row, slot.kind, day, slot.time, shifts),
                             guests=_guests(fw, slug, attendee_tokens(row.get("with_roles"))),
                             department=row.get("department") == "yes"))
-    return add(fw, project, docs, actor)
+    made = add(fw, project, docs, actor)
+    refresh_expected(fw, project, month, actor)  # the meetings planned before: leaders appointed since
+    return made
 
 
 def update(fw, project, meeting_id: str, actor: str, action: str, change) -> dict:
@@ -151,16 +241,24 @@ def update(fw, project, meeting_id: str, actor: str, action: str, change) -> dic
         return tx.update(TABLE, doc["id"], change(doc))
 
 
+class EmptyHeadings(ValidationError):
+    """A handover's minutes with headings neither filled nor marked 无: the refusal names every
+    one of them (its ``field`` is the first)."""
+
+    def __init__(self, titles: list[str]):
+        self.titles = titles
+        super().__init__(titles[0], N_("fill it in, or write {nothing}"), nothing=NOTHING)
+
+    def message(self, locale: str = "en") -> str:
+        if len(self.titles) == 1:
+            return super().message(locale)
+        joined = ("、" if locale.startswith("zh") else ", ").join(translate(t, locale) for t in self.titles)
+        return translate(N_("fill in each of {headings}, or write {nothing}"), locale, headings=joined, nothing=NOTHING)
+
+
 def _signed(doc: dict) -> None:
     if (doc.get("minutes") or {}).get("signed_by"):
         raise Conflict(N_("the minutes of {id} are signed: nothing may change"), id=doc["id"])
-
-
-def set_agenda(fw, project, meeting_id: str, lines: str, actor: str) -> dict:
-    def change(doc):
-        _signed(doc)
-        return {"agenda": [line.strip() for line in str(lines or "").splitlines() if line.strip()]}
-    return update(fw, project, meeting_id, actor, f"{NAME}.agenda", change)
 
 
 def _lines(value) -> list[str]:
@@ -187,6 +285,8 @@ def write_minutes(fw, project, meeting_id: str, form, actor: str) -> dict:
 def sign_off(fw, project, meeting_id: str, actor: str) -> dict:
     """The chair signs the minutes: they need a minute-taker, and a handover's four headings
     each filled or marked 无. Signed, the meeting is held; its open action items move on."""
+    signed_at = fw.projects.now(project).isoformat(timespec="seconds")  # the floor's clock: "on time" reads it
+
     def change(doc):
         _signed(doc)
         if doc["chair"] and doc["chair"] != actor:
@@ -195,11 +295,16 @@ def sign_off(fw, project, meeting_id: str, actor: str) -> dict:
         if not minutes.get("taker"):
             raise ValidationError(N_("Minute-taker"), N_("write the minutes, with their minute-taker, first"))
         if doc["kind"] == "handover":
-            for heading, title in HANDOVER_HEADINGS.items():
-                if not (minutes.get("headings") or {}).get(heading, "").strip():
-                    raise ValidationError(title, N_("fill it in, or write {nothing}"), nothing=NOTHING)
+            empty = [title for heading, title in HANDOVER_HEADINGS.items()
+                     if not (minutes.get("headings") or {}).get(heading, "").strip()]
+            if empty:
+                raise EmptyHeadings(empty)
+        # the minutes keep the action items as they stood when signed (the open ones move on)
+        raised = [{k: i[k] for k in ("id", "text", "owner", "due", "status")}
+                  for i in sorted(fw.store.table(key(fw, _slug(project)), ITEMS).values(), key=lambda d: d["id"])
+                  if i["meeting"] == doc["id"]]
         return {"chair": doc["chair"] or actor,
-                "minutes": {**minutes, "signed_by": actor, "signed_at": now_iso()}}
+                "minutes": {**minutes, "items": raised, "signed_by": actor, "signed_at": signed_at}}
     doc = update(fw, project, meeting_id, actor, f"{NAME}.sign", change)
     carry(fw, project if isinstance(project, dict) else fw.projects.get(project), doc["kind"], actor)
     return doc

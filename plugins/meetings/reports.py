@@ -5,7 +5,7 @@ handing it in again replaces the text until the month is over."""
 
 from __future__ import annotations
 
-from floorwalker.core import N_, now_iso, validate
+from floorwalker.core import N_, validate
 
 from . import records
 from .config import NAME
@@ -26,8 +26,9 @@ def of_month(fw, project: dict, month: str) -> dict[str, dict]:
 def hand_in(fw, project: dict, month: str, text, user: dict) -> dict:
     month = validate.month(month)
     text = validate.text(text, N_("Service-quality report"), records.TEXT_LIMIT, required=True)
+    # the floor's clock, as every time the floor reads (a report after the due day is late)
     doc = {"id": _id(month, user["username"]), "month": month, "leader": user["username"], "text": text,
-           "submitted_at": now_iso(), "dated": None}
+           "submitted_at": fw.projects.now(project).isoformat(timespec="seconds"), "dated": None}
     with fw.store.transaction(records.key(fw, project["slug"]), user["username"], f"{NAME}.report") as tx:
         if tx.get(TABLE, doc["id"]):
             return tx.update(TABLE, doc["id"], doc)
@@ -48,3 +49,9 @@ def missing(fw, project: dict, month: str) -> list[str]:
     """The leaders who have not handed in *month*'s report."""
     handed = of_month(fw, project, month)
     return [u for u in leaders(fw, project) if u not in handed]
+
+
+def late(fw, project: dict, month: str) -> list[str]:
+    """The leaders who handed in *month*'s report after its due day."""
+    due = due_day(fw, project, month)
+    return sorted(u for u, d in of_month(fw, project, month).items() if d["submitted_at"][:10] > due)

@@ -67,6 +67,13 @@ def register_commands(cli):
 
 
 @hookimpl
+def register_endpoints():
+    """The JSON API: interactions in, evaluations out (api.py)."""
+    from .api import ENDPOINTS
+    return ENDPOINTS
+
+
+@hookimpl
 def register_importers():
     from .interactions import IMPORTERS
     return IMPORTERS + exams.IMPORTERS
@@ -165,6 +172,14 @@ def casebook_agenda_items(floorwalker, project, meeting, day):
     return casebook.agenda(floorwalker, project, meeting, day)
 
 
+@hookimpl(specname="agenda_items")
+def qa_agenda_items(floorwalker, project, meeting, day):
+    """Yesterday's evaluations under the pass line (briefing), last week's QA per team (weekly),
+    the month's QA results (monthly): agenda.py."""
+    from . import agenda
+    return agenda.items(floorwalker, project, meeting, day)
+
+
 @hookimpl(specname="waiting_items")
 def sampled_picks_due(floorwalker, project, user):
     """This evaluator's sampled interactions due by the end of this week (sampling.py)."""
@@ -212,3 +227,11 @@ def review_a_valid_complaint(floorwalker, project, complaint):
     from . import sampling
     return sampling.must_check(floorwalker, project, complaint["interaction"], complaint["id"],
                                complaint["verdict"].get("by") or "system")
+
+
+@hookimpl
+def report_sections(floorwalker, project, period, user):
+    """The QA summary of the client report's period: average with n, pass rate, top defects;
+    agents as the client may see them (report_section.py)."""
+    from . import report_section
+    return report_section.section(floorwalker, project, period, user)

@@ -171,7 +171,7 @@ def month_report(fw, project: dict, month: str, first: dt.date | None = None,
     for outcome in outcomes.values():
         counts[outcome] += 1
     return Report(month, least, agents, team_figures, whole, workload, counts,
-                  calibration_of(fw, project, month))
+                  calibration_of(fw, project, month, first, last))
 
 
 def agent_months(docs: list[dict], minimum: int) -> list[Figure]:
@@ -195,7 +195,7 @@ KPIS = [
     KPIDef("qa_dispute_rate", "QA dispute rate", "质检申诉率", "%", False, "ratio", "internal"),
     KPIDef("qa_disputes_accepted", "QA disputes accepted", "质检申诉成立率", "%", False, "ratio",
            "internal"),
-    KPIDef("qa_too_small", "Agents with n too small", "质检样本不足人数", "", False, "sum", "internal"),
+    KPIDef("qa_too_small", "Agents with n too small", "质检样本不足人数", "", False, "distinct", "internal"),
     KPIDef("qa_calibration_variance", "Calibration variance", "校准偏差", "%", False, "mean", "internal"),
 ]
 
@@ -255,8 +255,10 @@ def outcome_of(answer: dict) -> str:
     return "accepted" if decided == {"accepted"} else "rejected" if decided == {"rejected"} else "partial"
 
 
-def calibration_of(fw, project: dict, month: str) -> dict:
-    """The calibration sessions of *month* (`calibration`, the month a session was opened in),
+def calibration_of(fw, project: dict, month: str, first: dt.date | None = None,
+                   last: dt.date | None = None) -> dict:
+    """The calibration sessions of *month* (`calibration`, the month a session was opened in;
+    from *first* to *last* inside it, the sessions opened on those days),
     compared with their benchmarks: sessions, scorings, the mean item variance (% of an item's
     full marks, as the session page shows it), the items over the project's threshold and the
     evaluators' mean alignment (%). Calibration never counts for an agent: its scorings are not
@@ -264,7 +266,8 @@ def calibration_of(fw, project: dict, month: str) -> dict:
     threshold = fw.projects.settings(project, NAME).get("calibration_threshold", 10)
     variances, alignments, found = [], [], {"sessions": 0, "scorings": 0, "flagged": 0}
     for doc in calibration.sessions(fw, project["slug"]):
-        if doc.get("month") != month:
+        if doc.get("month") != month or (first is not None and last is not None and
+                                         not first.isoformat() <= str(doc.get("created_at"))[:10] <= last.isoformat()):
             continue
         found["sessions"] += 1
         found["scorings"] += len(doc["scorings"])

@@ -20,6 +20,8 @@ FIGURES = {
     "single write: a manual punch": True,
     "disk floor under fw.ledger.record": False,
     "disk floor under punches.add_manual": False,
+    "SQLite reference: one durable score-event insert": False,
+    "single write vs SQLite": True,
     "agent month score events": True,
     "agent attendance month": True,
     "project month score sheet": True,
@@ -56,3 +58,32 @@ def test_small_run_prints_every_figure_beside_its_target(tmp_path):
     for table in ("attendance", "traffic", "score_events"):
         months = sorted(p.stem for p in (data / "projects" / "client-01" / table).glob("*.json"))
         assert len(months) == 3, table
+
+
+LOAD = RUN.with_name("load.py")
+
+
+def test_the_load_run_measures_every_main_page_at_1_5_and_20_clients(tmp_path):
+    """`bench/load.py --size small`: the real server (two workers) answers every page at each
+    number of clients with its Server-Timing, and the write-under-readers figure is produced."""
+    out = tmp_path / "load.json"
+    done = subprocess.run([sys.executable, str(LOAD), "--size", "small", "--seconds", "0.2",
+                           "--json", str(out)], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+
+    summary = json.loads(out.read_text())
+    cells = summary["cells"]
+    pages = {c["page"] for c in cells}
+    assert {"home (every project)", "project dashboard", "score sheet", "attendance report",
+            "incentives sheet", "QA report", "complaints queue", "meetings calendar",
+            "reporting KPIs"} <= pages
+    assert sorted(c["clients"] for c in cells) == sorted([1, 5, 20] * len(pages))
+    for cell in cells:
+        assert cell["requests"] > 0 and not cell["errors"], cell
+        assert 0 < cell["p50"] <= cell["p95"] and cell["rps"] > 0
+        assert cell["budget"] == {1: 50.0, 5: None, 20: 200.0}[cell["clients"]]
+        assert cell["page"] in done.stdout  # in the printed table
+    write = summary["write"]
+    assert write["alone"]["requests"] > 0 and write["with_readers"]["requests"] > 0
+    assert not write["alone"]["errors"] and write["ratio_p50"] > 0 and write["target"] == 2.0
+    assert "form write" in done.stdout and summary["machine"]

@@ -367,12 +367,14 @@ def test_cli_writes_are_audited_as_the_login_name_by_default(data, pm, fw):
     assert fw.store.table(CORE, "projects")["acme"]["name"] == "A"
 
 
-def test_serve_runs_the_web_app_in_one_worker(run, fw, monkeypatch):
+def test_serve_runs_the_web_app_in_one_worker_when_told(run, fw, monkeypatch):
+    """`--workers 1` serves the app built in this process; more workers get the factory each of
+    them calls (tests/cli/test_serving.py, tests/cli/test_workers.py)."""
     import uvicorn
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
-    result = run("serve", "--host", "127.0.0.1", "--port", "8123")
+    result = run("serve", "--host", "127.0.0.1", "--port", "8123", "--workers", "1")
     assert result.exit_code == 0, result.output
     ((app, options),) = calls
     assert options == {"host": "127.0.0.1", "port": 8123, "workers": 1, "proxy_headers": False}

@@ -1,6 +1,7 @@
 """`floorwalker serve` on a network: --behind-https, --trusted-proxy, the warning for a network
 host. uvicorn.run is replaced, so the test gets the app exactly as `serve` builds it."""
 
+import importlib
 import re
 
 import pytest
@@ -11,17 +12,37 @@ PASSWORD = "s3cret-pass"
 
 @pytest.fixture
 def served(run, fw, monkeypatch):
-    """``served(*args)``: run ``serve *args``; returns (result, app, uvicorn's options)."""
+    """``served(*args)``: run ``serve *args``; returns (result, app, uvicorn's options). With
+    several workers uvicorn gets the factory each worker calls: the test calls it as a worker
+    does, in the environment `serve` set for them."""
     import uvicorn
+
+    from floorwalker.core import serving
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    for name in (serving.DATA, serving.OPTIONS):  # whatever serve sets is undone after the test
+        monkeypatch.setenv(name, "")
 
     def serve(*args, lang="en"):
         result = run("serve", *args, lang=lang)
         app, options = calls.pop() if calls else (None, None)
+        if isinstance(app, str):
+            module, name = app.split(":")
+            assert options["factory"] is True
+            app = getattr(importlib.import_module(module), name)()
         return result, app, options
     return serve
+
+
+def test_serve_runs_a_worker_per_core_unless_told(served, monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    _, app, options = served()
+    assert options["workers"] == 4 and app.state.shell.fw.store.root.is_dir()
+    _, app, options = served("--workers", "1")
+    assert options["workers"] == 1 and "factory" not in options
+    result, app, _ = served("--workers", "0")
+    assert result.exit_code == 2 and app is None and "--workers" in result.output
 
 
 def sign_in(client: TestClient):

@@ -117,6 +117,7 @@ def test_an_old_data_folder_links_each_team_leader_to_their_team(tmp_path):
     root = tmp_path / "data"
     fw = company(root)
     fw.users.add("tl", "a-long-password-1", ["team_leader"], "setup", projects=["alpha"])
+    fw.store.fold("core")  # the journal's commits into the file this test edits
     path = root / "core.json"
     data = orjson.loads(path.read_bytes())
     data["_meta"]["schema"] = 1

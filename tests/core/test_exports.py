@@ -134,3 +134,20 @@ def test_a_file_name_cannot_break_out_of_the_header():
     assert header.startswith('attachment; filename="___ filename=evil.exe_.pdf"; filename*=UTF-8\'\'')
     assert "\r" not in header and "\n" not in header and header.count('"') == 2
     assert content_disposition("考勤.pdf").startswith('attachment; filename="download.pdf"')
+
+
+def test_a_cell_is_a_number_with_its_format_in_xlsx_and_its_text_elsewhere():
+    import io as _io
+
+    import openpyxl as _openpyxl
+
+    from floorwalker.core import Cell, Table, to_csv, to_xlsx
+    table = Table("KPIs", ["KPI", "Value", "Penalty"],
+                  [["Service level", Cell(0.807, "0.0%", "80.7%"), Cell(2000, '"¥"#,##0.00', "¥2,000")],
+                   ["AHT", Cell(243.0, '#,##0.0" s"', "243 s"), Cell(None, "0.0%")]])
+    book = _openpyxl.load_workbook(_io.BytesIO(to_xlsx(table)))
+    (_, sl, aht) = list(book.active.iter_rows())
+    assert sl[1].value == 0.807 and sl[1].number_format == "0.0%"
+    assert sl[2].value == 2000 and sl[2].number_format == '"¥"#,##0.00'
+    assert aht[1].value == 243.0 and aht[2].value is None
+    assert "80.7%" in to_csv(table).decode("utf-8-sig") and "243 s" in to_csv(table).decode("utf-8-sig")

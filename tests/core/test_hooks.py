@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 from starlette.requests import Request
 
-from floorwalker.core import (KPI, Absence, Action, AgendaItem, AgentSection, Blocker, Evidence,
-                              Importer, Job, KPIDef, Migration, NavItem, ReportSection, Route,
-                              ScoreRule, Setting, SheetColumn, WaitingItem, Widget, hookimpl,
+from floorwalker.core import (KPI, Absence, Action, AgendaItem, AgentSection, Blocker, Endpoint, Evidence,
+                              Importer, Job, KPIDef, Migration, NavItem, ReportSection,
+                              RosteredShift, Route, RuleChange, ScoreRule, Setting, SheetColumn, WaitingItem, Widget, hookimpl,
                               hookspec, hookspecs)
 from floorwalker.core import jobs as timed
 from floorwalker.core.floorwalker import Floorwalker
@@ -193,6 +193,22 @@ def test_hook_agent_availability(tmp_path):
     (absence,) = ask(fw, "shop", "agent_availability", Absence, first=first, last=last, agents=["1001"])
     assert absence == Absence("1001", first, first, "training", plugin="tiny")
     assert ask(fw, "hotline", "agent_availability", Absence, first=first, last=last, agents=["1001"]) == []
+
+
+def test_hook_agent_shifts(tmp_path):
+    class Tiny:
+        @hookimpl
+        def agent_shifts(self, first, last):
+            return [RosteredShift("1001", first, dt.datetime.combine(first, dt.time(22)),
+                                  dt.datetime.combine(first + dt.timedelta(days=1), dt.time(6)), "N")]
+
+    fw = install(tmp_path, Tiny())
+    first, last = dt.date(2025, 3, 1), dt.date(2025, 3, 31)
+    (shift,) = ask(fw, "shop", "agent_shifts", RosteredShift, first=first, last=last)
+    assert (shift.plugin, shift.end) == ("tiny", dt.datetime(2025, 3, 2, 6, 0))
+    assert ask(fw, "hotline", "agent_shifts", RosteredShift, first=first, last=last) == []
+    with pytest.raises(ValueError):
+        RosteredShift("1001", "2025-03-01", "2025-03-01T08:00", "2025-03-01T08:00")
 
 
 # ------------------------------------------------------------------ periods
@@ -459,6 +475,52 @@ def test_hook_report_sections(tmp_path):
     assert section.plugin == "tiny"
 
 
+def test_hook_rule_changes(tmp_path):
+    class Tiny:
+        @hookimpl
+        def rule_changes(self, first, last):
+            return [RuleChange(dt.date(2025, 3, 9), "QA standard version 3 published", "质检标准第 3 版发布")]
+
+    fw = install(tmp_path, Tiny())
+    (change,) = ask(fw, "shop", "rule_changes", RuleChange, first=dt.date(2025, 3, 1), last=dt.date(2025, 3, 31))
+    assert change.plugin == "tiny" and change.title("zh_CN") == "质检标准第 3 版发布"
+    assert ask(fw, "hotline", "rule_changes", RuleChange, first=dt.date(2025, 3, 1), last=dt.date(2025, 3, 31)) == []
+
+
+def test_hook_register_endpoints(tmp_path):
+    """A plugin's endpoint is routed under /api/v1, checked (token, action, the plugin enabled in
+    the project) and documented in the OpenAPI document; a path outside its own prefix fails."""
+    from starlette.testclient import TestClient
+
+    from floorwalker.core.app import create_app
+    from floorwalker.core.plugins import collect_endpoints
+    from floorwalker.core.tokens import Tokens
+
+    class Tiny:
+        @hookimpl
+        def register_endpoints(self):
+            return [Endpoint("GET", "/projects/{project}/tiny/waves", lambda call: {"waves": 3},
+                             "agents.list", "The waves")]
+
+    fw = install(tmp_path, Tiny())
+    fw.users.add("boss", "pass-word-123", ["admin"], "setup", projects=["*"])
+    client = TestClient(create_app(fw), headers={
+        "Authorization": f"Bearer {Tokens(fw).create('boss', 'test', 'setup')[1]}"})
+    assert client.get("/api/v1/projects/shop/tiny/waves").json() == {"waves": 3}
+    assert client.get("/api/v1/projects/hotline/tiny/waves").status_code == 404  # not enabled there
+    assert "/api/v1/projects/{project}/tiny/waves" in client.get("/api/v1/openapi.json").json()["paths"]
+
+    class Stray:
+        @hookimpl
+        def register_endpoints(self):
+            return [Endpoint("GET", "/projects/{project}/agents2", lambda call: [], "agents.list", "x")]
+
+    pm = make_plugin_manager(builtins=())
+    pm.register(Stray(), name="stray")
+    with pytest.raises(ValueError, match="must begin /projects/{project}/stray/"):
+        collect_endpoints(pm)
+
+
 def test_hook_register_commands(tmp_path):
     import click
 
@@ -516,6 +578,30 @@ def test_hook_register_jobs(tmp_path):
         "tiny.windows", "tiny.broken"]
     assert [r["job"] for r in timed.run_due(fw, job="tiny.windows", force=True, at=nine)] == ["tiny.windows"]
     assert len(tiny.calls) == 3
+
+
+def test_a_job_two_runners_find_due_runs_once(tmp_path, monkeypatch):
+    """Two runners (another server's pass, a cron line) that both read the runs before either
+    ran: the first claims the job, the second sees the claim and leaves it; while it runs the
+    listing says so."""
+    class Tiny(Calls):
+        @hookimpl
+        def register_jobs(self):
+            return [Job("windows", 60, self.windows)]
+
+        def windows(self, floorwalker, project, now):
+            self.calls.append(dict(floorwalker.store.table(timed.JOBS, timed.RUNS)["tiny.windows:shop"]))
+
+    tiny = Tiny()
+    fw = install(tmp_path, tiny)
+    stale = {}  # what both passes read before either ran
+    monkeypatch.setattr(timed, "last_runs", lambda fw_: stale)
+    nine = dt.datetime(2025, 3, 3, 9, 0)
+    assert [r["job"] for r in timed.run_due(fw, at=nine)] == ["tiny.windows"]
+    assert tiny.calls[0]["ok"] is None  # claimed: running
+    assert timed.run_due(fw, at=nine + dt.timedelta(minutes=1)) == []
+    assert len(tiny.calls) == 1
+    assert fw.store.table(timed.JOBS, timed.RUNS)["tiny.windows:shop"]["ok"] is True
 
 
 def test_jobs_are_listed_and_run_from_the_command_line(tmp_path):

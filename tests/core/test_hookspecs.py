@@ -30,7 +30,10 @@ def test_the_three_groups_and_the_shell_are_there():
                  # issue 10: what the unbuilt plugins need from the hook surface
                  "on_agents_created", "agent_availability", "register_actions", "register_kpis",
                  "register_jobs", "agenda_items", "waiting_items", "on_settings_changed",
-                 "register_migrations"):
+                 "register_migrations",
+                 # issue 16: the roster's shifts, for staffing against the traffic; the rules
+                 # that changed in a report's period
+                 "agent_shifts", "rule_changes"):
         assert hook in HOOKS
 
 

@@ -2,7 +2,11 @@
 refused by name, the lock spans read-change-write, the cache sees other processes at once,
 files migrate on open, closed months are locked, every commit is audited, the cache is capped.
 
-The two-process and kill -9 runs are in test_store_crash.py.
+Every test runs twice (`journal_mode`): with the journal off, so each commit rewrites its whole
+file ("fold"), and with a journal that never folds, so each commit after a file's first is one
+record appended to ``<file>.journal`` ("journal"). The journal's own promises (a torn last
+record, a damaged one, a fold killed half-way) are in test_journal.py; the two-process and
+kill -9 runs in test_store_crash.py.
 """
 
 import ast
@@ -20,7 +24,7 @@ import pytest
 
 from floorwalker.core import errors as errors_module
 from floorwalker.core import files as files_module
-from floorwalker.core import i18n
+from floorwalker.core import i18n, journal, sealing
 from floorwalker.core import store as store_module
 from floorwalker.core.errors import CorruptFile, DiskFull, PeriodClosed, StorageError, StoreBusy
 from floorwalker.core.floorwalker import Floorwalker, open_floorwalker
@@ -29,6 +33,20 @@ from floorwalker.core.store import CORE, MIGRATIONS, SCHEMA_VERSION, FileOps, St
 
 WORKERS = Path(__file__).parent / "store_workers"
 KEY = "projects/acme/roster"
+MODES = {"fold": "0", "journal": str(1 << 40)}
+
+
+@pytest.fixture(autouse=True, params=list(MODES))
+def journal_mode(request, monkeypatch):
+    """The journal limit of every store of the test, in this process and in its workers."""
+    monkeypatch.setenv("FLOORWALKER_JOURNAL_LIMIT", MODES[request.param])
+    return request.param
+
+
+def on_disk(path: Path) -> tuple[bytes, bytes | None]:
+    """A data file's bytes and its journal's (None when it has none)."""
+    jpath = journal.path_of(path)
+    return path.read_bytes(), jpath.read_bytes() if jpath.exists() else None
 
 
 def temp_files(root: Path) -> list[Path]:
@@ -102,9 +120,22 @@ class FailingOps(FileOps):
             raise self._error()
         super().fsync_dir(folder)
 
+    def open_append(self, path):
+        if self._failing("open_append"):
+            raise self._error()
+        return super().open_append(path)
+
+    def truncate(self, fd, length):
+        if self._failing("truncate"):
+            raise self._error()
+        super().truncate(fd, length)
+
 
 COMMIT_STEPS = [("open_temp", 1), ("write", 1), ("fsync", 1), ("close", 1), ("link", 1),
                 ("replace", 1), ("replace", 2), ("fsync_dir", 1)]
+# a commit appended to a journal: the first one makes the journal, so it syncs the folder too
+JOURNAL_STEPS = [("open_append", 1), ("write", 1), ("fsync", 1), ("close", 1), ("fsync_dir", 1)]
+STEPS = {"fold": COMMIT_STEPS, "journal": JOURNAL_STEPS}
 NEW_FILE_STEPS = [("open_temp", 1), ("write", 1), ("fsync", 1), ("close", 1), ("replace", 1),
                   ("fsync_dir", 1)]
 
@@ -115,30 +146,36 @@ def expected_message(path: Path, err: int) -> str:
     return f"cannot write {path} ({os.strerror(err)}); the file is unchanged"
 
 
-def test_a_commit_runs_exactly_the_steps_the_failure_tests_cover(tmp_path):
+def test_a_commit_runs_exactly_the_steps_the_failure_tests_cover(tmp_path, journal_mode):
     fs = FailingOps()
     store = seeded(tmp_path, fs)
     fs.calls.clear()
     put(store, KEY, {"id": "b"})
-    assert [(op, fs.calls[:i + 1].count(op)) for i, op in enumerate(fs.calls)] == COMMIT_STEPS
+    assert [(op, fs.calls[:i + 1].count(op)) for i, op in enumerate(fs.calls)] == STEPS[journal_mode]
+    fs.calls.clear()
+    put(store, KEY, {"id": "c"})  # the journal is there now: no folder sync
+    assert [(op, fs.calls[:i + 1].count(op)) for i, op in enumerate(fs.calls)] == (
+        COMMIT_STEPS if journal_mode == "fold" else JOURNAL_STEPS[:-1])
     fs.calls.clear()
     put(store, "projects/acme/other", {"id": "b"})
     assert [(op, fs.calls[:i + 1].count(op)) for i, op in enumerate(fs.calls)] == NEW_FILE_STEPS
 
 
 @pytest.mark.parametrize("err", [errno.ENOSPC, errno.EIO], ids=["ENOSPC", "EIO"])
-@pytest.mark.parametrize("op, nth", COMMIT_STEPS, ids=[f"{op}{n}" for op, n in COMMIT_STEPS])
-def test_a_failed_file_operation_leaves_the_file_as_it_was(tmp_path, op, nth, err):
+@pytest.mark.parametrize("journal_mode, op, nth", [(m, op, n) for m in STEPS for op, n in STEPS[m]],
+                         ids=[f"{m}-{op}{n}" for m in STEPS for op, n in STEPS[m]],
+                         indirect=["journal_mode"])
+def test_a_failed_file_operation_leaves_the_file_as_it_was(tmp_path, journal_mode, op, nth, err):
     fs = FailingOps()
     store = seeded(tmp_path, fs)
     path = store.path(KEY)
-    before = path.read_bytes()
+    before = on_disk(path)
     fs.fail = (op, nth, err)
     fs.calls.clear()
     with pytest.raises(StorageError) as caught:
         put(store, KEY, {"id": "lost"})
     assert str(caught.value) == expected_message(path, err)
-    assert path.read_bytes() == before
+    assert on_disk(path) in (before, (before[0], b""))  # a journal it made is empty or gone
     assert temp_files(tmp_path) == []
     assert set(store.table(KEY, "docs")) == {"a"}
     fs.fail = None
@@ -225,8 +262,13 @@ def test_a_damaged_file_is_refused_by_name_and_never_overwritten(tmp_path, key, 
     with pytest.raises(CorruptFile) as caught:
         Store(tmp_path).check()
     assert str(caught.value) == refusal(path, reason)
-    with pytest.raises(CorruptFile) as caught:
-        open_floorwalker(tmp_path, pm=make_plugin_manager(builtins=()))
+    if key == CORE:
+        with pytest.raises(CorruptFile) as caught:
+            open_floorwalker(tmp_path, pm=make_plugin_manager(builtins=()))
+    else:  # opening parses core.json only: the month's file is refused when first read
+        opened = open_floorwalker(tmp_path, pm=make_plugin_manager(builtins=()))
+        with pytest.raises(CorruptFile) as caught:
+            opened.ledger.agent_events("acme", "2025-03", "1001")
     assert str(caught.value) == refusal(path, reason)
     with pytest.raises(CorruptFile):  # a write does not start over an empty file either
         with Store(tmp_path).transaction(key, "tl", "test.put") as tx:
@@ -234,14 +276,15 @@ def test_a_damaged_file_is_refused_by_name_and_never_overwritten(tmp_path, key, 
     assert {p: p.read_bytes() for p in tmp_path.rglob("*.json*")} == before
 
 
-def test_a_missing_file_whose_prev_exists_is_refused_and_not_recreated(tmp_path):
+def test_a_missing_file_whose_prev_exists_is_refused_and_not_recreated(tmp_path, journal_mode):
     fw = valid_folder(tmp_path)
     path = fw.store.path(EVENTS)
-    prev = path.with_name(path.name + ".prev")
+    # the second commit kept the first file as .prev, or appended to the journal
+    prev = path.with_name(path.name + (".prev" if journal_mode == "fold" else ".journal"))
     assert prev.exists()
     path.unlink()
     before = prev.read_bytes()
-    reason = "the file is missing but its .prev copy exists"
+    reason = f"the file is missing but its {'.prev copy' if journal_mode == 'fold' else 'journal'} exists"
     with pytest.raises(CorruptFile) as caught:
         Store(tmp_path).check()
     assert str(caught.value) == refusal(path, reason)
@@ -256,7 +299,7 @@ def test_a_missing_core_file_beside_project_files_is_refused(tmp_path):
     fw = valid_folder(tmp_path)
     core = fw.store.path(CORE)
     core.unlink()
-    core.with_name("core.json.prev").unlink()
+    core.with_name("core.json.prev").unlink(missing_ok=True)
     with pytest.raises(CorruptFile) as caught:
         Store(tmp_path).check()
     assert str(caught.value) == refusal(core, "the file is missing while other data files exist")
@@ -273,7 +316,7 @@ def test_the_refusal_reads_in_chinese_with_its_reason(tmp_path):
         f"请用 {path}.prev 或备份恢复该文件")
 
 
-@pytest.mark.parametrize("module", [store_module, files_module, errors_module])
+@pytest.mark.parametrize("module", [store_module, files_module, errors_module, journal, sealing])
 def test_every_message_of_the_store_and_its_errors_has_a_chinese_translation(module):
     catalog = i18n.catalog("zh_CN")
     calls = [node for node in ast.walk(ast.parse(inspect.getsource(module)))
@@ -367,6 +410,7 @@ def test_a_rewrite_that_keeps_inode_size_and_mtime_is_still_seen(tmp_path):
     """Inode numbers are reused and coarse clocks repeat mtimes: the generation decides."""
     reader = seeded(tmp_path)
     put(reader, KEY, {"id": "b", "shift": "day"})
+    reader.fold(KEY)  # the journal's records into the file, which this test rewrites
     path = reader.path(KEY)
     assert reader.table(KEY, "docs")["b"]["shift"] == "day"
     st = path.stat()
@@ -517,6 +561,11 @@ class PausingOps(FileOps):
         self.reached.set()
         assert self.release.wait(10)
         return super().open_temp(path)
+
+    def open_append(self, path):
+        self.reached.set()
+        assert self.release.wait(10)
+        return super().open_append(path)
 
 
 def close_march(store: Store) -> None:

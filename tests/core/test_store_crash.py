@@ -4,6 +4,10 @@ Stock TinyDB lost its file in 12 of 12 runs of two writers and in 8 of 200 kills
 "Storage" in shared/architecture.md); these tests show the store keeps every acknowledged
 write. The default run uses 2 x 500 writes and 50 kills; FLOORWALKER_FULL=1 adds the full-size
 runs (2 x 1,000 writes, 200 kills), marked slow. Each prints its figures (run with -s).
+
+Each runs three ways (`journal_mode`): every commit rewriting its whole file ("fold"), every
+commit appended to the journal and never folded ("journal"), and a journal of a few KB, folded
+every few commits ("often"), so kills land inside appends, folds and the step between them.
 """
 
 import os
@@ -26,6 +30,14 @@ FULL = os.environ.get("FLOORWALKER_FULL") == "1"
 full_size = [pytest.mark.slow,
              pytest.mark.skipif(not FULL, reason="full-size run: set FLOORWALKER_FULL=1")]
 MONTH, DAY = "2025-03", "2025-03-10"
+MODES = {"fold": "0", "journal": str(1 << 40), "often": "4096"}
+
+
+@pytest.fixture(autouse=True, params=list(MODES))
+def journal_mode(request, monkeypatch):
+    """The journal limit of every store of the test, in this process and in its workers."""
+    monkeypatch.setenv("FLOORWALKER_JOURNAL_LIMIT", MODES[request.param])
+    return request.param
 
 
 def worker(script: str, *args, **popen) -> subprocess.Popen:

@@ -229,16 +229,27 @@ def test_a_client_sees_service_figures_and_only_links_it_can_follow(client_of):
     client = client_of("client")
     home = client.get("/")
     [card] = home.context["cards"]
-    assert card["view"] == "client" and card["panels"] == []
+    assert card["view"] == "client" and [w.plugin for w in card["panels"]] == ["reporting"]  # its portal
     page = main_of(home.text)
-    for word in ("Pay float", "¥", "Agents graded", "Below 60", "Waiting for me", "Li Lei"):
-        assert word not in page, word
-    assert "Attendance rate" in page and "Average score" in page
+    for word in ("Pay float", "¥", "Agents graded", "Below 60", "Waiting for me", "Li Lei", "Average score"):
+        assert word not in page, word  # the scores are the BPO's own: service figures only
+    assert "Attendance rate" in page and "Agents" in page  # the headcount stays
     found = assert_links_open(client, home.text)
     assert found and not any("/scores/" in u or u.endswith("/agents") for u in found)
 
 
 # ---------------------------------------------------------------- the dashboard
+
+
+def test_a_clients_dashboard_shows_no_scores(client_of):
+    dash = client_of("client").get(f"/p/alpha/?month={MONTH}")
+    assert dash.status_code == 200
+    page = main_of(dash.text)
+    for word in ("Average score", "Score events", "Score distribution", "Below 60"):
+        assert word not in page, word
+    assert "Attendance rate" in page
+    staff = main_of(client_of("sup").get(f"/p/alpha/?month={MONTH}").text)
+    assert "Average score" in staff and "Score distribution" in staff
 
 
 def test_the_dashboards_figures_open_their_lists_and_grades_are_one_bar(client_of):

@@ -83,6 +83,19 @@ def test_the_per_address_ceiling_stops_spraying_from_that_address_only(app, logi
     assert login(from_address(app, "192.0.2.15"), "supervisor1", PASSWORD).status_code == 303
 
 
+def test_workers_count_the_same_failures(company, login):
+    """``serve --workers N``: each worker is its own app over the same data; a guesser whose
+    tries land on different workers is locked out at the same count, and the right password
+    then signs in on another worker as before."""
+    from floorwalker.core.floorwalker import open_floorwalker
+    workers = [create_app(open_floorwalker(company.store.root)) for _ in range(2)]
+    for n in range(5):
+        assert login(from_address(workers[n % 2], "192.0.2.30"), "director1", "bad").status_code == 400
+    for worker in workers:
+        assert login(from_address(worker, "192.0.2.30"), "director1", PASSWORD).status_code == 429
+    assert login(from_address(workers[1], "192.0.2.31"), "director1", PASSWORD).status_code == 303
+
+
 def test_x_forwarded_for_is_ignored_by_default(app, login):
     fail_five_times(from_address(app, "192.0.2.16", forwarded_for="198.51.100.1"), login)
     other_claim = from_address(app, "192.0.2.16", forwarded_for="198.51.100.2")

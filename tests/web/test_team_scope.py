@@ -38,6 +38,7 @@ def _events(fw):
     found.update(_punch_requests(fw))
     found.update(_qa_disputes(fw))
     found["meeting"] = _meeting(fw)
+    found.update(_questions(fw))
     return found
 
 
@@ -48,6 +49,22 @@ def _meeting(fw) -> str:
     doc = records.new_doc(fw, alpha, kind="weekly", date=DAY, time="16:30", title="班务会",
                           expected=["1001", "1002", "1003"], chair="supervisor1", department=True)
     return records.add(fw, alpha, [doc], "setup")[0]["id"]
+
+
+def _questions(fw) -> dict:
+    """A question from the floor per target agent (``question:<agent>``), each in its project."""
+    from floorwalker.plugins.meetings import questions
+    found = {"question:9999": "no-such-question"}
+    beta = fw.projects.get("beta")  # ids count per project: beta's is one alpha has not given
+    for _ in range(3):
+        questions.raise_question(fw, beta, {"username": "asker2001", "agent": "2001", "roles": ["agent"]}, "先问")
+    for where, (agent, _) in TARGETS.items():
+        if agent == "9999":
+            continue
+        project = fw.projects.get("beta" if where == "other_project" else "alpha")
+        asker = {"username": f"asker{agent}", "agent": agent, "roles": ["agent"]}
+        found[f"question:{agent}"] = questions.raise_question(fw, project, asker, "退款几天到账？")["id"]
+    return found
 
 
 def _qa_disputes(fw) -> dict:
@@ -134,7 +151,15 @@ CASES = {
                                 lambda a, t, e: {"event": e[a], "reason": "wrong agent"}),
     "qa.dispute.forward": ("qa/disputes/forward", lambda a, t, e: {"id": e[f"dispute:{a}"], "do": "forward"}),
     "meetings.attendance": ("meetings/M0001/attendance", lambda a, t, e: {f"state-{a}": "present"}),
+    "meetings.coach": ("meetings/coaching", lambda a, t, e: {"agent": a, "reason": "服务态度需改进"}),
+    # the question's id is in the path: the url is made per target
+    "meetings.answer_question": (lambda a, t, e: f"meetings/questions/{e[f'question:{a}']}/answer",
+                                 lambda a, t, e: {"text": "3 个工作日内到账", "meeting": ""}),
 }
+
+
+def _url(url, agent, team, events) -> str:
+    return url(agent, team, events) if callable(url) else url
 # write actions a team leader does not hold by default: the supervisor of alpha posts another
 # project's or nobody's record and is refused (the matrix shows the leader's 403)
 SUPERVISOR_CASES = {
@@ -191,11 +216,11 @@ def test_a_team_leader_writes_only_for_the_team_they_lead(scoped, case):
     for where in ("other_team", "other_project", "nobody"):
         agent, team = TARGETS[where]
         before = snapshot(fw.store.root)
-        r = post("team_leader1", url, form(agent, team, events))
+        r = post("team_leader1", _url(url, agent, team, events), form(agent, team, events))
         assert r.status_code in (403, 404), (where, r.status_code, re.findall(r"class=\"(?:error|errors)[^>]*>(.*?)<", r.text, re.S))
         assert snapshot(fw.store.root) == before, f"{case}: a refused {where} post wrote something"
     agent, team = TARGETS["own"]
-    r = post("team_leader1", url, form(agent, team, events))
+    r = post("team_leader1", _url(url, agent, team, events), form(agent, team, events))
     assert r.status_code not in (403, 404), re.findall(r"class=\"(?:error|errors)[^>]*>(.*?)<", r.text, re.S)  # past authorisation: saved or a form error
 
 
@@ -206,7 +231,7 @@ def test_a_supervisor_cannot_reach_another_projects_records(scoped, case):
     for where in ("other_project", "nobody"):
         agent, team = TARGETS[where]
         before = snapshot(fw.store.root)
-        r = post("supervisor1", url, form(agent, team, events))
+        r = post("supervisor1", _url(url, agent, team, events), form(agent, team, events))
         assert r.status_code in (403, 404, 422), (where, r.status_code)
         assert snapshot(fw.store.root) == before, f"{case}: a refused {where} post wrote something"
 
@@ -215,7 +240,7 @@ def test_qa_changes_no_attendance_or_pay(scoped):
     fw, events, post = scoped
     for case, (url, form) in sorted(CASES.items()):
         before = snapshot(fw.store.root)
-        r = post("qa1", url, form(*TARGETS["own"], events))
+        r = post("qa1", _url(url, *TARGETS["own"], events), form(*TARGETS["own"], events))
         assert r.status_code == 403, (case, r.status_code)
         assert snapshot(fw.store.root) == before
 

@@ -73,7 +73,7 @@ def test_leave_from_the_platform_excuses_and_an_excuse_without_leave_needs_a_rea
     assert done["attendance"]["1002"]["leave"] == {"kind": "leave", "first": "2026-11-15", "last": "2026-11-17"}
     with pytest.raises(ValidationError) as refused:
         attendance.take(fw, acme, m["id"], {"1001": ("excused", "")}, "sup")
-    assert refused.value.message("zh_CN") and "1001" in refused.value.message("en")
+    assert refused.value.message("zh_CN") and "Li Lei" in refused.value.message("en")  # the name, not the number
 
 
 def test_a_handover_or_a_meeting_not_of_the_department_never_scores(fw, acme):
@@ -97,3 +97,75 @@ def test_missed_meeting_is_the_meetings_plugins_and_not_recorded_by_hand(fw):
     assert (owner, rule.points, rule.derived) == ("meetings", -10, True)
     with pytest.raises(ValidationError):
         fw.ledger.record("acme", "1001", "missed_meeting", "2026-11-16", "sup")
+
+
+def _signed(fw, acme, m):
+    records.write_minutes(fw, acme, m["id"], {"taker": "王敏"}, "sup")
+    return records.sign_off(fw, acme, m["id"], "sup")
+
+
+def test_an_absence_is_excused_after_the_minutes_are_signed_and_only_that(fw, acme, leavebook):
+    from floorwalker.core import Conflict
+    m = _meeting(fw, acme)
+    attendance.take(fw, acme, m["id"], {"1001": ("absent", ""), "1002": ("present", ""), "1009": ("absent", "")},
+                    "sup")
+    _signed(fw, acme, m)
+    (event,) = _live(fw, m["id"])
+    # present and absent no longer change once signed
+    with pytest.raises(Conflict):
+        attendance.take(fw, acme, m["id"], {"1002": ("absent", "")}, "sup")
+    with pytest.raises(Conflict):
+        attendance.take(fw, acme, m["id"], {"1001": ("present", "")}, "sup")
+    # leave approved afterwards excuses the absence: the −10 is reversed as a decision
+    leavebook.away.append(Absence("1001", dt.date(2026, 11, 16), dt.date(2026, 11, 16), "leave"))
+    done = attendance.excuse(fw, acme, m["id"], "1001", "", "sup")
+    mark = done["attendance"]["1001"]
+    assert (mark["state"], mark["afterwards"], mark["was"]["state"], mark["leave"]["kind"]) == \
+        ("excused", True, "absent", "leave")
+    assert _live(fw, m["id"]) == []
+    reversal = next(e for e in fw.ledger.events("acme", "2026-11") if e["reverses"] == event["id"])
+    assert reversal["decision"] is True
+    assert done["minutes"]["signed_by"] == "sup"  # the minutes stay signed
+    # without leave, a reason; someone present or already excused is not "excused afterwards"
+    with pytest.raises(ValidationError):
+        attendance.excuse(fw, acme, m["id"], "1009", "", "sup")
+    with pytest.raises(ValidationError):
+        attendance.excuse(fw, acme, m["id"], "1002", "补假", "sup")
+    with pytest.raises(ValidationError):
+        attendance.excuse(fw, acme, m["id"], "1001", "补假", "sup")
+    # the attendance form of a signed meeting takes an excuse of an absence too
+    attendance.take(fw, acme, m["id"], {"1009": ("excused", "主管事后批准调休")}, "sup")
+    assert records.as_json(records.get(fw, acme, m["id"]))["excused"] == ["1001", "1009"]
+    audited = [a for a in fw.store.audit_entries(records.key(fw, "acme")) if a["action"] == "meetings.excuse"]
+    assert [a["actor"] for a in audited] == ["sup", "sup"]
+
+
+def test_an_absence_excused_after_the_sign_off_and_the_close_is_a_correction(fw, acme, clock):
+    m = _meeting(fw, acme, date="2026-10-19")
+    clock.now = dt.datetime(2026, 10, 19, 17, 0)
+    attendance.take(fw, acme, m["id"], {"1001": ("absent", "")}, "sup")
+    _signed(fw, acme, m)
+    clock.now = dt.datetime(2026, 11, 16, 10, 0)
+    fw.periods.close("acme", "2026-10", "sup")
+    attendance.excuse(fw, acme, m["id"], "1001", "病假条后补", "sup")
+    adjustment = [e for e in fw.ledger.events("acme", "2026-11") if e["agent"] == "1001"]
+    assert [(e["rule"], e["points"], e.get("adjusts")) for e in adjustment] == [("adjustment", 10, "2026-10")]
+    assert records.get(fw, acme, m["id"])["attendance"]["1001"]["state"] == "excused"
+
+
+def test_a_team_leader_excuses_its_own_teams_absence_on_the_signed_meetings_page(fw, acme, signed_in):
+    m = _meeting(fw, acme, expected=("1001", "1003"))
+    attendance.take(fw, acme, m["id"], {"1001": ("absent", ""), "1003": ("absent", "")}, "sup")
+    _signed(fw, acme, m)
+    lead = signed_in("lead")
+    url = f"/p/acme/meetings/{m['id']}"
+    page = lead.get(url)
+    assert "事后准假" in page.text and f'action="{url}/excuse"' in page.text
+    refused = lead.post(url + "/excuse", data={"csrf_token": lead.csrf, "agent": "1003", "note": "补假"})
+    assert refused.status_code in (403, 404) and len(_live(fw, m["id"], "1003")) == 1
+    missing = lead.post(url + "/excuse", data={"csrf_token": lead.csrf, "agent": "1001"})
+    assert missing.status_code == 422 and "原因" in missing.text and len(_live(fw, m["id"])) == 1
+    assert lead.post(url + "/excuse", data={"csrf_token": lead.csrf, "agent": "1001", "note": "事后补交病假条"}
+                     ).status_code == 303
+    assert _live(fw, m["id"]) == [] and len(_live(fw, m["id"], "1003")) == 1
+    assert "事后准假" in lead.get(url).text

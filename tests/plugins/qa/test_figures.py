@@ -260,3 +260,20 @@ def test_the_qa_bench_runs_at_its_small_size_and_times_every_page(tmp_path):
     assert [p["url"].split("?")[0].rsplit("/", 2)[-2:] for p in figures_["pages"]] == \
         [["qa", "report"], ["qa", "report.xlsx"], ["client-02", ""], ["qa", "mine"]]
     assert all(p["p95"] >= p["p50"] > 0 for p in figures_["pages"])
+
+
+def test_the_calibration_figure_counts_the_sessions_of_the_span_asked(fw, month):
+    from floorwalker.plugins.qa import calibration
+    project = fw.projects.get("acme")
+    fw.users.add_many([fw.users.prepare(name, "x", ["qa"], ["acme"], name, "zh_CN") for name in ("qa1", "qa2", "qa3")],
+                      "setup")
+    session = calibration.open_session(fw, project, "C1", ["qa2", "qa3"], "qa1")
+    for name, changes in (("qa1", {}), ("qa2", {}), ("qa3", LOST)):
+        calibration.submit(fw, project, session["id"], {**FULL, **changes}, name)
+    opened = dt.date.fromisoformat(session["created_at"][:10])
+    other = opened - dt.timedelta(days=1) if opened.day > 1 else opened + dt.timedelta(days=1)
+
+    def variance(first, last):
+        return {k.code: k for k in figures.kpis(fw, project, month, first, last)}["qa_calibration_variance"]
+    assert variance(opened, opened).value == round(50 / 6, 2)
+    assert variance(other, other).value is None  # a week without the session has no calibration figure

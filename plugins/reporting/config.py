@@ -1,0 +1,5 @@
+"""The reporting plugin's name and its per-project settings (each part adds its own)."""
+
+from __future__ import annotations
+
+NAME = "reporting"
