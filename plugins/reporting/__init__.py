@@ -20,7 +20,7 @@ from floorwalker.core import hookimpl
 
 from .config import NAME
 
-TITLE = ("Client reporting", "客户报表")
+TITLE = ("Client reporting", "报表反馈")
 
 
 @hookimpl
@@ -142,7 +142,7 @@ def nav_items(floorwalker, project, user):
 
     from .portal import shown_to
     if shown_to(floorwalker, project, user):
-        return [NavItem(NAME, "Client reporting", "客户报表", f"{NAME}/", order=60)]
+        return [NavItem(NAME, "Client reporting", "报表反馈", f"{NAME}/", order=60)]
     return []
 
 

@@ -35,7 +35,7 @@ SHOW_COLUMNS = [("start", N_("interval start")), ("minutes", N_("minutes")), ("q
 
 @click.group()
 def reporting():
-    """Client reporting (客户报表): traffic, contract, KPIs, staffing, the client's issues."""
+    """Client reporting (报表反馈): traffic, contract, KPIs, staffing, the client's issues."""
 
 
 @reporting.group("traffic")
