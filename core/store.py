@@ -68,6 +68,7 @@ from .files import FileOps, loose_files, open_private  # noqa: F401 (the store's
 from .i18n import N_
 from .locks import FileLocks, check_periods, doc_month, periods_lock  # noqa: F401 (the store's API)
 from .shards import Shard, StoreTable, Transaction, new_id, now_iso  # noqa: F401 (the store's API)
+from .views import ReadViews
 
 SCHEMA_VERSION = 2
 
@@ -103,12 +104,14 @@ def parse_file(path: Path, raw: bytes) -> dict:
     return files.parse(path, raw, SCHEMA_VERSION)
 
 
-class Store:
-    """Safe, fast TinyDB shards under one data folder. The only code that opens a data file."""
+class Store(ReadViews):
+    """Safe, fast TinyDB shards under one data folder. The only code that opens a data file.
+    A thread may read it through a snapshot and watch what it reads (`views.ReadViews`)."""
 
     def __init__(self, root: str | Path, *, lock_timeout: float = 10.0,
                  cache_limit: int = 150 * 1024 * 1024, fs: FileOps | None = None,
                  journal_limit: int | None = None):
+        super().__init__()
         self.root = Path(root)
         self.lock_timeout = lock_timeout
         if journal_limit is None:
@@ -163,7 +166,10 @@ class Store:
 
     def read(self, key: str) -> Shard:
         """The file *key* as it is on disk now, its journal replayed (an empty shard if it does
-        not exist)."""
+        not exist) — or as this thread's snapshot first read it (`views`)."""
+        return self._viewed(key, self._read)
+
+    def _read(self, key: str) -> Shard:
         path = self.path(key)
         if key in self.damaged:
             raise CorruptFile(str(path), self.damaged[key])
@@ -296,7 +302,7 @@ class Store:
     def lock(self, key: str):
         """Hold the lock of file *key* (`locks.FileLocks`): a commit, a migration and a backup
         each hold it while they read and write."""
-        return self._locks.hold(key, self.path(key))
+        return self._fresh(self._locks.hold(key, self.path(key)))
 
     @contextmanager
     def transaction(self, key: str, actor: str, action: str) -> Iterator[Transaction]:

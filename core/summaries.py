@@ -7,17 +7,16 @@ from scratch, those are a month sheet and several attendance derivations per pro
 home view, more than the sheet memo and the derivation memo keep, so each view rebuilt them all.
 
 `Summaries.get(name, key, derive)` keeps what *derive* returned together with the stat and
-header generation of every file it read (seen through the store's `read`, whoever calls it: the
-core, a plugin, a memo of its own), and gives it back while each of those files is the same on
+header generation of every file it read (the store's `watching`: whoever reads, the core, a
+plugin, a memo of its own), and gives it back while each of those files is the same on
 disk. Checking that is an open, a stat and a 96-byte read per file (`fingerprint`) — never a
 parse, even of a file the store's read cache has let go (the home's files outgrew that cache, so
 checking through `Store.read` re-parsed a dozen 650 KB files per view) — so a write by this
 process or by another (a second worker, the command line) shows at the next ask. Summaries
 nest: one found inside another's derivation counts its files for the outer one too.
 
-`snapshot()` is the other half: within it a thread reads each file once (the home of ten
-projects asked for core.json 223 times a view); a transaction or a lock inside reads the files
-as they are, and the snapshot starts over after it.
+`snapshot()` is the other half, the store's own (`views`): within it a thread reads each file
+once (the home of ten projects asked for core.json 223 times a view).
 
 What the files do not say goes into the *key*: the month, and the clock where a figure depends
 on it (attendance counts the shifts concluded by now, a complaint's deadline passes with time),
@@ -31,8 +30,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
-from typing import Callable, Hashable, Iterator, TypeVar
+from typing import Callable, Hashable, TypeVar
 
 from . import files, journal
 
@@ -47,50 +45,10 @@ class Summaries:
         self.store, self.kept = store, kept
         self._found: OrderedDict[tuple, tuple[dict, object]] = OrderedDict()
         self._mutex = threading.Lock()
-        self._local = threading.local()
-        read, transaction, lock = store.read, store.transaction, store.lock
-        local = self._local
 
-        def read_and_note(key: str):
-            snapshot = getattr(local, "snapshot", None)
-            if snapshot is None:
-                shard = read(key)
-            elif (shard := snapshot.get(key)) is None:
-                shard = snapshot[key] = read(key)
-            for seen in getattr(local, "stack", ()):
-                seen[key] = (shard.stat, shard.file_generation)
-            return shard
-
-        @contextmanager
-        def fresh(opened):
-            """A transaction or a lock reads the files as they are, never a page's snapshot,
-            and the snapshot starts over after it (the page then reads what it wrote)."""
-            kept, local.snapshot = getattr(local, "snapshot", None), None
-            try:
-                with opened as value:
-                    yield value
-            finally:
-                local.snapshot = None if kept is None else {}
-
-        # every reader goes through the instance's `read` (`Store.table` too), so a summary
-        # being derived on this thread sees each file it depends on, its own memos' included
-        store.read = read_and_note
-        store.transaction = lambda *args, **kwargs: fresh(transaction(*args, **kwargs))
-        store.lock = lambda *args, **kwargs: fresh(lock(*args, **kwargs))
-
-    @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Within it, this thread reads each file once: a page that asks many projects for
-        their figures reads core.json once, not two hundred times, and sees one state of each
-        file throughout (a transaction or a lock inside still reads the files as they are)."""
-        if getattr(self._local, "snapshot", None) is not None:
-            yield
-            return
-        self._local.snapshot = {}
-        try:
-            yield
-        finally:
-            self._local.snapshot = None
+    def snapshot(self):
+        """Within it, this thread reads each file once (`Store.snapshot`)."""
+        return self.store.snapshot()
 
     def get(self, name: str, key: tuple[Hashable, ...], derive: Callable[[], T]) -> T:
         """What *derive()* returns, kept under (*name*, *key*) while the files it read are
@@ -103,13 +61,8 @@ class Summaries:
                 if memo in self._found:
                     self._found.move_to_end(memo)
             return found[1]  # type: ignore[return-value]
-        seen: dict[str, tuple] = {}
-        stack = self._local.__dict__.setdefault("stack", [])
-        stack.append(seen)
-        try:
+        with self.store.watching({}) as seen:
             value = derive()
-        finally:
-            stack.pop()
         with self._mutex:
             self._found[memo] = (seen, value)
             self._found.move_to_end(memo)
@@ -122,12 +75,10 @@ class Summaries:
         in its header, the test `Store.read` makes of a parsed file it keeps — without parsing
         a file the read cache let go. A summary being derived around this one depends on these
         files as well."""
-        stack = getattr(self._local, "stack", ())
         for key, seen in files.items():
             if fingerprint(self.store, key) != seen:
                 return False
-            for outer in stack:
-                outer[key] = seen
+            self.store.noted(key, seen)
         return True
 
     def clear(self) -> None:

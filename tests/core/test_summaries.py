@@ -92,8 +92,8 @@ def test_an_outer_summary_depends_on_the_files_of_an_inner_one_it_found_kept(fw)
 
 def test_a_snapshot_reads_each_file_once_but_sees_its_own_writes(fw, tmp_path, monkeypatch):
     reads = []
-    read = Store.read
-    monkeypatch.setattr(Store, "read", lambda self, key: reads.append(key) or read(self, key))
+    read = Store._read  # the reading of a file itself, below the snapshot
+    monkeypatch.setattr(Store, "_read", lambda self, key: reads.append(key) or read(self, key))
     fw = Floorwalker(Store(tmp_path), make_plugin_manager(builtins=()))  # reads through the counter
     with fw.summaries.snapshot():
         before = total(fw)
