@@ -1,11 +1,13 @@
 """Fixtures shared by more than one folder of tests."""
 
+import datetime as dt
 from contextlib import contextmanager
 
 import pytest
 from argon2 import PasswordHasher
 
 from floorwalker.core import users
+from floorwalker.core.projects import Projects
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +23,19 @@ def cheap_argon2():
         users._dummy_hash.cache_clear()
 
     return cheap
+
+
+class Clock:
+    """The floor's clock: ``clock.now = datetime(…)`` sets what `Projects.now` answers."""
+
+    def __init__(self):
+        self.now = dt.datetime(2026, 11, 16, 10, 0)  # a Monday
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Every project's clock under the test's hand (default Monday 2026-11-16 10:00); a test
+    file that keeps its own `clock` fixture overrides this one."""
+    held = Clock()
+    monkeypatch.setattr(Projects, "now", lambda self, project: held.now)
+    return held

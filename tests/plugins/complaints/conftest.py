@@ -7,13 +7,11 @@ Meimei, team night with 1003 Wang Fang, all hired 2025-01-01; users sup (supervi
 beta with agent 2001.
 """
 
-import datetime as dt
 
 import pytest
 
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.projects import Projects
 from floorwalker.core.store import Store
 
 
@@ -21,19 +19,6 @@ from floorwalker.core.store import Store
 def pm():
     return make_plugin_manager(builtins=["complaints"])
 
-
-class Clock:
-    """The floor's clock: ``clock.now = datetime(…)`` sets what `Projects.now` answers."""
-
-    def __init__(self):
-        self.now = dt.datetime(2026, 11, 16, 10, 0)  # a Monday
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    held = Clock()
-    monkeypatch.setattr(Projects, "now", lambda self, project: held.now)
-    return held
 
 
 def build_company(root, pm) -> Floorwalker:

@@ -8,14 +8,12 @@ linked to nothing), dir (director), qa1 (QA) and agent 1001's login ``li``. `lea
 the list of `Absence` the stand-in answers `agent_availability` with.
 """
 
-import datetime as dt
 
 import pytest
 
 from floorwalker.core import Absence, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.projects import Projects
 from floorwalker.core.store import Store
 
 
@@ -41,17 +39,6 @@ def pm(leavebook):
     pm.register(leavebook, name="leavebook")
     return pm
 
-
-class Clock:
-    def __init__(self):
-        self.now = dt.datetime(2026, 11, 16, 10, 0)  # a Monday
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    held = Clock()
-    monkeypatch.setattr(Projects, "now", lambda self, project: held.now)
-    return held
 
 
 def build_company(root, pm) -> Floorwalker:

@@ -13,7 +13,6 @@ Fixtures: `pm`, `clock` (``clock.now = datetime(…)``; default Monday 2026-11-1
 role "admin" ignores the project), `csrf` (``csrf(client, url="/account")`` → the form token).
 """
 
-import datetime as dt
 import itertools
 import re
 
@@ -21,7 +20,6 @@ import pytest
 
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.projects import Projects
 from floorwalker.core.store import Store
 
 PASSWORD = "correct-horse-7"
@@ -34,19 +32,6 @@ FIRST_AGENT = {"hotline": "1001", "shop": "2001"}
 def pm():
     return make_plugin_manager(builtins=["reporting"])
 
-
-class Clock:
-    """The floor's clock: ``clock.now = datetime(…)`` sets what `Projects.now` answers."""
-
-    def __init__(self):
-        self.now = dt.datetime(2026, 11, 16, 10, 0)  # a Monday
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    held = Clock()
-    monkeypatch.setattr(Projects, "now", lambda self, project: held.now)
-    return held
 
 
 def build_company(root, pm, hashed: str = "x") -> Floorwalker:
