@@ -15,16 +15,16 @@ write is audited as ``--as USER``, else ``cli:<login name>``.
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 
 import click
 
 from .core.commands import Session
 from .core.errors import FloorwalkerError
-from .core.floorwalker import data_dir, read_allowlist
+from .core.floorwalker import data_dir, make_store, read_allowlist
 from .core.i18n import LOCALES, N_, cli_locale, normalize_locale, translate
 from .core.plugins import make_plugin_manager
-from .core.store import Store
 
 # Commands that must run when an allowlisted plugin cannot load: the way out the error names.
 RECOVERY_COMMANDS = (("plugins", "deny"), ("check",), ("backup",), ("restore",))
@@ -58,11 +58,16 @@ def make_cli(pm) -> click.Group:
     @click.group(cls=FloorwalkerGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.option("--data", type=click.Path(file_okay=False),
                   help="Data folder (default: $FLOORWALKER_DATA, else ./data).")
+    @click.option("--store", "store", metavar="URL",
+                  help="Keep the data in this PostgreSQL database, postgresql://… "
+                       "(default: $FLOORWALKER_STORE, else the data folder's files).")
     @click.option("--lang", type=click.Choice(LOCALES), help="Language of the output.")
     @click.option("--as", "actor", metavar="USER", help="Name written into the audit log.")
     @click.pass_context
-    def cli(ctx, data, lang, actor):
+    def cli(ctx, data, lang, actor, store):
         """Floorwalker: operations suite for customer-service outsourcing."""
+        if store:  # every store this command opens, a server's workers' included
+            os.environ["FLOORWALKER_STORE"] = store
         ctx.obj = Session(data_dir(data), pm, normalize_locale(lang) if lang else cli_locale(),
                           actor or f"cli:{_login_name()}")
 
@@ -88,7 +93,7 @@ def _command_words(args: list[str]) -> tuple[str, ...]:
     for arg in args:
         if skip:
             skip = False
-        elif arg in ("--data", "--lang", "--as"):
+        elif arg in ("--data", "--lang", "--as", "--store"):
             skip = True
         elif not arg.startswith("-"):
             words.append(arg)
@@ -100,7 +105,11 @@ def main(argv: list[str] | None = None):
     args = list(sys.argv[1:] if argv is None else argv)
     folder = data_dir(_prescan(args, "--data"))
     try:
-        allowlist = read_allowlist(Store(folder))
+        store = make_store(folder, _prescan(args, "--store"))
+        try:
+            allowlist = read_allowlist(store)
+        finally:
+            store.close()
     except FloorwalkerError:
         allowlist = []  # a damaged folder: the command that opens it names the file
     try:

@@ -2,9 +2,12 @@
 
     .venv/bin/python bench/load.py [--size full|small] [--keep DIR] [--workers N] [--seconds S]
                                    [--compare-workers] [--only TEXT] [--json FILE]
+                                   [--store postgresql://…]
 
 Builds the bench's company (`dataset.build`; with `--keep DIR` it builds into DIR when DIR is new
-or empty and reuses the company already there otherwise), adds a login for each role, starts
+or empty and reuses the company already there otherwise; with `--store URL` in a database of its
+own on that PostgreSQL server, `backends.py`, which `--keep` keeps and reuses too), adds a login
+for each role, starts
 ``floorwalker serve --workers N`` (default 2) on a free localhost port with
 ``$FLOORWALKER_SERVER_TIMING`` set (every response then carries ``Server-Timing: app;dur=…``,
 the time the app spent on it), signs the clients in and, page by page, keeps 1, 5 and 20 clients
@@ -42,6 +45,7 @@ from argon2 import PasswordHasher
 
 from floorwalker.core.floorwalker import open_floorwalker
 
+import backends
 import dataset
 
 BUDGET = {1: 50.0, 20: 200.0}  # p95 server-side, ms, by clients (architecture: "Page budget")
@@ -81,8 +85,14 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def company_of(folder: Path, size: dataset.Size) -> dataset.Company:
-    """Build the company into *folder* when it is new or empty; else read back what is there."""
-    if not folder.exists() or not any(folder.iterdir()):
+    """Build the company into *folder* (or the bench's database) when it is new or empty; else
+    read back what is there."""
+    fresh = not folder.exists() or not any(folder.iterdir())
+    if os.environ.get("FLOORWALKER_STORE"):  # the data is in the database, not the folder
+        fw = open_floorwalker(folder)
+        fresh = not fw.projects.all()
+        fw.store.close()
+    if fresh:
         folder.mkdir(parents=True, exist_ok=True)
         print(f"building the company in {folder}")
         started = time.perf_counter()
@@ -96,6 +106,7 @@ def company_of(folder: Path, size: dataset.Size) -> dataset.Company:
         slug = project["slug"]
         company.projects.append(slug)
         company.agents[slug] = sorted(a["number"] for a, _ in fw.agents.in_month(slug, months[-1]))
+    fw.store.close()
     print(f"reusing the company in {folder}: {len(company.projects)} projects")
     return company
 
@@ -118,6 +129,7 @@ def add_logins(folder: Path, company: dataset.Company) -> dict[str, str]:
            for name, roles, projects, agent, teams in wanted.values() if name not in have]
     if new:
         fw.users.add_many(new, "bench")
+    fw.store.close()
     return {role: spec[0] for role, spec in wanted.items()}
 
 
@@ -413,17 +425,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-workers", action="store_true", help="also 20 readers with 1 worker")
     parser.add_argument("--only", metavar="TEXT", help="only the pages whose name holds TEXT")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--store", metavar="URL", help="a PostgreSQL server (postgresql://…) to "
+                        "keep the company in, in a database of the bench's own")
     args = parser.parse_args(argv)
+    if args.store and not args.store.startswith(("postgresql://", "postgres://")):
+        parser.error("--store takes a postgresql:// URL")
     seconds = args.seconds or (0.5 if args.size == "small" else 5.0)
     if args.keep:
-        return run(Path(args.keep).resolve(), args, seconds)
+        folder = Path(args.keep).resolve()
+        with backends.bench_store(args.store, folder, keep=True, reuse=True) as url:
+            return run(folder, args, seconds, url)
     with tempfile.TemporaryDirectory(prefix="floorwalker-load-") as tmp:
-        return run(Path(tmp) / "data", args, seconds)
+        folder = Path(tmp) / "data"
+        with backends.bench_store(args.store, folder, keep=False) as url:
+            return run(folder, args, seconds, url)
 
 
-def run(folder: Path, args, seconds: float) -> int:
+def run(folder: Path, args, seconds: float, url: str | None = None) -> int:
+    backends.describe(url)  # refuses a server whose commits are not durable, before building
     company = company_of(folder, dataset.SIZES[args.size])
     logins = add_logins(folder, company)
+    store = backends.describe(url)
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with Server(folder, args.workers) as server:
@@ -444,10 +466,11 @@ def run(folder: Path, args, seconds: float) -> int:
     for c in compare:
         print(f"20 readers with {c['workers']} worker(s): {c['rps']:.1f} rps, p50 {c['p50']:.1f} ms, "
               f"p95 {c['p95']:.1f} ms")
-    print(f"\n{load}; {time.perf_counter() - started:.0f} s")
+    print(f"\n{load}; {time.perf_counter() - started:.0f} s\nstore: {backends.label(store)}")
     if args.json:
         Path(args.json).write_bytes(orjson.dumps(
             {"size": args.size, "workers": args.workers, "seconds": seconds, "machine": load,
+             "store": store, "load_before": load_before, "load_after": os.getloadavg()[0],
              "cells": cells, "write": write, "workers_compared": compare}, option=orjson.OPT_INDENT_2))
     return 0
 

@@ -1,10 +1,13 @@
 """Build a company's year of data through the public API, then time what people wait for.
 
     .venv/bin/python bench/run.py [--size full|small] [--keep DIR] [--json FILE] [--profile]
+                                  [--store postgresql://…]
 
 Prints a table of medians beside their targets (see bench/README.md for the figures of record).
 `--keep DIR` builds into DIR (new or empty) and leaves it there; `--json` writes the figures for
 programs (the smoke test); `--profile` prints where the time goes for every missed target.
+`--store URL` builds the company into a database of its own on that PostgreSQL server instead of
+the folder's files (`backends.py`; dropped after unless `--keep`); `compare.py` runs both.
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ from typing import Callable
 
 import orjson
 
-from floorwalker.core.floorwalker import open_floorwalker
+from floorwalker.core.floorwalker import make_store, open_floorwalker
 from floorwalker.core.importing import import_score_events
 from floorwalker.core.store import Store
 from floorwalker.plugins.attendance import punches
 from floorwalker.plugins.attendance import sheet as attendance
 
+import backends
 import dataset
 from figures import Figure, from_samples, profile_top, table, timed
 from sqlite_ref import Reference
@@ -47,58 +51,76 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", metavar="DIR", help="build the data here and keep it")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--profile", action="store_true", help="profile every missed target")
+    parser.add_argument("--store", metavar="URL", help="a PostgreSQL server (postgresql://…) to "
+                        "build the company in, in a database of the bench's own")
     args = parser.parse_args(argv)
+    if args.store and not args.store.startswith(("postgresql://", "postgres://")):
+        parser.error("--store takes a postgresql:// URL")
     if args.keep:
         folder = Path(args.keep).resolve()
         if folder.exists() and any(folder.iterdir()):
             parser.error(f"{folder} is not empty")
         folder.mkdir(parents=True, exist_ok=True)
-        return bench(folder, args)
+        with backends.bench_store(args.store, folder, keep=True) as url:
+            return bench(folder, args, url)
     with tempfile.TemporaryDirectory(prefix="floorwalker-bench-") as tmp:
-        return bench(Path(tmp) / "data", args)
+        folder = Path(tmp) / "data"
+        with backends.bench_store(args.store, folder, keep=False) as url:
+            return bench(folder, args, url)
 
 
-def bench(folder: Path, args) -> int:
+def bench(folder: Path, args, url: str | None = None) -> int:
     size = dataset.SIZES[args.size]
-    print(f"building the {args.size} dataset in {folder}")
+    backends.describe(url)  # refuses a server whose commits are not durable, before building
+    print(f"building the {args.size} dataset in {url or folder}")
     started = time.perf_counter()
     company = dataset.build(str(folder), size)
     build_s = time.perf_counter() - started
-    files = list(folder.rglob("*.json"))
-    data_mb = sum(f.stat().st_size for f in files) / 1e6
-    print(f"built in {build_s:.1f} s: {len(files)} files, {data_mb:.1f} MB\n")
-
     fw = open_floorwalker(folder)
+    store = backends.describe(url)
+    if url:
+        files, data_mb = len(fw.store.keys()), store["database_mb"]
+        print(f"built in {build_s:.1f} s: {files} shards, database {data_mb:.1f} MB\n"
+              f"store: {backends.label(store)}\n")
+    else:
+        found = list(folder.rglob("*.json"))
+        files, data_mb = len(found), sum(f.stat().st_size for f in found) / 1e6
+        print(f"built in {build_s:.1f} s: {files} files, {data_mb:.1f} MB\n")
+
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="floorwalker-bench-csv-") as scratch:
-        figures, profiles = measure(fw, company, folder, Path(scratch))
+        figures, profiles = measure(fw, company, folder, Path(scratch), url)
         load = f"load average {load_before:.1f} before the timings, {os.getloadavg()[0]:.1f} after"
         print(table(figures))
-        summary = {"size": args.size, "build_seconds": build_s, "files": len(files),
+        summary = {"size": args.size, "build_seconds": build_s, "files": files,
                    "data_mb": data_mb, "machine": f"{machine(folder)}; {load}",
+                   "store": store, "load_before": load_before, "load_after": os.getloadavg()[0],
                    "command": " ".join([Path(sys.executable).name, *sys.argv]),
                    "figures": [f.as_dict() for f in figures]}
-        print(f"\nmachine: {summary['machine']}")
+        print(f"\nmachine: {summary['machine']}\nstore: {backends.label(store)}")
         if args.profile:
             for f in figures:
                 if f.met is False and f.name in profiles:
                     print(f"\n--- where the time goes: {f.name}\n{profiles[f.name]()}")
+    fw.store.close()
     if args.json:
         Path(args.json).write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
     return 0
 
 
-def measure(fw, company: dataset.Company, folder: Path, scratch: Path
+def measure(fw, company: dataset.Company, folder: Path, scratch: Path, url: str | None = None
             ) -> tuple[list[Figure], dict]:
     """Every figure, and for each missed one a way to profile one more run of it."""
-    pairs = (write_figures(fw, company, folder) + sqlite_figures(fw, company, scratch)
+    pairs = (write_figures(fw, company, folder, url) + sqlite_figures(fw, company, scratch)
              + read_figures(fw, company) + process_figures(company, folder)
              + [import_figure(fw, company, scratch)])
     return [f for f, _ in pairs], {f.name: profile for f, profile in pairs if profile}
 
 
-def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figure, Callable]]:
-    """One durable write through the ledger, one through a raw transaction, and the disk's floor."""
+def write_figures(fw, company: dataset.Company, folder: Path, url: str | None = None
+                  ) -> list[tuple[Figure, Callable]]:
+    """One durable write through the ledger, one through a raw transaction, and the disk's floor
+    (on PostgreSQL: the server's, one logged row committed)."""
     runs = company.size.write_runs
     project, month = company.hand_recorded
     agents = company.agents[project]
@@ -108,7 +130,7 @@ def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figu
                          reason="bench")
 
     attendance = Store.period_key(project, "attendance", company.months[-1])
-    attendance_kb = fw.store.read(attendance).size / 1024
+    attendance_size = _size_of(fw.store, attendance, url)
     first_day = dt.datetime.fromisoformat(dataset.working_days(company.months[-1])[0] + "T12:00")
 
     def insert(i=0):
@@ -116,12 +138,22 @@ def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figu
                            "the clock was down", dataset.ACTOR)
 
     events = Store.period_key(project, "score_events", month)
-    events_kb = fw.store.read(events).size / 1024
     ledger = timed("single write: fw.ledger.record", record, runs, TARGETS["write"],
-                   note=f"one score event into a {events_kb:.0f} KB month file recorded event by "
-                        "event (so each event is also in its audit entry)")
+                   note=f"one score event into the month recorded event by event (a "
+                        f"{_size_of(fw.store, events, url)}; each event is also in its audit entry)")
     raw = timed("single write: a manual punch", insert, runs, TARGETS["write"],
-                note=f"punches.add_manual into a {attendance_kb:.0f} KB attendance month file")
+                note=f"punches.add_manual into an attendance month (a {attendance_size})")
+    pairs = [(ledger, lambda: profile_top(lambda: [record(i) for i in range(20)])),
+             (raw, lambda: profile_top(lambda: [insert(i) for i in range(20)]))]
+    if url:
+        floor = from_samples("commit floor: one row INSERT + COMMIT", backends.commit_floor(url, runs),
+                             "ms", note=f"a 600-byte row into a logged table and COMMIT (WAL "
+                                        f"flushed) over {backends.connection_of(url)}: the least a "
+                                        "durable write costs on this server")
+        trip = from_samples("query round trip: SELECT 1", backends.round_trip(url, runs * 10), "ms",
+                            note="what every query pays before its work (PgStore.read asks one "
+                                 "per shard read)")
+        return pairs + [(floor, None), (trip, None)]
     floors = []
     for key, write in ((events, "fw.ledger.record"), (attendance, "punches.add_manual")):
         payload = fw.store.path(key).read_bytes()
@@ -130,8 +162,14 @@ def write_figures(fw, company: dataset.Company, folder: Path) -> list[tuple[Figu
                             runs, note=f"write + fsync + fsync dir of the file's "
                                        f"{len(payload) / 1024:.0f} KB with plain os calls and no "
                                        "store: what no code change can beat"))
-    return [(ledger, lambda: profile_top(lambda: [record(i) for i in range(20)])),
-            (raw, lambda: profile_top(lambda: [insert(i) for i in range(20)]))] + [(f, None) for f in floors]
+    return pairs + [(f, None) for f in floors]
+
+
+def _size_of(store, key: str, url: str | None) -> str:
+    """How big shard *key* is, as its backend counts: a file's KB, or a shard's documents."""
+    if url:
+        return f"{sum(len(t) for t in store.read(key).tables.values()):,}-document shard"
+    return f"{store.read(key).size / 1024:.0f} KB file"
 
 
 def sqlite_figures(fw, company: dataset.Company, scratch: Path) -> list[tuple[Figure, None]]:
@@ -218,8 +256,9 @@ def process_figures(company: dataset.Company, folder: Path) -> list[tuple[Figure
     """`Store.check()`, a new process's start and first query, and peak memory."""
     runs = company.size.slow_runs
     project, month = company.projects[-1], company.months[-1]
-    check = timed("Store.check() of every file (in process)", lambda i: Store(folder).check(), runs,
-                  note="warm page cache; part of the cold start")
+    check = timed("Store.check() of every file (in process)", lambda i: _check(folder), runs,
+                  note="a new store reading every file (every shard, on PostgreSQL) whole; warm "
+                       "page cache")
     cold = [_child("cold", str(folder), project, month) for _ in range(runs)]
     start = from_samples("cold start: new process, open + sheet", [c["wall_ms"] for c in cold],
                          "ms", TARGETS["cold_start"],
@@ -264,6 +303,15 @@ def import_figure(fw, company: dataset.Company, scratch: Path) -> tuple[Figure, 
     if added[:runs] != [company.size.import_rows] * runs:
         raise SystemExit(f"the import wrote {added} events, expected {company.size.import_rows} each")
     return figure, (lambda: profile_top(lambda: run(runs))) if len(paths) > runs else None
+
+
+def _check(folder: Path) -> None:
+    """A fresh store of the folder (or of $FLOORWALKER_STORE) checking all it holds."""
+    store = make_store(folder)
+    try:
+        store.check()
+    finally:
+        store.close()
 
 
 def write_durably(path: Path, payload: bytes) -> None:

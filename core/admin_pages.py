@@ -19,6 +19,7 @@ from .page import Page, page
 from .plugins import plugin_title
 from .projects import CHANNELS, STATUSES
 from .settings_pages import SETTING_LIMIT, save_settings, settings_form
+from .store import now_iso
 from .templating import theme_names
 from .users import ALL_PROJECTS, ROLES
 
@@ -273,24 +274,43 @@ def save_install(p: Page) -> Response:
 
 
 def audit(p: Page) -> Response:
-    """The audit log, newest first, filtered by project, table, user and day."""
+    """The audit log, newest first, filtered by project, table, user, action and day, of one
+    month — the day's, or the one picked — or by default of this month and the one before:
+    older months are in audit files of their own, read only when asked for."""
     q = p.request.query_params
-    project, table, actor, day = (q.get(k, "").strip() for k in ("project", "table", "user", "date"))
+    project, table, actor, action, day, month = (q.get(k, "").strip() for k in
+                                                  ("project", "table", "user", "action", "date", "month"))
+    errors = {}
+    for name, value, check in (("date", day, validate.date), ("month", month, validate.month)):
+        try:
+            value and check(value)
+        except ValidationError as err:
+            errors[name] = problem(p, err)
+    day, month = ("" if "date" in errors else day), ("" if "month" in errors else month)
+    this = now_iso()[:7]
+    months = [day[:7]] if day else [month] if month else [_month_before(this), this]
     prefix = f"projects/{project}" if project else ""
     found = []
-    for entry in p.fw.store.audit_entries(prefix):
+    for entry in p.fw.store.audit_entries(prefix, months):
         if entry["file"] == SESSIONS and table != SESSIONS:
             continue
         tables = [c["table"] for c in entry["changes"]]
         if (table and table not in tables) or (actor and entry["actor"] != actor):
             continue
-        if day and not entry["at"].startswith(day):
+        if (action and not entry["action"].startswith(action)) or (day and not entry["at"].startswith(day)):
             continue
         found.append({**entry, "changes": [_redacted(c) for c in entry["changes"]]})
     found.sort(key=lambda e: e["at"], reverse=True)
-    return p.render("admin/audit.html", entries=found[:AUDIT_LIMIT], total=len(found),
-                    filters={"project": project, "table": table, "user": actor, "date": day},
+    return p.render("admin/audit.html", 422 if errors else 200, entries=found[:AUDIT_LIMIT],
+                    total=len(found), months=months, errors=errors,
+                    filters={"project": project, "table": table, "user": actor, "action": action,
+                             "date": day, "month": month},
                     projects=[x["slug"] for x in p.fw.projects.all()])
+
+
+def _month_before(month: str) -> str:
+    year, mon = map(int, month.split("-"))
+    return f"{year - (mon == 1):04d}-{(mon - 2) % 12 + 1:02d}"
 
 
 def _redacted(value):

@@ -93,7 +93,7 @@ def create_app(fw, *, secret: str | None = None, config: dict | None = None) -> 
 
     timing = [Middleware(ServerTiming)] if os.environ.get(TIMING_ENV) else []  # the bench's load run
     app = Starlette(routes=routes,
-                    middleware=[*timing, Middleware(SecurityHeaders, hsts=bool(config.get("hsts", False))),
+                    middleware=[Middleware(turns.WritersFirst), *timing, Middleware(SecurityHeaders, hsts=bool(config.get("hsts", False))),
                                 Middleware(BodyLimit, limit=limit, too_large=too_large)],
                     exception_handlers={404: not_found, 405: not_found, 500: server_error})
     app.state.shell = shell

@@ -4,7 +4,10 @@ Sessions live in the store (shard ``sessions``, a file of their own so a busy lo
 locks ``core.json``), keyed by a hash of the token: the cookie carries the token signed with
 itsdangerous, the file only its SHA-256, so the file (and its audit log) never holds a usable
 token. Logout deletes the session; a disabled user is refused on the very next request because
-the user is re-read on every request.
+the user is re-read on every request. Every write of the file (a sign-in, a sign-out, ending a
+user's sessions) drops the expired sessions, so the file holds the sessions of the last
+`SESSION_HOURS` of sign-ins at most; the audit of the sign-ins moves out month by month like every
+long-lived file's (`core/audit_files.py`).
 
 Failed sign-ins are throttled in `throttle`.
 
@@ -84,9 +87,7 @@ class Sessions:
         now = _utc_now()
         expires = now + dt.timedelta(hours=SESSION_HOURS)
         with self.fw.store.transaction(SESSIONS, user["username"], "session.start") as tx:
-            for doc in list(tx.docs("sessions").values()):
-                if doc["expires_at"] < now.isoformat():
-                    tx.remove("sessions", doc["id"])
+            _drop_expired(tx, now)
             tx.insert("sessions", {"id": _digest(token), "user": user["username"],
                                    "csrf": secrets.token_urlsafe(24), "created_at": now_iso(),
                                    "expires_at": expires.isoformat()})
@@ -112,6 +113,7 @@ class Sessions:
         with self.fw.store.transaction(SESSIONS, session["user"], "session.end") as tx:
             if tx.get("sessions", session["id"]):
                 tx.remove("sessions", session["id"])
+            _drop_expired(tx, _utc_now())
 
     def end_all(self, username: str, actor: str) -> int:
         """End every session of *username* (a disabled account, a changed password)."""
@@ -119,7 +121,16 @@ class Sessions:
             mine = [s["id"] for s in tx.docs("sessions").values() if s["user"] == username]
             for sid in mine:
                 tx.remove("sessions", sid)
+            _drop_expired(tx, _utc_now())
         return len(mine)
+
+
+def _drop_expired(tx, now: dt.datetime) -> int:
+    """Remove the sessions of *tx* expired at *now*, so the file holds only live ones."""
+    expired = [doc["id"] for doc in tx.docs("sessions").values() if doc["expires_at"] < now.isoformat()]
+    for sid in expired:
+        tx.remove("sessions", sid)
+    return len(expired)
 
 
 class FormTokens:

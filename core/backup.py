@@ -15,6 +15,11 @@ the folder it serves being renamed away while a request is running.
 
 The zip and every restored file are readable by their owner only, like the data files (see
 `files.FILE_MODE`): they hold the same password hashes.
+
+On PostgreSQL (``--store``) a backup is the same zip — each shard written as the file store
+writes it, all read in one REPEATABLE READ transaction (`core/pgmoving.py`) — so a backup of
+either backend restores into either; a restore into PostgreSQL checks the zip the same way,
+then replaces the schema's contents in one transaction, verified before it commits.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ from pathlib import Path, PurePosixPath
 import orjson
 
 from .. import __version__
+from . import moving, pgmoving
+from .audit_files import is_audit
 from .errors import CorruptFile, FloorwalkerError, ValidationError
 from .i18n import N_
-from .store import Store, now_iso, open_private, parse_file
+from .store import EXPORTS, Store, is_key, now_iso, open_private, parse_file
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -45,7 +52,9 @@ def _is_data_member(rel: str) -> bool:
 
 
 def backup(store: Store, dest: str | Path) -> dict:
-    """Write a zip of *store*'s whole folder to *dest*; returns the manifest."""
+    """Write a zip of *store*'s whole folder to *dest*; returns the manifest. A PostgreSQL
+    store is written in the same format, its shards as the file store's files, read in one
+    transaction (`pgmoving.backup_members`), with the folder's other files."""
     root = store.root.resolve()
     dest = Path(dest).resolve()
     if dest.is_relative_to(root):
@@ -53,18 +62,13 @@ def backup(store: Store, dest: str | Path) -> dict:
                               folder=str(root))
     dest.parent.mkdir(parents=True, exist_ok=True)
     manifest = {"format": FORMAT, "created_at": now_iso(), "floorwalker": __version__,
-                "source": str(root), "files": []}
+                "source": str(root) if isinstance(store, Store) else
+                f"{moving.shown_url(store.url)} ({store.schema})", "files": []}
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
         with ExitStack() as locks, open_private(tmp) as fh, \
                 zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
-            for key in store.keys():  # sorted, so two backups never wait on each other
-                locks.enter_context(store.lock(key))
-            files = sorted(p for p in root.rglob("*") if p.is_file()
-                           and _is_data_member(p.relative_to(root).as_posix()))
-            for path in files:
-                rel = path.relative_to(root).as_posix()
-                raw = path.read_bytes()
+            for rel, raw in _members(store, root, locks):
                 archive.writestr(PREFIX + rel, raw)
                 manifest["files"].append({"path": rel, "bytes": len(raw),
                                           "sha256": hashlib.sha256(raw).hexdigest()})
@@ -76,6 +80,20 @@ def backup(store: Store, dest: str | Path) -> dict:
         if tmp.exists():
             tmp.unlink()
     return manifest
+
+
+def _members(store, root: Path, locks: ExitStack):
+    """(path in the folder, bytes) of every file a backup of *store* holds."""
+    if not isinstance(store, Store):
+        yield from pgmoving.backup_members(store)
+        return
+    # in one order, so two backups never wait on each other; audit files last, as a commit
+    # moving entries out takes their lock while holding its file's
+    for key in sorted(store.keys(), key=lambda k: (is_audit(k), k)):
+        locks.enter_context(store.lock(key))
+    for path in sorted(p for p in root.rglob("*") if p.is_file()
+                       and _is_data_member(p.relative_to(root).as_posix())):
+        yield path.relative_to(root).as_posix(), path.read_bytes()
 
 
 def read_backup(src: str | Path) -> tuple[dict, dict[str, bytes]]:
@@ -104,7 +122,7 @@ def read_backup(src: str | Path) -> tuple[dict, dict[str, bytes]]:
         raw = contents[rel]
         if hashlib.sha256(raw).hexdigest() != listed[rel]["sha256"]:
             raise _damaged(src, rel, N_("the checksum does not match"))
-        if rel.endswith(".json"):
+        if rel.endswith(".json") and is_key(rel[:-5]) and rel[:-5] not in EXPORTS:
             try:
                 parse_file(Path(rel), raw)
             except CorruptFile as exc:
@@ -124,14 +142,7 @@ def restore(root: str | Path, src: str | Path) -> dict:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     staging = root.with_name(f"{root.name}.restoring-{stamp}-{os.getpid()}")
     try:
-        for rel, raw in contents.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open_private(target) as fh:
-                fh.write(raw)
-                fh.flush()
-                os.fsync(fh.fileno())
-        staging.mkdir(parents=True, exist_ok=True)
+        _unpack(contents, staging)
         Store(staging).check(remove_temp=False)
         previous = None
         if root.exists():
@@ -148,6 +159,37 @@ def restore(root: str | Path, src: str | Path) -> dict:
         if staging.exists():
             shutil.rmtree(staging)
     return {"files": len(contents), "previous": str(previous) if previous else None}
+
+
+def restore_store(store, src: str | Path) -> dict:
+    """`restore` into the store of an install: the files of its folder, or its PostgreSQL
+    schema, whose contents the backup's shards replace in one transaction (checked as a
+    restore into files checks them, verified before it commits: `pgmoving.copy_to_pg`); the
+    backup's other files (themes) are put back into the data folder."""
+    if isinstance(store, Store):
+        return restore(store.root, src)
+    _, contents = read_backup(src)
+    root = store.root.resolve()
+    staging = root.with_name(f"{root.name}.restoring-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    try:
+        _unpack(contents, staging)
+        staged = Store(staging)
+        staged.check(remove_temp=False)
+        pgmoving.copy_to_pg(moving.read_files(staged), store, replace=True)
+        for rel, raw in contents.items():
+            if not moving.is_data_file(rel):
+                _unpack({rel: raw}, root)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return {"files": len(contents), "previous": None}
+
+
+def _unpack(contents: dict[str, bytes], folder: Path) -> None:
+    """Write the backup's *contents* under *folder*, owner-only and synced."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, raw in contents.items():
+        moving.write_file(folder / rel, raw)
 
 
 def _damaged(src: Path, member: str, reason: str) -> FloorwalkerError:

@@ -110,8 +110,8 @@ def register_actions():
 
 @hookimpl(tryfirst=True)  # the core's commands first, so a plugin's cannot take their names
 def register_commands(cli):
-    from .commands import company, imports, install, jobs, scores, tokens
+    from .commands import company, imports, install, jobs, scores, store, tokens
 
-    for module in (install, company, scores, imports, jobs, tokens):
+    for module in (install, company, scores, imports, jobs, tokens, store):
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -13,7 +13,8 @@ import pluggy
 
 from .access import Access
 from .calendar import Calendar
-from .i18n import DEFAULT_LOCALE, normalize_locale
+from .errors import StorageError
+from .i18n import DEFAULT_LOCALE, N_, normalize_locale
 from .ledger import Ledger
 from .people import Agents, Teams
 from .periods import Periods
@@ -32,6 +33,29 @@ INSTALL = "install"
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:
     """The data folder: the explicit one, else $FLOORWALKER_DATA, else ./data."""
     return Path(explicit or os.environ.get("FLOORWALKER_DATA") or "data").resolve()
+
+
+def store_url(explicit: str | None = None) -> str | None:
+    """The database the data lives in: the explicit URL, else $FLOORWALKER_STORE; None for the
+    files of the data folder (the default)."""
+    url = explicit or os.environ.get("FLOORWALKER_STORE") or None
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise StorageError(N_("{url} is not a PostgreSQL address (postgresql://…)"), url=url)
+    return url
+
+
+def make_store(folder: str | os.PathLike | None = None, url: str | None = None, **options):
+    """The store of an install: PostgreSQL when *url* (or $FLOORWALKER_STORE) names a database
+    (`core/pgstore.py`; its schema $FLOORWALKER_STORE_SCHEMA, else ``floorwalker``), else the files of the data *folder* (`core/store.py`). The folder keeps
+    what is not data either way (themes, uploads)."""
+    url = store_url(url)
+    if url:
+        from .pgstore import PgStore
+        options = {k: v for k, v in options.items() if k in ("lock_timeout", "schema")}
+        if os.environ.get("FLOORWALKER_STORE_SCHEMA"):  # two companies in one database
+            options.setdefault("schema", os.environ["FLOORWALKER_STORE_SCHEMA"])
+        return PgStore(url, data_dir(folder), **options)
+    return Store(data_dir(folder), **options)
 
 
 def read_allowlist(store: Store) -> list[str]:
@@ -106,12 +130,13 @@ class Floorwalker:
 
 
 def open_floorwalker(folder: str | os.PathLike | None = None, *, pm: pluggy.PluginManager | None = None,
-                     check: bool = True, **store_options) -> Floorwalker:
+                     check: bool = True, store: str | None = None, **store_options) -> Floorwalker:
     """Open the data folder — core.json parsed, closed months' files checked by their recorded
     size and their digests in the background, every other file parsed when first read (a
     damaged one refused by name: `Store.check`) — then load the built-in plugins and the
-    allowlisted third-party ones."""
-    store = Store(data_dir(folder), **store_options)
+    allowlisted third-party ones. *store* (or $FLOORWALKER_STORE) names a PostgreSQL database
+    to keep the data in instead of the folder's files (`make_store`)."""
+    store = make_store(folder, store, **store_options)
     if check and any(row.get("sealed") for row in store.check(quick=True)):
         verify_sealed(store, delay=5.0)
     if pm is None:

@@ -46,7 +46,17 @@ def _pattern(locale: str, pattern: str | None) -> NumberPattern:
 def format_decimal(value, format: str | None = None, locale: str = "en") -> str:
     """Babel's ``format_decimal`` (and ``format_percent`` for a pattern with ``%``) with the
     locale and the pattern parsed once per process, not once per number: a score sheet writes
-    some 700 numbers, and re-parsing them was half of its time (perf review, 2026-12)."""
+    some 700 numbers, and re-parsing them was half of its time (perf review, 2026-12). An int or
+    float is written once per process and pattern (`_written`): Babel's ``apply`` still took
+    a third of a sheet's time, and a sheet's figures repeat (-0.0 is not 0.0 to Babel, so a
+    float zero is written each time)."""
+    if type(value) in (int, float) and not (value == 0 and type(value) is float):
+        return _written(value, format, locale)
+    return _pattern(locale, format).apply(value, _locale(locale))
+
+
+@lru_cache(maxsize=16384, typed=True)
+def _written(value: int | float, format: str | None, locale: str) -> str:
     return _pattern(locale, format).apply(value, _locale(locale))
 
 

@@ -28,8 +28,11 @@ leader's home reads the core's rows of the month only; an agent's, its own event
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from starlette.responses import Response
 from starlette.routing import Match
 
@@ -96,11 +99,13 @@ def followable(p: Page, url: str | None) -> bool:
     route's project (which must enable the route's plugin). Nothing outside the app is."""
     if not url:
         return False
-    path = urlsplit(url).path
     cache = p.__dict__.setdefault("_followable", {})  # a page asks of the same list many times
-    if path not in cache:
-        cache[path] = _may_open(p, path)
-    return cache[path]
+    found = cache.get(url)
+    if found is None:
+        path = urlsplit(url).path
+        found = cache[url] = cache[path] if path in cache else _may_open(p, path)
+        cache[path] = found
+    return found
 
 
 ROUTES_KEPT = 4096  # paths whose route is known, per app
@@ -207,13 +212,27 @@ def waiting_for(p: Page, project: dict) -> list[WaitingItem]:
     """What waits for the reader in *project* (as `Page.waiting` asks for the page's project)."""
     if p.project is not None and p.project["slug"] == project["slug"]:
         return p.waiting()
-    return [w for w in collect(p.fw.project_hook(project, "waiting_items"), WaitingItem,
-                               floorwalker=p.fw, project=project, user=p.user) if w.count]
+    return p.fw.summaries.get("home.waiting", _readers_key(p, project), lambda: [
+        w for w in collect(p.fw.project_hook(project, "waiting_items"), WaitingItem,
+                           floorwalker=p.fw, project=project, user=p.user) if w.count])
 
 
 def panels(p: Page, project: dict) -> list[Widget]:
-    return collect(p.fw.project_hook(project, "home_panels"), Widget, floorwalker=p.fw,
-                   project=project, user=p.user)
+    """The plugins' panels of *project* for the reader (kept as `waiting_for` keeps its items)."""
+    return p.fw.summaries.get("home.panels", _readers_key(p, project), lambda: collect(
+        p.fw.project_hook(project, "home_panels"), Widget, floorwalker=p.fw, project=project,
+        user=p.user))
+
+
+def _readers_key(p: Page, project: dict) -> tuple:
+    """What the plugins' waiting items and panels of *project* depend on besides the files they
+    read (`fw.summaries` watches those): the project's record (its plugins and settings), the
+    reader's (roles, projects, teams, agent; not the password's hash) and the minute on the
+    project's floor — what is due, late or concluded moves with the clock, as the key numbers
+    do (`key_numbers`). Shared between views: not to be changed."""
+    minute = p.fw.projects.now(project).replace(second=0, microsecond=0).isoformat()
+    reader = {k: v for k, v in (p.user or {}).items() if k != "password_hash"}
+    return project["slug"], minute, repr(project), repr(reader)
 
 
 def project_card(p: Page, project: dict) -> dict:
@@ -283,7 +302,50 @@ def _home(p: Page) -> Response:
             for tile in card["figures"]["tiles"]:
                 columns.setdefault(tile["code"], tile["title"])
             bar_titles.update(dict.fromkeys(card["bar_cells"]))
+        cells = p.shell.templates.get("_home_cells.html", p.locale, p.theme)
+        for card in managed:
+            card["figure_cells"] = figure_cells(p, cells, list(columns), list(bar_titles), card)
     return p.render("home.html", cards=[c for c in cards if not (table and c["view"] == "manager")],
                     rows=managed if table else [], bar_titles=list(bar_titles),
                     columns=[{"code": code, "title": title} for code, title in columns.items()],
                     month=max((c["month"] for c in cards), default=""))
+
+
+# ---------------------------------------------------------------- the table's cells, kept rendered
+
+CELLS_KEPT = 512  # rendered rows of figure cells, per app: a few hundred bytes each
+_cells_mutex = threading.Lock()
+
+
+def figure_cells(p: Page, template, codes: list[str], bar_titles: list[str], card: dict) -> Markup:
+    """A table row's figure cells (*template*: `_home_cells.html`), rendered once per content: the key is
+    everything the fragment reads — the template (its theme and language), the columns and bar
+    titles, and each value, title, unit, target, n and link of the row's figures, with their
+    types (their `repr`: 1, 1.0, True, Decimal('1') and Markup('1') are told apart) — so a
+    changed figure, a link the reader may not follow, another language is another key, and
+    nothing kept is ever shown for other figures. A value whose repr does not say what it is
+    (``<… at 0x…>``) is rendered every time."""
+    cells = [card["cells"].get(code) for code in codes]
+    bars = [card["bar_cells"].get(title) for title in bar_titles]
+    context = {"columns": [{"code": code} for code in codes], "bar_titles": bar_titles,
+               "cells": card["cells"], "bar_cells": card["bar_cells"], "locale": p.locale}
+    key = (template, p.locale, tuple(codes), tuple(bar_titles), repr(cells), repr(bars))
+    if _ADDRESS in key[-2] or _ADDRESS in key[-1]:  # a value known by where it is, not what it is
+        return Markup(template.render(context))
+    kept = getattr(p.request.app.state, "home_cells", None)
+    if kept is None:
+        kept = p.request.app.state.home_cells = OrderedDict()
+    with _cells_mutex:
+        html = kept.get(key)
+        if html is not None:
+            kept.move_to_end(key)
+    if html is None:
+        html = Markup(template.render(context))
+        with _cells_mutex:
+            kept[key] = html
+            while len(kept) > CELLS_KEPT:
+                kept.popitem(last=False)
+    return html
+
+
+_ADDRESS = " at 0x"  # in the repr of an object that does not say its value

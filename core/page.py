@@ -214,7 +214,7 @@ def page(path: str, handler: Callable, action: str, methods=("GET",), plugin: st
             except ValidationError as err:
                 return await run_in_threadpool(_refused_page, request, err)
         # a page waits its turn among the worker's readers, a form does not (`turns`)
-        serve = _serve if request.method == "POST" else _serve_in_turn
+        serve = _serve_viewed if request.method == "POST" else _serve_in_turn
         return await run_in_threadpool(serve, request, handler, action, form, plugin)
 
     route = Route(path, endpoint, methods=list(methods), name=f"{action}:{path}:{','.join(methods)}")
@@ -281,7 +281,15 @@ def _serve(request: Request, handler: Callable, action: str, form: dict, plugin:
         return error_page(p, err.http_status, err.message(p.locale))
 
 
-_serve_in_turn = turns.reading(_serve)
+def _serve_viewed(request: Request, *args) -> Response:
+    """A request reads one state of each file (`Store.snapshot`) — a form's handler its files
+    again after each of its writes: a page's parts agree, and a shard it asks for ten times is
+    looked up once (with PostgreSQL, one query for all the shards kept, not one per read)."""
+    with request.app.state.shell.fw.store.snapshot():
+        return _serve(request, *args)
+
+
+_serve_in_turn = turns.reading(_serve_viewed)
 
 
 def _csrf_ok(p: Page, submitted) -> bool:

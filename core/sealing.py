@@ -3,7 +3,7 @@
 A closed month's files never change again (the store refuses every write dated inside it). So
 when a month closes, the store folds each of its files' journals in and records, in core.json's
 store-owned table ``_sealed``, the file's size, mtime and blake2b digest, its generation and how
-many documents it holds (`seal`). From then on:
+many documents it holds and the months of its audit entries (`seal`). From then on:
 
 * opening the folder (`check_folder` "quick") parses core.json only: a closed month's file is
   checked by its size (and, when its time changed — a restore, a copy — by its digest), every
@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import files, journal
+from . import audit_files, files, journal
 from .errors import CorruptFile, FloorwalkerError
 from .i18n import N_
 from .shards import Transaction, new_id, now_iso
@@ -75,13 +75,15 @@ def month_keys(store, project: str, month: str) -> list[str]:
 
 
 def _record(store, key: str) -> dict:
-    """Fold *key* and describe its file as it is now."""
+    """Move the audit of *key* out, fold it and describe its file as it is now."""
+    audit_files.move_all(store, key)
     shard = store.fold(key)
     path = store.path(key)
     raw = files.read_bytes(path)
     return {"id": key, "bytes": len(raw), "blake2b": digest(raw),
             "mtime_ns": os.stat(path).st_mtime_ns, "generation": shard.generation,
-            "documents": sum(len(t) for n, t in shard.tables.items() if not n.startswith("_"))}
+            "documents": sum(len(t) for n, t in shard.tables.items() if not n.startswith("_")),
+            "audit_months": sorted({str(e.get("at"))[:7] for e in shard.table("_audit").values()})}
 
 
 def _commit(store, records: dict[str, dict], action: str) -> None:
@@ -187,6 +189,7 @@ def check_folder(store, remove_temp: bool, mode: str) -> list[dict]:
             report.append({"file": key})  # parsed when first read
         else:
             shard = store.load(key)
+            audit_files.validate(store, key, shard)
             row = {"file": key, "generation": shard.generation, "bytes": shard.size,
                    "documents": sum(len(t) for n, t in shard.tables.items() if not n.startswith("_")),
                    "sealed": seal is not None}

@@ -65,6 +65,7 @@ class Shard:
     journal: int = 0
     torn: int = 0
     stale: int = 0
+    version: int = 0  # the plugin's version of the shard's shape (PostgreSQL; a file has it in _meta)
     _indexes: dict = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> dict[str, dict]:

@@ -20,7 +20,9 @@ what goes around it (see "Storage" in shared/architecture.md):
   the folder checks them by size and parses nothing but core.json; every other file is parsed
   when first read;
 * one commit is one operation, and carries its own audit entry in the same file (`_audit`),
-  computed by the store from what changed, so nothing pay-relevant escapes the audit;
+  computed by the store from what changed, so nothing pay-relevant escapes the audit; a
+  whole-file write of a file that lives for years first moves past months' entries out into
+  ``audit/<key>/<YYYY-MM>``, a month's file all of its own at its close (`core/audit_files.py`);
 * a write that would change anything dated inside a closed month of a project is refused here,
   in one place, for the core and every plugin alike; ``periods.lock`` (shared by project
   commits, exclusive for the commit that closes a month) keeps a close from slipping in
@@ -35,7 +37,9 @@ what goes around it (see "Storage" in shared/architecture.md):
   process is seen at once; per-shard indexes are built lazily and die with their generation.
   The generation is read back from the file's first bytes (the store always writes ``_meta``
   first): an inode number is reused once ``.prev`` lets go of it, and on kernels with coarse
-  timestamps two same-size commits inside one tick would otherwise look alike;
+  timestamps two same-size commits inside one tick would otherwise look alike. A file whose
+  time was already `SETTLED_NS` old when it was read so is then known by its stat alone (two
+  ``os.stat``s, no open: `_read` says why);
 * a damaged file is refused by name, never read as empty; schema versions upgrade on open;
 * every file the store creates — data files, their ``.prev`` and temp copies, ``periods.lock``
   — is readable by its owner only (`FILE_MODE`, 0600): ``core.json`` holds password hashes and
@@ -52,23 +56,23 @@ the caller), never TinyDB's counters, so two processes cannot hand out the same 
 from __future__ import annotations
 
 import os
-import re
 import threading
+import time
 from collections import OrderedDict
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import orjson
 
-from . import files, journal, sealing
+from . import audit_files, files, journal, sealing
 from .audit import summarise
 from .errors import CorruptFile, StorageError
 from .files import FileOps, loose_files, open_private  # noqa: F401 (the store's API)
 from .i18n import N_
 from .locks import FileLocks, check_periods, doc_month, periods_lock  # noqa: F401 (the store's API)
 from .shards import Shard, StoreTable, Transaction, new_id, now_iso  # noqa: F401 (the store's API)
-from .views import ReadViews
+from .backend import AUDIT_TABLE, CORE, PERIODS_TABLE, Backend, check_key, is_key  # noqa: F401 (the store's API)
 
 SCHEMA_VERSION = 2
 
@@ -86,16 +90,13 @@ def _leaders_lead_their_teams(tables: dict) -> None:
 # MIGRATIONS[i] upgrades the tables of a file from schema i + 1 to i + 2, in place.
 MIGRATIONS: list[Callable[[dict], None]] = [_leaders_lead_their_teams]
 
-AUDIT_TABLE = "_audit"
-CORE = "core"
 # the journal of a file is folded into it when the next record would take it past this many
 # bytes (0: every commit rewrites its whole file); FLOORWALKER_JOURNAL_LIMIT sets another
 JOURNAL_LIMIT = 256 * 1024
+# a file whose mtime was this far behind the clock when it was read is known by its stat alone
+SETTLED_NS = 5 * 10**9
 # files in the data folder that are plain exports, not shards (never read, checked or backed up)
 EXPORTS = frozenset({"demo-accounts"})
-PERIODS_TABLE = "periods"  # in core: {project, month, state}; "closed" locks the month
-
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*$")
 
 
 def parse_file(path: Path, raw: bytes) -> dict:
@@ -104,7 +105,7 @@ def parse_file(path: Path, raw: bytes) -> dict:
     return files.parse(path, raw, SCHEMA_VERSION)
 
 
-class Store(ReadViews):
+class Store(Backend):
     """Safe, fast TinyDB shards under one data folder. The only code that opens a data file.
     A thread may read it through a snapshot and watch what it reads (`views.ReadViews`)."""
 
@@ -123,6 +124,9 @@ class Store(ReadViews):
         self.fs = fs or FileOps()
         self._cache: OrderedDict[str, Shard] = OrderedDict()
         self._cache_bytes = 0
+        # key -> (path, its text, its journal's); key -> a cached shard known by stat (`_read`)
+        self._paths: dict[str, tuple[Path, str, str]] = {}
+        self._settled: dict[str, Shard] = {}
         self._mutex = threading.RLock()
         self._locks = FileLocks(lock_timeout)
         # a plugin's numbered steps by the kind of file they upgrade (`register_migrations`),
@@ -131,36 +135,36 @@ class Store(ReadViews):
 
     # ---------------------------------------------------------------- keys and paths
 
-    @staticmethod
-    def plugin_key(project: str, plugin: str) -> str:
-        """The key of *plugin*'s own file of *project* (`projects/<slug>/<plugin>`)."""
-        return f"projects/{project}/{plugin}"
-
-    @staticmethod
-    def period_key(project: str, table: str, month: str) -> str:
-        """The key of *table*'s file of one *month* of *project*
-        (`projects/<slug>/<table>/<YYYY-MM>`)."""
-        return f"projects/{project}/{table}/{month}"
-
     def path(self, key: str) -> Path:
-        if not _KEY.match(key):
-            raise ValueError(f"not a shard key: {key!r}")
-        return self.root / f"{key}.json"
+        return (self._paths.get(key) or self._locate(key))[0]
+
+    def _locate(self, key: str) -> tuple[Path, str, str]:
+        path = self.root / f"{check_key(key)}.json"
+        if len(self._paths) > 8192:
+            self._paths.clear()
+        found = self._paths[key] = (path, str(path), str(journal.path_of(path)))
+        return found
 
     def keys(self, prefix: str = "") -> list[str]:
         """The keys of the files that exist under *prefix* (a folder-like key, or the key of
-        one file, which is its own prefix), sorted."""
-        base = self.root / prefix if prefix else self.root
+        one file, which is its own prefix), sorted; listed once within a thread's `snapshot`."""
+        seen = getattr(self._views, "files", None)  # the snapshot (`views`)
+        if seen is None or (found := seen.get(("keys", prefix))) is None:
+            found = self._listed(prefix)
+            if seen is not None:
+                seen[("keys", prefix)] = found
+        self.noted(("keys", prefix), tuple(found))  # a figure derived from a listing: kept while it holds
+        return list(found)
+
+    def _listed(self, prefix: str) -> list[str]:
         found = [prefix] if prefix and self.path(prefix).exists() else []
-        if not base.is_dir():
-            return found
-        found.extend(key for key in map(self.key_of, base.rglob("*.json")) if key)
-        return sorted(found)
+        listed = files.json_files(str(self.root / prefix), len(str(self.root)) + 1)
+        return sorted(found + [key for key in listed if is_key(key) and key not in EXPORTS])
 
     def key_of(self, path: Path) -> str | None:
         """The key of data file *path* under the folder, or None for a file that is no shard."""
         rel = path.relative_to(self.root).as_posix()[: -len(".json")]
-        return rel if _KEY.match(rel) and rel not in EXPORTS else None
+        return rel if is_key(rel) and rel not in EXPORTS else None
 
     # ---------------------------------------------------------------- reading
 
@@ -170,15 +174,28 @@ class Store(ReadViews):
         return self._viewed(key, self._read)
 
     def _read(self, key: str) -> Shard:
-        path = self.path(key)
+        """A cached file is unchanged when its stat and its journal's are and its header has
+        the generation it was read at. That last check (an open and a read) matters only for a
+        file written within a timestamp tick of the one it replaced, so a file whose mtime was
+        `SETTLED_NS` old when read or checked (its inode alive then: open) is known by its stat
+        alone afterwards (`_settled`): a file put in its place later is made later, with a later
+        mtime unless the clock went back that far, and the store never writes a file's bytes in
+        place (a commit grows the journal or writes a new file)."""
+        found = self._paths.get(key) or self._locate(key)
+        path, settled = found[0], self._settled.get(key)
         if key in self.damaged:
             raise CorruptFile(str(path), self.damaged[key])
+        if settled is not None and self._stat_of(found) == settled.stat:
+            with self._mutex:
+                if self._cache.get(key) is settled:
+                    self._cache.move_to_end(key)
+                    return settled
         for _ in range(3):
             try:
                 with open(path, "rb", buffering=0) as fh:
                     st = os.fstat(fh.fileno())
-                    stat_key = (st.st_ino, st.st_mtime_ns, st.st_size,
-                                journal.stat(journal.path_of(path)))
+                    stat_key = (st.st_ino, st.st_mtime_ns, st.st_size, journal.stat(journal.path_of(path)))
+                    old = st.st_mtime_ns < time.time_ns() - SETTLED_NS
                     with self._mutex:
                         cached = self._cache.get(key)
                     if cached is not None and cached.stat == stat_key and \
@@ -187,6 +204,8 @@ class Store(ReadViews):
                         with self._mutex:
                             if self._cache.get(key) is cached:
                                 self._cache.move_to_end(key)
+                                if old:
+                                    self._settled[key] = cached
                         return cached
                     raw = fh.readall()
             except FileNotFoundError:
@@ -199,14 +218,29 @@ class Store(ReadViews):
                 shard = self._parse(key, path, raw, stat_key)
             except journal.Gap:
                 continue  # a fold replaced the file between reading it and its journal
-            self._remember(shard)
+            self._remember(shard, old and shard.stat is stat_key)
             return shard
         raise CorruptFile(str(journal.path_of(path)), N_("the journal does not follow on from its file"))
 
-    def table(self, key: str, name: str) -> dict[str, dict]:
-        """The documents of table *name* in file *key* by id, as on disk now. Read-only: change
-        them in a `transaction`."""
-        return self.read(key).table(name)
+    def fingerprint(self, key: str) -> tuple:
+        """(stat, header generation) of file *key* as a `Shard` read now would carry them
+        (``(None, 0)`` when there is no such file), without parsing it: `Store.read`'s own test
+        of its cache, for the summaries kept per state of the files they read. A listing
+        (``("keys", prefix)``, noted by `keys`) is its keys."""
+        if isinstance(key, tuple):
+            return tuple(self.keys(key[1]))
+        found = self._paths.get(key) or self._locate(key)
+        settled, path = self._settled.get(key), found[0]
+        if settled is not None and self._stat_of(found) == settled.stat:
+            return settled.stat, settled.file_generation
+        try:
+            with open(path, "rb", buffering=0) as fh:
+                st = os.fstat(fh.fileno())
+                head = os.pread(fh.fileno(), files.HEADER_BYTES, 0)
+        except FileNotFoundError:
+            return None, 0
+        stat = (st.st_ino, st.st_mtime_ns, st.st_size, journal.stat(journal.path_of(path)))
+        return stat, files.header_generation(head)
 
     def _refuse_if_lost(self, key: str, path: Path) -> None:
         prev = path.with_name(path.name + ".prev")
@@ -279,8 +313,23 @@ class Store(ReadViews):
                 return shard
             return self.read(key)  # another process upgraded it while this one waited
 
-    def _remember(self, shard: Shard) -> None:
+    @staticmethod
+    def _stat_of(found: tuple[Path, str, str]) -> tuple | None:
+        """A file's stat as `_read` keys its cache (None if missing), from `_locate`'s paths."""
+        try:
+            st = os.stat(found[1])
+            jst = os.stat(found[2]) if os.access(found[2], os.F_OK) else None
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size,
+                None if jst is None else (jst.st_ino, jst.st_mtime_ns, jst.st_size))
+
+    def _remember(self, shard: Shard, settled: bool = False) -> None:
         with self._mutex:
+            if settled:
+                self._settled[shard.key] = shard
+            else:
+                self._settled.pop(shard.key, None)
             old = self._cache.pop(shard.key, None)
             if old is not None:
                 self._cache_bytes -= old.size
@@ -290,11 +339,13 @@ class Store(ReadViews):
             while self._cache_bytes * 6 > self.cache_limit and len(self._cache) > 1:
                 _, evicted = self._cache.popitem(last=False)
                 self._cache_bytes -= evicted.size
+                self._settled.pop(evicted.key, None)
 
     def forget(self) -> None:
         """Drop the read cache (a restore replaced the files)."""
         with self._mutex:
             self._cache.clear()
+            self._settled.clear()
             self._cache_bytes = 0
 
     # ---------------------------------------------------------------- writing
@@ -343,40 +394,6 @@ class Store(ReadViews):
             return periods_lock(self.root, True, self.lock_timeout)
         return nullcontext()
 
-    def _changes(self, shard: Shard, tx: Transaction) -> list[dict]:
-        changes = []
-        for name, docs in tx.tables.items():
-            before = shard.tables.get(name)
-            if docs is before:
-                continue
-            appended = tx.appended_only(name)
-            if appended is not None:
-                changes.append({"table": name, "inserted": appended,
-                                "inserted_ids": [doc["id"] for doc in appended],
-                                "removed": [], "removed_ids": [], "updated": []})
-                continue
-            before = before or {}
-            in_order = [i for i in docs if i not in before]  # as the table holds them
-            inserted_ids = sorted(in_order)
-            inserted = [docs[i] for i in inserted_ids]
-            removed_ids = sorted(before.keys() - docs.keys())
-            removed = [{"id": i, **before[i]} for i in removed_ids]
-            updated = []
-            for doc_id, doc in docs.items():
-                old = before.get(doc_id)
-                if old is not None and old is not doc and old != doc:
-                    updated.append((doc_id, old, doc))
-            if inserted or removed or updated:
-                changes.append({"table": name, "inserted": inserted, "inserted_ids": inserted_ids,
-                                "in_order": in_order, "removed": removed,
-                                "removed_ids": removed_ids, "updated": updated})
-        return changes
-
-    def closed_months(self, project: str) -> set[str]:
-        """The closed months of *project* (`YYYY-MM`)."""
-        return {p["month"] for p in self.read(CORE).index(PERIODS_TABLE, "project").get(project, ())
-                if p.get("state") == "closed"}
-
     def _commit(self, shard: Shard, tables: dict, changes: list[dict], entry: dict) -> Shard:
         """Commit the next generation of *shard*, *tables* with the audit *entry*: one record
         appended to the file's journal, or — for a new file, a commit that would take the
@@ -419,6 +436,7 @@ class Store(ReadViews):
             generation = shard.generation + 1
             tables = {**tables, AUDIT_TABLE: {**tables.get(AUDIT_TABLE, {}),
                                               entry["id"]: {**entry, "generation": generation}}}
+        tables = audit_files.move_out(self, shard, tables, now_iso()[:7])  # the years' audit out
         body = {"_meta": {"schema": SCHEMA_VERSION, "generation": generation, "file": shard.key}}
         steps = self._steps(shard.key)
         if steps:  # the plugin's version of the file: every write leaves it in the latest shape
@@ -447,13 +465,14 @@ class Store(ReadViews):
 
     # ---------------------------------------------------------------- whole folder
 
-    def audit_entries(self, prefix: str = "") -> Iterator[dict]:
-        """Every audit entry of the files under *prefix*, oldest first within a file.
+    def audit_entries(self, prefix: str = "", months: Iterable[str] | None = None) -> Iterator[dict]:
+        """Every audit entry of the files under *prefix* (their audit files' and their own,
+        each once), oldest first within a file; only those whose ``at`` falls in *months*
+        (``YYYY-MM``) when given, reading no other month's audit file (`core/audit_files.py`).
 
         A commit appends its entry to the file's audit table, so the stored order is the
         commit order (ids are not: two commits in one millisecond sort at random)."""
-        for key in self.keys(prefix):
-            yield from self.read(key).table(AUDIT_TABLE).values()
+        return audit_files.entries(self, prefix, months)
 
     def check(self, remove_temp: bool = True, *, full: bool = False, quick: bool = False
               ) -> list[dict]:

@@ -27,12 +27,9 @@ kept by the dozen. A value handed out is shared: callers do not change it.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
-
-from . import files, journal
 
 T = TypeVar("T")
 KEPT = 1024  # (name, key) pairs: a few numbers each
@@ -87,15 +84,7 @@ class Summaries:
 
 
 def fingerprint(store, key: str) -> tuple:
-    """(stat, header generation) of file *key* as a `Shard` read now would carry them
-    (``(None, 0)`` when there is no such file). Mirrors `Store.read`'s test of its cache: were
-    the two ever to differ, a summary would only be derived again, never kept wrongly."""
-    path = store.path(key)
-    try:
-        with open(path, "rb", buffering=0) as fh:
-            st = os.fstat(fh.fileno())
-            head = os.pread(fh.fileno(), files.HEADER_BYTES, 0)
-    except FileNotFoundError:
-        return None, 0
-    stat = (st.st_ino, st.st_mtime_ns, st.st_size, journal.stat(journal.path_of(path)))
-    return stat, files.header_generation(head)
+    """What identifies the state of file *key* without reading it (`Store.fingerprint`): were
+    it ever to differ from what a read notes, a summary would only be derived again, never kept
+    wrongly."""
+    return store.fingerprint(key)

@@ -21,7 +21,9 @@ shown by their name (``{{ e.recorded_by|person }}``), a score rule by its title
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,7 +31,7 @@ from babel.dates import format_date
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context,
                     select_autoescape)
 
-from . import formats
+from . import formats, turns
 from .calendar import DEFAULT_TIMEZONE
 from .formats import format_decimal, format_percent
 from .i18n import LOCALES, translations
@@ -37,6 +39,9 @@ from .i18n import LOCALES, translations
 THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "default"
 EMPTY = formats.EMPTY
+# set (to anything) while editing templates: each is then checked against its file at every use;
+# else a template is read once per process (an upgrade or a company's new override: a restart)
+RELOAD = "FLOORWALKER_RELOAD_TEMPLATES"
 
 
 def theme_names(data_root: Path | None = None) -> list[str]:
@@ -73,6 +78,27 @@ def make_loader(data_root: Path, theme: str, pm) -> ChoiceLoader:
     return ChoiceLoader(loaders)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's environment, with ``row.total`` on a plain dict looked up as ``row["total"]``
+    first. Jinja asks ``getattr`` first, which fails on a dict for every name but its methods:
+    a sheet of 50 rows raised over a thousand AttributeErrors a view. Same answers: a name of a
+    dict method (``items``, ``get``) still finds the method."""
+
+    # a page's template steps aside between pieces while a form is under way (`turns`)
+    concat = staticmethod(turns.joined)
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except (KeyError, TypeError):
+                pass
+        return super().getattr(obj, attribute)
+
+
 class Templates:
     """Renders a template in a language and a theme (*theme* when none is named)."""
 
@@ -94,9 +120,10 @@ class Templates:
             return self.envs[key]
 
     def _build(self, theme: str, locale: str) -> Environment:
-        env = Environment(loader=make_loader(self.data_root, theme, self.pm),
+        env = _Environment(loader=make_loader(self.data_root, theme, self.pm),
                           autoescape=select_autoescape(default=True),
-                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                          auto_reload=bool(os.environ.get(RELOAD)))
         env.install_gettext_translations(translations(locale), newstyle=True)
         env.globals.update(self.globals)
         env.globals["locale"] = locale
@@ -141,6 +168,13 @@ def local_time(value, zone: str) -> dt.datetime | None:
         return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
     except (ZoneInfoNotFoundError, ValueError):
         return value.replace(tzinfo=None)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _date_text(value, style: str, locale: str) -> str:
+    """Babel's ``format_date``, once per process for a date, style and language: a month's
+    page writes the same few dozen dates hundreds of times, and each call parsed the locale."""
+    return format_date(value, style, locale=locale)
 
 
 def filters(locale: str) -> dict:
@@ -216,7 +250,9 @@ def filters(locale: str) -> dict:
                 value = dt.date.fromisoformat(value[:10])
             except ValueError:
                 return value
-        return format_date(value, style, locale=locale)
+        if not isinstance(value, dt.date):  # e.g. a time: Babel says what it makes of it
+            return format_date(value, style, locale=locale)
+        return _date_text(value, style, locale)
 
     @pass_context
     def datetime(context, value, style: str = "short") -> str:
@@ -224,7 +260,7 @@ def filters(locale: str) -> dict:
         when = local_time(value, page_zone(context)) if value else None
         if when is None:
             return date(context, value) if value else EMPTY
-        return f"{format_date(when.date(), 'medium', locale=locale)} {when:%H:%M}"
+        return f"{_date_text(when.date(), 'medium', locale)} {when:%H:%M}"
 
     return {"number": number, "points": points, "percent": percent, "money": money, "date": date,
             "datetime": datetime, "duration": duration, "leave_length": leave_length, "measure": measure, "person": person,

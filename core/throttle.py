@@ -24,6 +24,12 @@ decides.
 The server counts in the store (`SharedThrottle`, file ``throttle``), so every worker of
 ``serve --workers N`` — and every server of one company — counts the same failures: N workers
 must not give a guesser N times the tries. `LoginThrottle` alone counts in memory (one process).
+Each commit of the file drops the buckets whose failures all left the window, so it holds the
+last 15 minutes' guessers only. Each failed sign-in stays audited (``signin.failed``, the
+account and address in the bucket's id), because the audit is where a failed sign-in is
+found afterwards — the buckets forget it within 15 minutes; the audit of the file moves out into
+the monthly audit files like every long-lived file's (`core/audit_files.py`), so the file does
+not grow with them.
 """
 
 from __future__ import annotations
@@ -146,9 +152,13 @@ class SharedThrottle(LoginThrottle):
                     tx.insert(FAILURES, {"id": ident, "times": times})
                 else:
                     tx.update(FAILURES, ident, {"times": times})
-            for doc in list(tx.docs(FAILURES).values()):  # buckets whose failures all expired
-                if doc["times"][-1] <= now - self.window:
-                    tx.remove(FAILURES, doc["id"])
+            self._drop_expired(tx, now)
+
+    def _drop_expired(self, tx, now: float) -> None:
+        """Remove the buckets whose failures have all left the window."""
+        for doc in list(tx.docs(FAILURES).values()):
+            if doc["times"][-1] <= now - self.window:
+                tx.remove(FAILURES, doc["id"])
 
     def succeeded(self, username: str, address: str) -> None:
         ident = _ident(_pair(username, address))
@@ -157,6 +167,7 @@ class SharedThrottle(LoginThrottle):
         with self.store.transaction(THROTTLE, "system", "signin.succeeded") as tx:
             if tx.get(FAILURES, ident) is not None:
                 tx.remove(FAILURES, ident)
+            self._drop_expired(tx, self.clock())
 
 
 def _ident(key: tuple) -> str:

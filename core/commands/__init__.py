@@ -36,7 +36,7 @@ from typing import Callable, Iterator
 import click
 
 from .. import validate
-from ..floorwalker import open_floorwalker
+from ..floorwalker import make_store, open_floorwalker
 from ..i18n import N_, translate
 from ..tables import FORMATS, render
 
@@ -58,6 +58,10 @@ class Session:
     @cached_property
     def fw(self):
         return open_floorwalker(self.data, pm=self.pm)
+
+    def store(self):
+        """The store alone (files of the data folder, or the database of ``--store``)."""
+        return make_store(self.data)
 
     def say(self, message: str, **params) -> None:
         """Print *message* (an ``N_`` text with ``{placeholders}``) in the session's language."""

@@ -18,13 +18,14 @@ import orjson
 
 from .. import serving
 from ..backup import backup as take_backup
-from ..backup import restore as restore_backup
+from ..backup import restore_store
 from ..errors import Conflict, FloorwalkerError, ValidationError
 from ..floorwalker import read_allowlist
 from ..i18n import N_, gettext
 from ..jobs import Runner
+from ..moving import shown_url
 from ..plugins import available_entry_points
-from ..store import Store, loose_files, open_private
+from ..store import loose_files, open_private
 from . import Session, format_option, when_alone
 
 DEMO_ACCOUNTS = "demo-accounts"  # a plain export beside the data (core.store.EXPORTS)
@@ -69,11 +70,16 @@ def demo(s: Session, seed, no_serve, force, host, port):
     with _part("floorwalker.demo", N_("the demo is not available in this version "
                                       "(floorwalker.demo is missing)")):
         from ...demo import STEPS, build_demo
-    if Store(s.data).keys() and not force:
+    store = s.store()
+    if store.keys() and not force:
         raise Conflict(N_("the data folder {folder} is not empty; use --force to replace its data"),
                        folder=str(s.data))
     if force:
-        _wipe_data_files(s.data)
+        if hasattr(store, "wipe"):
+            store.wipe()
+        else:
+            _wipe_data_files(s.data)
+    store.close()
     s.say(N_("Building the demo company (seed {seed}) in {folder} …"), seed=seed, folder=str(s.data))
     with s.steps(STEPS) as step:
         accounts = build_demo(s.fw, seed=seed, actor="demo", progress=step)
@@ -204,7 +210,7 @@ def plugins_deny(s: Session, name):
 @click.pass_obj
 def check(s: Session, full, fmt):
     """Check every data file (and delete left-over temp files); warn of files others can read."""
-    store = Store(s.data)
+    store = s.store()
     report = store.check(full=full)
     s.show(report, [("file", N_("file")), ("generation", N_("generation")),
                     ("bytes", N_("bytes")), ("documents", N_("documents"))], fmt)
@@ -227,18 +233,29 @@ def backup(s: Session, file):
     """Write a consistent zip of the whole data folder."""
     manifest = take_backup(s.fw.store, file)
     s.say(N_("Backed up {count} files of {folder} to {file}."), count=len(manifest["files"]),
-          folder=str(s.data), file=file)
+          folder=_place(s.fw.store), file=file)
 
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.pass_obj
 def restore(s: Session, file):
-    """Replace the data folder by a backup (the old folder is kept beside it)."""
-    result = restore_backup(s.data, file)
-    s.say(N_("Restored {count} files into {folder}."), count=result["files"], folder=str(s.data))
+    """Replace the data folder by a backup (the old folder is kept beside it), or the data of
+    the PostgreSQL database (``--store``) in one transaction."""
+    store = s.store()
+    try:
+        result = restore_store(store, file)
+    finally:
+        store.close()
+    s.say(N_("Restored {count} files into {folder}."), count=result["files"], folder=_place(store))
     if result["previous"]:
         s.say(N_("The previous data folder was kept as {path}."), path=result["previous"])
+
+
+def _place(store) -> str:
+    """Where *store* keeps the data: its folder, or its database and schema."""
+    url = getattr(store, "url", None)
+    return f"{shown_url(url)} ({store.schema})" if url else str(store.root)
 
 
 COMMANDS = (init, demo, serve, plugins, check, backup, restore)

@@ -12,6 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from .. import pgcluster
+
 RUN = Path(__file__).resolve().parents[2] / "bench" / "run.py"
 
 FIGURES = {
@@ -87,3 +91,104 @@ def test_the_load_run_measures_every_main_page_at_1_5_and_20_clients(tmp_path):
     assert write["alone"]["requests"] > 0 and write["with_readers"]["requests"] > 0
     assert not write["alone"]["errors"] and write["ratio_p50"] > 0 and write["target"] == 2.0
     assert "form write" in done.stdout and summary["machine"]
+
+
+# ---------------------------------------------------------------- the same on PostgreSQL
+
+# on PostgreSQL the disk's floor is the server's: one logged row committed, and a query's round trip
+PG_FIGURES = {**{k: v for k, v in FIGURES.items() if not k.startswith("disk floor")},
+              "commit floor: one row INSERT + COMMIT": False, "query round trip: SELECT 1": False}
+
+
+@pytest.fixture(scope="module")
+def pg_server(pg_url):
+    """A PostgreSQL server the bench may make its database in: the session's (``--store
+    postgresql``), else a throw-away cluster of this module; skipped when none can be started."""
+    if pg_url:
+        yield pg_url
+        return
+    try:
+        pgcluster.server_bin("initdb")
+        import psycopg  # noqa: F401
+    except (RuntimeError, ImportError) as exc:
+        pytest.skip(f"no PostgreSQL to run the bench on: {exc}")
+    cluster = pgcluster.Cluster(max_connections=100)
+    try:
+        cluster.start()
+    except RuntimeError as exc:
+        cluster.stop()
+        pytest.skip(f"no PostgreSQL cluster could be started: {exc}")
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
+def _databases(url: str) -> set[str]:
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as conn:
+        return {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
+
+
+def test_small_run_on_postgresql_prints_every_figure_and_drops_its_database(tmp_path, pg_server):
+    """`run.py --store URL`: the company is built in a database of the bench's own on that
+    server, every figure is produced (the server's commit floor in place of the disk's), the
+    commits measured are durable (synchronous_commit and fsync on), and the database is gone after."""
+    before = _databases(pg_server)
+    out = tmp_path / "figures.json"
+    done = subprocess.run([sys.executable, str(RUN), "--size", "small", "--store", pg_server,
+                           "--json", str(out)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+
+    summary = json.loads(out.read_text())
+    names = [f["name"] for f in summary["figures"]]
+    for prefix, has_target in PG_FIGURES.items():
+        found = [f for f in summary["figures"] if f["name"].startswith(prefix)]
+        assert len(found) == 1, f"figure {prefix!r} missing or doubled in {names}"
+        assert found[0]["value"] > 0 and (found[0]["target"] is not None) == has_target
+        assert found[0]["name"] in done.stdout
+    assert len(names) == len(PG_FIGURES)
+    store = summary["store"]
+    assert store["backend"] == "postgresql"
+    assert store["settings"]["synchronous_commit"] == "on" and store["settings"]["fsync"] == "on"
+    assert store["connection"].startswith("unix socket")  # the harness's URL names its socket folder
+    assert summary["files"] == 37  # 3 projects: core, each project's files, 3 months of 3 tables
+    assert "synchronous_commit on" in done.stdout
+    assert _databases(pg_server) == before  # the bench's database dropped
+
+
+def test_compare_prints_both_backends_side_by_side(tmp_path, pg_server):
+    """`compare.py` runs the small bench on the files and on PostgreSQL and prints one table:
+    each figure with its value on both, the SQLite reference beside the writes and the ratio."""
+    out = tmp_path / "both.json"
+    done = subprocess.run([sys.executable, str(RUN.with_name("compare.py")), "--size", "small",
+                           "--store", pg_server, "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    header, rule, *lines = done.stdout.splitlines()
+    assert header.split() == ["figure", "files", "PostgreSQL", "SQLite", "PostgreSQL", "/", "files"]
+    record = next(line for line in lines if line.startswith("single write: fw.ledger.record"))
+    assert record.count(" ms") == 3 and record.rstrip().endswith("x")  # files, PostgreSQL, SQLite; ratio
+    assert any(line.startswith("cold start") for line in lines)
+    assert any(line.startswith("commit floor") for line in lines)
+    runs = json.loads(out.read_text())["runs"]
+    assert [r["store"]["backend"] for r in runs] == ["files", "postgresql"]
+
+
+def test_the_load_run_serves_from_postgresql(tmp_path, pg_server):
+    """`load.py --store URL`: the server (two workers) reads the company from the bench's database
+    and the form write under readers is produced; one page keeps it short."""
+    out = tmp_path / "load.json"
+    done = subprocess.run([sys.executable, str(LOAD), "--size", "small", "--seconds", "0.2",
+                           "--only", "score sheet", "--store", pg_server, "--json", str(out)],
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(out.read_text())
+    assert {c["page"] for c in summary["cells"]} == {"score sheet"}
+    for cell in summary["cells"]:
+        assert cell["requests"] > 0 and not cell["errors"], cell
+    write = summary["write"]
+    assert write["alone"]["requests"] > 0 and not write["alone"]["errors"]
+    assert write["with_readers"]["requests"] > 0
+    assert summary["store"]["backend"] == "postgresql"
+    assert summary["store"]["settings"]["synchronous_commit"] == "on"

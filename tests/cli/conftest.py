@@ -9,6 +9,8 @@ from floorwalker.cli import make_cli
 from floorwalker.core.floorwalker import open_floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 
+from .pgserver import pg_server  # noqa: F401 (one PostgreSQL server for the folder's tests)
+
 MONTH = "2025-03"
 DAY = "2025-03-10"
 

@@ -34,6 +34,7 @@ def rewrite_zip(src, dest, member, content, fix_manifest=True):
     return dest
 
 
+@pytest.mark.files_only  # the folder's own files (PostgreSQL: test_backup_pg.py)
 def test_backup_then_restore_brings_back_the_data(fw, data, run, tmp_path, snapshot, pm):
     fw.ledger.record("acme", "1001", "loud", DAY, "tl")
     original = {k: v for k, v in snapshot().items() if not k.endswith(".prev")}
@@ -63,6 +64,7 @@ def test_the_manifest_lists_every_file_with_its_checksum(fw, tmp_path):
     assert not [n for n in names if n.endswith((".lock", ".prev"))]
 
 
+@pytest.mark.files_only  # the folder's own files (PostgreSQL: test_backup_pg.py)
 def test_backup_waits_for_a_commit_under_way(fw, data, tmp_path):
     lock = FileLock(str(data / "core.json") + ".lock")
     lock.acquire()
@@ -116,6 +118,7 @@ def test_restore_works_on_a_damaged_data_folder(fw, data, run, tmp_path, pm):
     assert open_floorwalker(data, pm=pm).agents.get("1001")["name"] == "Li Lei"
 
 
+@pytest.mark.files_only  # the folder's own files (PostgreSQL: test_backup_pg.py)
 def test_restore_into_a_missing_folder(fw, tmp_path, pm):
     backup(fw.store, tmp_path / "b.zip")
     result = restore(tmp_path / "fresh", tmp_path / "b.zip")

@@ -308,6 +308,7 @@ def test_check_reports_every_file(run, fw):
     assert "2 data files checked" in run("check").output
 
 
+@pytest.mark.files_only  # a damaged data file
 def test_a_damaged_file_is_named_and_nothing_starts(run, fw, data, error_line):
     (data / "core.json").write_bytes(b'{"_meta": {"sche')
     for args in (["check"], ["project", "list"]):
@@ -381,6 +382,7 @@ def test_serve_runs_the_web_app_in_one_worker_when_told(run, fw, monkeypatch):
     assert callable(app)
 
 
+@pytest.mark.files_only  # a data file's lock held
 def test_a_busy_data_file_is_one_line_and_exit_code_3(run, fw, data, monkeypatch, snapshot, error_line):
     from functools import partial
 

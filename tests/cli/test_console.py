@@ -13,6 +13,8 @@ import floorwalker
 from floorwalker.cli import main
 from floorwalker.core.i18n import LOCALE_DIR
 
+from ..pgcluster import store_for
+
 ROOT = Path(floorwalker.__file__).parent
 SCRIPT = Path(sys.executable).parent / "floorwalker"
 # the files whose messages cli.po translates: the command line, the core's commands and kit,
@@ -54,10 +56,11 @@ def test_main_finds_the_data_folder_in_argv_before_parsing(tmp_path, monkeypatch
         main([f"--data={tmp_path / 'chosen'}", "--lang", "en", "init", "--admin", "boss",
               "--password-stdin"])
     assert exit_.value.code == 0
-    assert (tmp_path / "chosen" / "core.json").exists()
+    assert "boss" in store_for(tmp_path / "chosen").table("core", "users")
     assert not (tmp_path / "elsewhere").exists()
 
 
+@pytest.mark.files_only  # a damaged data file
 def test_main_names_a_damaged_data_file(tmp_path, capsys):
     (tmp_path / "core.json").write_bytes(b"")
     with pytest.raises(SystemExit) as exit_:

@@ -12,6 +12,8 @@ from floorwalker.core.backup import backup, restore
 from floorwalker.core.floorwalker import open_floorwalker
 from floorwalker.core.store import open_private
 
+pytestmark = pytest.mark.files_only  # the modes of the data files
+
 DAY = "2025-03-10"
 
 

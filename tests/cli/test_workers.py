@@ -19,6 +19,8 @@ import pytest
 
 from floorwalker.core.floorwalker import open_floorwalker
 
+pytestmark = pytest.mark.files_only  # `serve --workers` processes on the data files, checked there
+
 SCRIPT = Path(sys.executable).parent / "floorwalker"
 PASSWORD = "workers-pass-1"
 DAY = "2025-03-10"

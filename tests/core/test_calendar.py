@@ -14,7 +14,9 @@ from floorwalker.core.calendar import HOLIDAY_NAMES, Calendar, local_now, offici
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.projects import Projects
-from floorwalker.core.store import CORE, Store
+from floorwalker.core.store import CORE
+
+from ..pgcluster import store_for
 
 CN = official_calendar()
 OFFICE = BusinessHours(CN)  # 09:00–18:00 on workdays
@@ -38,7 +40,7 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def fw(tmp_path):
-    fw = Floorwalker(Store(tmp_path), make_plugin_manager(builtins=()))
+    fw = Floorwalker(store_for(tmp_path), make_plugin_manager(builtins=()))
     fw.projects.create("alpha", "Alpha Bank", "setup")
     fw.projects.create("india", "India Desk", "setup", timezone="Asia/Kolkata")
     return fw
@@ -172,7 +174,7 @@ def test_edits_attendance_kept_are_read_and_moved_by_the_next_edit(fw):
 
 def test_an_edit_by_another_process_counts_at_once(fw, tmp_path):
     assert fw.calendar.is_workday(date(2026, 3, 10))
-    other = Floorwalker(Store(tmp_path), fw.pm)
+    other = Floorwalker(store_for(tmp_path), fw.pm)
     other.calendar.edit({"holidays": ["2026-03-10"]}, "admin")
     assert not fw.calendar.is_workday(date(2026, 3, 10))
 

@@ -27,7 +27,9 @@ from floorwalker.core import jobs as timed
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import (DuplicateContribution, PluginLoadError, WrongContribution,
                                       collect, make_plugin_manager)
-from floorwalker.core.store import FileOps, Store
+from floorwalker.core.store import FileOps
+
+from ..pgcluster import store_for
 
 HOOKS = sorted(name for name, f in inspect.getmembers(hookspecs, inspect.isfunction)
                if hasattr(f, "floorwalker_spec"))
@@ -59,7 +61,7 @@ def install(tmp_path, *plugins, name: str = "tiny") -> Floorwalker:
     pm = make_plugin_manager(builtins=())
     for i, plugin in enumerate(plugins, start=1):
         pm.register(plugin, name=name if i == 1 else f"{name}{i}")
-    fw = Floorwalker(Store(tmp_path / "data", fs=NoSync()), pm)
+    fw = Floorwalker(store_for(tmp_path / "data", fs=NoSync()), pm)
     fw.projects.create("shop", "Shop", "admin")
     fw.projects.create("hotline", "Hotline", "admin", plugins=[])
     fw.agents.add("shop", "1001", "Li Lei", "admin", hired="2025-01-01")

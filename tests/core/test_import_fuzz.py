@@ -28,8 +28,10 @@ from floorwalker.core.errors import FloorwalkerError
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.importing import import_agents, import_score_events, read_rows, row_limit
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import FileOps, Store
+from floorwalker.core.store import FileOps
 from floorwalker.plugins.attendance import importers as roster_files, punches, roster
+
+from ..pgcluster import store_for
 
 SEED = 20_260_409
 FILES = 2_400
@@ -48,7 +50,7 @@ class NoSync(FileOps):
 def open_company(folder: Path) -> Floorwalker:
     """Project acme with the attendance plugin: team day (1001–1003, hired 2025-01-01), shift
     types D and N, and a row limit of LIMIT."""
-    fw = Floorwalker(Store(folder, fs=NoSync()), make_plugin_manager(builtins=["attendance"]))
+    fw = Floorwalker(store_for(folder, fs=NoSync()), make_plugin_manager(builtins=["attendance"]))
     fw.projects.create("acme", "Acme", "setup", plugins=["attendance"])
     fw.teams.create("acme", "day", "Day", "setup")
     for number in AGENTS:

@@ -11,7 +11,6 @@ day (agents 1001 and 1002, hired 2025-01-01) and the shift type D.
 import datetime as dt
 import itertools
 import re
-import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -29,8 +28,9 @@ from floorwalker.core.errors import ValidationError
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.importing import import_agents, import_score_events, read_rows, row_limit
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
 from floorwalker.plugins.attendance import roster
+
+from ..pgcluster import copy_folder, store_for, stored
 
 PASSWORD = "correct-horse-7"
 ADDRESSES = itertools.count(1)  # one client address per sign-in: the sign-in throttle counts them
@@ -38,7 +38,7 @@ SPAN = "expected a date from 1900-01-01 to 2999-12-31"
 
 
 def open_company(folder: Path) -> Floorwalker:
-    return Floorwalker(Store(folder), make_plugin_manager(builtins=["attendance"]))
+    return Floorwalker(store_for(folder), make_plugin_manager(builtins=["attendance"]))
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def company(tmp_path_factory) -> Path:
 @pytest.fixture
 def data(company, tmp_path) -> Path:
     folder = tmp_path / "data"
-    shutil.copytree(company, folder)
+    copy_folder(company, folder)
     return folder
 
 
@@ -68,10 +68,10 @@ def fw(data) -> Floorwalker:
     return open_company(data)
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every data file with its bytes (lock files aside): equal means nothing was written."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.endswith(".lock")}
+def snapshot(folder: Path) -> dict:
+    """Every data file with its bytes (lock files aside), every row on PostgreSQL: equal means
+    nothing was written."""
+    return stored(folder)
 
 
 def importers(fw) -> dict:

@@ -23,6 +23,8 @@ from floorwalker.core.store import CORE, Store
 
 from .test_store import FailingOps
 
+pytestmark = pytest.mark.files_only  # the journal and sealing of the data files
+
 KEY = "projects/acme/roster"
 NEVER = 1 << 40
 

@@ -5,7 +5,8 @@ import pytest
 from floorwalker.core import Conflict, ScoreRule, SheetColumn, ValidationError, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ..pgcluster import store_for
 
 MONTH = "2025-03"
 DAY = "2025-03-10"
@@ -23,7 +24,7 @@ class MonthEnd:
 def fw(tmp_path):
     pm = make_plugin_manager(builtins=())
     pm.register(MonthEnd(), name="month_end")
-    fw = Floorwalker(Store(tmp_path), pm)
+    fw = Floorwalker(store_for(tmp_path), pm)
     fw.projects.create("acme", "Acme", "admin")
     fw.teams.create("acme", "day", "Day team", "admin")
     fw.agents.add("acme", "1001", "Li Lei", "admin", team="day", hired="2025-01-01")
@@ -341,7 +342,7 @@ class Grades:
 def test_sheet_columns_come_from_enabled_plugins_only(tmp_path):
     pm = make_plugin_manager(builtins=())
     pm.register(Grades(), name="grades")
-    fw = Floorwalker(Store(tmp_path), pm)
+    fw = Floorwalker(store_for(tmp_path), pm)
     fw.projects.create("acme", "Acme", "admin")
     fw.projects.create("quiet", "Quiet", "admin", plugins=[])
     fw.agents.add("acme", "1001", "Li Lei", "admin", hired="2025-01-01")
@@ -361,7 +362,7 @@ def test_a_kept_sheet_follows_every_change_to_its_files(fw, tmp_path):
     assert row_of(fw)["total"] == 75
     fw.agents.add("acme", "1002", "Han Meimei", "admin", team="day", hired="2025-01-01")
     assert [r["number"] for r in fw.ledger.sheet("acme", MONTH)] == ["1001", "1002"]
-    other = Floorwalker(Store(tmp_path), make_plugin_manager(builtins=()))  # another process's view
+    other = Floorwalker(store_for(tmp_path), make_plugin_manager(builtins=()))  # another process's view
     other.ledger.record("acme", "1001", "loud", DAY, "tl")
     assert row_of(fw)["total"] == 73
     row_of(fw)["total"] = 0  # a caller changing its copy changes nothing kept

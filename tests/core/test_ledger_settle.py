@@ -11,7 +11,8 @@ from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.ledger import Wanted
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.settlement import first_open_month
-from floorwalker.core.store import Store
+
+from ..pgcluster import store_for
 
 MARCH, APRIL, MAY = "2025-03", "2025-04", "2025-05"
 DAY = "2025-03-10"
@@ -33,7 +34,7 @@ class Training:
 def fw(tmp_path):
     pm = make_plugin_manager(builtins=())
     pm.register(Training(), name=SOURCE)
-    fw = Floorwalker(Store(tmp_path), pm)
+    fw = Floorwalker(store_for(tmp_path), pm)
     fw.projects.create("acme", "Acme", "admin")
     fw.teams.create("acme", "day", "Day team", "admin")
     fw.agents.add("acme", "1001", "Li Lei", "admin", team="day", hired="2025-01-01")
@@ -144,7 +145,7 @@ def test_a_refused_event_writes_nothing_anywhere(fw):
 def test_two_settles_at_once_write_the_event_once(fw, tmp_path):
     """Each settle locks the month's file before it reads it (another process, another view)."""
     wanted = {key(n): [("loud", -2, DAY, "1001", "")] for n in range(20)}
-    other = Floorwalker(Store(tmp_path), fw.pm)
+    other = Floorwalker(store_for(tmp_path), fw.pm)
     with ThreadPoolExecutor(2) as pool:
         done = list(pool.map(lambda ledger: ledger.settle("acme", SOURCE, wanted, "system"),
                              (fw.ledger, other.ledger)))

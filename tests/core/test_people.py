@@ -5,7 +5,8 @@ import pytest
 from floorwalker.core import Conflict, NotFound, ValidationError, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ..pgcluster import store_for
 
 
 class Watcher:
@@ -41,7 +42,7 @@ def watcher():
 def fw(tmp_path, watcher):
     pm = make_plugin_manager(builtins=())
     pm.register(watcher, name="watcher")
-    fw = Floorwalker(Store(tmp_path), pm)
+    fw = Floorwalker(store_for(tmp_path), pm)
     fw.projects.create("acme", "Acme", "admin")
     fw.projects.create("quiet", "Quiet Co", "admin", plugins=[])
     for project in ("acme", "quiet"):

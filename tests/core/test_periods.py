@@ -7,7 +7,8 @@ import pytest
 from floorwalker.core import Blocker, Conflict, PeriodClosed, ScoreRule, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ..pgcluster import store_for
 
 MONTH = "2025-03"
 
@@ -51,7 +52,7 @@ def closer():
 def fw(tmp_path, closer):
     pm = make_plugin_manager(builtins=())
     pm.register(closer, name="closer")
-    fw = Floorwalker(Store(tmp_path), pm)
+    fw = Floorwalker(store_for(tmp_path), pm)
     fw.projects.create("acme", "Acme", "admin")
     fw.agents.add("acme", "1001", "Li Lei", "admin", hired="2025-01-01")
     return fw

@@ -13,7 +13,8 @@ from floorwalker.core.floorwalker import Floorwalker, open_floorwalker
 from floorwalker.core import plugins as plugins_module
 from floorwalker.core.plugins import (CORE_PLUGIN, PluginLoadError, available_entry_points,
                                       collect_rules, make_plugin_manager, plugin_names, project_hook)
-from floorwalker.core.store import Store
+
+from ..pgcluster import store_for
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "floorwalker-example-plugin"
 MONTH = "2025-03"
@@ -56,7 +57,7 @@ def example(site, monkeypatch):
 
 
 def open_install(tmp_path, allowlist) -> Floorwalker:
-    store = Store(tmp_path / "data")
+    store = store_for(tmp_path / "data")
     return Floorwalker(store, make_plugin_manager(allowlist, builtins=()))
 
 
@@ -209,7 +210,7 @@ def test_contributions_must_be_typed_records(tmp_path, hook, wrong):
     pm = make_plugin_manager(builtins=())
     pm.register(plugin, name="sloppy")
     with pytest.raises(TypeError, match="sloppy"):
-        Floorwalker(Store(tmp_path), pm)
+        Floorwalker(store_for(tmp_path), pm)
 
 
 def test_a_setting_declared_twice_fails_at_start(tmp_path):
@@ -221,7 +222,7 @@ def test_a_setting_declared_twice_fails_at_start(tmp_path):
     pm = make_plugin_manager(builtins=())
     pm.register(Twice(), name="twice")
     with pytest.raises(ValueError, match="twice.*grace"):
-        Floorwalker(Store(tmp_path), pm)
+        Floorwalker(store_for(tmp_path), pm)
 
 
 def test_project_hook_leaves_out_disabled_plugins_but_keeps_the_core():
@@ -291,7 +292,7 @@ def test_a_builtin_plugin_is_toggled_per_project_like_a_third_party_one(tmp_path
         lambda: [ScoreRule("floor_tidy", "bonus", 1, "Tidy floor", "现场整洁")])
     monkeypatch.setitem(sys.modules, module.__name__, module)
     monkeypatch.setattr(plugins_module, "DEFAULT_PLUGINS", ("floor",))
-    fw = Floorwalker(Store(tmp_path), make_plugin_manager(["floor"]))
+    fw = Floorwalker(store_for(tmp_path), make_plugin_manager(["floor"]))
     assert fw.plugin_names() == ["floor"]
     assert fw.rules["floor_tidy"][0] == "floor"
     fw.projects.create("shop", "Shop", "admin")

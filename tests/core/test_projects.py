@@ -5,7 +5,8 @@ import pytest
 from floorwalker.core import Conflict, NotFound, ValidationError, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ..pgcluster import store_for
 
 
 class Extra:
@@ -18,7 +19,7 @@ class Extra:
 def fw(tmp_path):
     pm = make_plugin_manager(builtins=())
     pm.register(Extra(), name="extra")
-    return Floorwalker(Store(tmp_path), pm)
+    return Floorwalker(store_for(tmp_path), pm)
 
 
 def test_create_enables_every_installed_plugin_by_default(fw):
@@ -106,7 +107,7 @@ def test_an_unknown_plugin_is_refused(fw, action):
 def test_project_changes_are_audited(fw):
     fw.projects.create("acme", "Acme", "admin")
     fw.projects.set("acme", "status", "paused", "director")
-    audit = fw.store.table("core", "_audit").values()
+    audit = fw.store.audit_entries("core")
     entries = sorted((e for e in audit if e["action"] == "project.set"), key=lambda e: e["id"])
     assert entries[-1]["actor"] == "director"
     assert entries[-1]["changes"][0]["updated"][0]["after"] == {"status": "paused"}

@@ -5,7 +5,8 @@ import pytest
 from floorwalker.core import Setting, ValidationError, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ..pgcluster import store_for
 
 
 class Rostering:
@@ -24,7 +25,7 @@ class Rostering:
 def fw(tmp_path):
     pm = make_plugin_manager(builtins=())
     pm.register(Rostering(), name="rostering")
-    fw = Floorwalker(Store(tmp_path), pm)
+    fw = Floorwalker(store_for(tmp_path), pm)
     fw.projects.create("acme", "Acme", "admin")
     fw.projects.create("shop", "Shop", "admin")
     return fw

@@ -25,6 +25,8 @@ from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.store import CORE, Store, parse_file
 
+pytestmark = pytest.mark.files_only  # parses the files after two writers and after each kill -9
+
 WORKERS = Path(__file__).parent / "store_workers"
 FULL = os.environ.get("FLOORWALKER_FULL") == "1"
 full_size = [pytest.mark.slow,

@@ -7,6 +7,8 @@ import pytest
 from floorwalker.core import PeriodClosed
 from floorwalker.core.store import CORE, Store, doc_month
 
+from ..pgcluster import store_for
+
 KEY = "projects/acme/complaints"
 
 
@@ -23,7 +25,7 @@ def change(store: Store, apply) -> None:
 
 @pytest.fixture
 def store(tmp_path):
-    store = Store(tmp_path)
+    store = store_for(tmp_path)
     change(store, lambda tx: tx.insert_many("complaints", [
         {"id": "judged", "date": "2026-11-28", "dated": "2026-12", "verdict": "valid"},
         {"id": "open", "date": "2026-11-28", "dated": None, "verdict": None},

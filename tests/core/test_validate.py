@@ -6,7 +6,8 @@ from argon2 import PasswordHasher
 from floorwalker.core import ValidationError, users, validate
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ..pgcluster import store_for, stored
 
 DAY = "2025-03-10"
 
@@ -14,14 +15,14 @@ DAY = "2025-03-10"
 @pytest.fixture
 def fw(tmp_path):
     """Project acme with agent 1001, hired before DAY."""
-    fw = Floorwalker(Store(tmp_path), make_plugin_manager(builtins=()))
+    fw = Floorwalker(store_for(tmp_path), make_plugin_manager(builtins=()))
     fw.projects.create("acme", "Acme", "admin")
     fw.agents.add("acme", "1001", "Li Lei", "admin", hired="2025-01-01")
     return fw
 
 
 def files(root) -> dict:
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return stored(root)  # the files' bytes, and the rows on PostgreSQL
 
 
 @pytest.mark.parametrize("limit, length, kept", [

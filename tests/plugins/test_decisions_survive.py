@@ -14,9 +14,11 @@ import pytest
 from floorwalker.core import Conflict
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import FileOps, Store
+from floorwalker.core.store import FileOps
 from floorwalker.plugins.attendance import roster, sheet
 from floorwalker.plugins.incentives import reversals
+
+from ..pgcluster import store_for
 
 SLUG, MONTH = "alpha", "2026-03"
 ABSENT_DAY, LATE_DAY = "2026-03-02", "2026-03-03"
@@ -35,7 +37,7 @@ class NoSync(FileOps):
 
 @pytest.fixture
 def fw(tmp_path):
-    fw = Floorwalker(Store(tmp_path / "data", fs=NoSync()),
+    fw = Floorwalker(store_for(tmp_path / "data", fs=NoSync()),
                      make_plugin_manager(builtins=["attendance", "incentives"]))
     fw.projects.create(SLUG, "Alpha Bank", "setup", plugins=["attendance", "incentives"])
     fw.teams.create(SLUG, "day", "Day", "setup")

@@ -14,8 +14,9 @@ from starlette.testclient import TestClient
 from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
 from floorwalker.core.users import ROLES, hash_password
+
+from ..pgcluster import store_for
 
 PASSWORD = "correct-horse-7"
 MONTH = dt.date.today().isoformat()[:7]
@@ -33,7 +34,7 @@ def make_company(root, pm=None) -> Floorwalker:
     """Projects alpha (two teams, three agents, a leaver) and beta (one agent); a user per role in
     alpha (``<role>1``; the agent login is 1001; team_leader1 leads the day team), an all-projects admin ``root``, a supervisor of
     beta and a spare user ``victim``."""
-    fw = Floorwalker(Store(root), pm or make_plugin_manager())
+    fw = Floorwalker(store_for(root), pm or make_plugin_manager())
     fw.projects.create("alpha", "Alpha Bank", "setup", name="Alpha 信用卡")
     fw.projects.create("beta", "Beta Telecom", "setup")
     fw.teams.create("alpha", "day", "早班", "setup")

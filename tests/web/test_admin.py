@@ -1,6 +1,7 @@
 """Administration: users, projects, plugin settings forms and the audit log."""
 
 import re
+import sys
 
 
 def error_beside(html: str, field: str) -> str:
@@ -110,3 +111,24 @@ def test_disabling_a_user_asks_first_and_says_what_will_happen(clients):
     page = clients("admin1").get("/admin/users").text
     assert 'class="confirm"' in page and "is signed out at once" in page
     assert page.count('name="csrf_token"') >= 1 and "Yes, go ahead" in page
+
+
+def test_the_audit_log_reads_this_month_and_the_last_by_default_and_any_month_picked(fresh, sign_in, monkeypatch):
+    fw, app = fresh
+    admin = sign_in(app, "root")
+    store_module = sys.modules[type(fw.store).__module__]  # the files' store or PostgreSQL's
+    monkeypatch.setattr(store_module, "now_iso", lambda: "2025-06-03T10:00:00.000")
+    fw.projects.set("beta", "client", "Beta of June 2025", "root")
+    monkeypatch.undo()
+    page = admin.get("/admin/audit")
+    assert "Beta of June 2025" not in page.text and "project.create" in page.text
+    assert re.search(r"\d{4}-\d{2} 和 \d{4}-\d{2} 的记录；选择月份或日期可查看更早的记录", page.text)
+    june = admin.get("/admin/audit?month=2025-06").text
+    assert "Beta of June 2025" in june and "project.create" not in june and "2025-06 的记录。" in june
+    assert "Beta of June 2025" in admin.get("/admin/audit?date=2025-06-03").text
+    assert "Beta of June 2025" not in admin.get("/admin/audit?date=2025-06-04").text
+    bad = admin.get("/admin/audit?month=June&date=2025-13-01")
+    assert bad.status_code == 422
+    assert re.search(r'id="e-month">[^<]*YYYY-MM', bad.text) and re.search(r'id="e-date">[^<]*YYYY-MM-DD', bad.text)
+    failed = admin.get("/admin/audit?action=project.set").text
+    assert "project.set" in failed and "project.create" not in failed

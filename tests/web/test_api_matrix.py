@@ -28,6 +28,7 @@ from floorwalker.plugins.complaints import records as complaints
 from floorwalker.plugins.meetings import records as meetings
 from floorwalker.plugins.qa import evaluations, interactions, scorecards
 
+from ..pgcluster import on_postgresql
 from .conftest import make_company
 
 TODAY = dt.date.today()
@@ -160,8 +161,11 @@ def body_of(method: str, path: str):
     return bodies.get(path, {})
 
 
-def files(fw) -> dict[str, str]:
-    """Every data file's digest, but the tokens' (a call records its token's last use)."""
+def files(fw) -> dict:
+    """Every data file's digest, but the tokens' (a call records its token's last use); on
+    PostgreSQL every shard's generation, the tokens' aside."""
+    if on_postgresql():
+        return {key: fw.store.read(key).generation for key in fw.store.keys() if key != "tokens"}
     root = fw.store.root
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*"))
             if p.is_file() and not p.name.startswith("tokens.json") and not p.name.endswith(".lock")}

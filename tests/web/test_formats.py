@@ -51,3 +51,22 @@ def test_points_keep_their_sign(clients):
 def test_filters_follow_the_language(render, source, zh, en):
     assert render(source, "zh_CN") == zh
     assert render(source, "en") == en
+
+
+def test_a_number_is_written_the_same_however_often_it_was_written_before():
+    """Each int and float is written once per pattern and language and kept (issue 17): the kept
+    text is Babel's, and -0.0 stays apart from 0.0, an int from a float."""
+    from babel.numbers import format_decimal as babel
+
+    from floorwalker.core import formats
+    for value in (0.0, -0.0, 0.0, -0.0, 5, 5.0, 5, -0.04, 0.35, 1234.5, 10**7):
+        for pattern in ("#,##0.0", None, "+#,##0;-#,##0"):
+            for locale in ("en", "zh_CN"):
+                assert formats.format_decimal(value, pattern, locale) == \
+                    babel(value, pattern, locale=locale), (value, pattern, locale)
+
+
+def test_a_dict_field_and_a_dict_method_read_as_jinja_reads_them(render):
+    row = {"total": 5, "items": 3, "name": "李雷"}
+    assert render("{{ r.total }} {{ r.name }} [{{ r.missing }}] {{ r['items'] }} {{ r.items()|list|length }}",
+                  "zh_CN", r=row) == "5 李雷 [] 3 3"

@@ -4,8 +4,11 @@ same data folder (a second worker, the command line)."""
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
@@ -39,11 +42,13 @@ def test_an_event_recorded_by_another_process_moves_the_home_figures(fresh, sign
     today = fw.projects.today(fw.projects.get("alpha")).isoformat()
     before = tile(sup.get("/"), "average")
     failing = tile(sup.get("/"), "failing")
-    script = ("import sys\nfrom floorwalker.core.floorwalker import open_floorwalker\n"
+    script = ("import sys\nsys.path.insert(0, sys.argv[3])\n"
+              "from tests.pgcluster import worker_setup\nworker_setup()\n"  # the session's store
+              "from floorwalker.core.floorwalker import open_floorwalker\n"
               "fw = open_floorwalker(sys.argv[1])\n"
               "fw.ledger.record('alpha', '1002', 'absent', sys.argv[2], 'other', reason='no show')\n"
               "fw.ledger.record('alpha', '1002', 'absent', sys.argv[2], 'other', reason='no show')\n")
-    done = subprocess.run([sys.executable, "-c", script, str(fw.store.root), today],
+    done = subprocess.run([sys.executable, "-c", script, str(fw.store.root), today, str(REPO)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     home = sup.get("/")

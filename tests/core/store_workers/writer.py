@@ -10,12 +10,14 @@ test SIGKILLs this process at a random moment.
 
 import itertools
 import sys
+from pathlib import Path
 
-from floorwalker.core.store import Store
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the tests' own modules
+from tests.pgcluster import worker_store  # noqa: E402
 
 root, key, prefix, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 pad = "x" * int(sys.argv[5]) if len(sys.argv) > 5 else ""
-store = Store(root)
+store = worker_store(root)  # the test session's backend (tests/pgcluster.py)
 print("ready", flush=True)
 sys.stdin.readline()
 for n in itertools.count() if count == 0 else range(count):

@@ -9,14 +9,15 @@ The people are plain user dicts, as the pages hand them to the services.
 """
 
 import datetime as dt
-import shutil
 
 import pytest
 
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import FileOps, Store
+from floorwalker.core.store import FileOps
 from floorwalker.plugins.attendance import punches, roster, sheet
+
+from ...pgcluster import copy_folder, store_for
 
 # Long after every shift of the tests: nothing is "scheduled" any more when derived at this time.
 LATER = dt.datetime(2027, 6, 1)
@@ -102,7 +103,7 @@ class NoSync(FileOps):
 
 
 def open_company(folder) -> Company:
-    return Company(Floorwalker(Store(folder, fs=NoSync()), make_plugin_manager(builtins=["attendance"])))
+    return Company(Floorwalker(store_for(folder, fs=NoSync()), make_plugin_manager(builtins=["attendance"])))
 
 
 @pytest.fixture(scope="session")
@@ -128,5 +129,5 @@ def blank_company(tmp_path_factory):
 @pytest.fixture
 def co(blank_company, tmp_path) -> Company:
     folder = tmp_path / "data"
-    shutil.copytree(blank_company, folder)
+    copy_folder(blank_company, folder)
     return open_company(folder)

@@ -17,9 +17,10 @@ from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.projects import Projects
-from floorwalker.core.store import Store
 from floorwalker.core.tokens import Tokens
 from floorwalker.plugins.attendance import leave, punches, roster, swaps
+
+from ...pgcluster import store_for
 
 NOW = dt.datetime(2026, 10, 12, 10, 30)  # a Monday
 URL = f"{PREFIX}/projects/alpha/attendance"
@@ -40,7 +41,7 @@ def pm():
 
 @pytest.fixture
 def fw(tmp_path, pm):
-    fw = Floorwalker(Store(tmp_path / "data"), pm)
+    fw = Floorwalker(store_for(tmp_path / "data"), pm)
     for slug in ("alpha", "beta"):
         fw.projects.create(slug, slug.title(), "setup", plugins=["attendance"])
     fw.teams.create("alpha", "day", "早班", "setup")

@@ -10,9 +10,10 @@ import pytest
 from floorwalker.core.calendar import local_now
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
 from floorwalker.demo import build_demo, demo_months
 from floorwalker.plugins.attendance import demo, handover, leave, punches, roster, sheet, swaps
+
+from ...pgcluster import store_for
 
 MONTHS = demo_months(dt.date.today())
 NOW = local_now("Asia/Shanghai")  # both builds of a seed see the same clock
@@ -20,7 +21,7 @@ NOW = local_now("Asia/Shanghai")  # both builds of a seed see the same clock
 
 def small_floor(root, seed=3, now=NOW):
     """One project, two day teams and a night team of four agents each, built by the demo."""
-    fw = Floorwalker(Store(root), make_plugin_manager(builtins=["attendance"]))
+    fw = Floorwalker(store_for(root), make_plugin_manager(builtins=["attendance"]))
     fw.projects.create("alpha", "Alpha", "setup", channels=["voice"])
     hired = (dt.date.fromisoformat(MONTHS[0] + "-01") - dt.timedelta(days=200)).isoformat()
     for team in ("day-a", "day-b", "night"):
@@ -110,7 +111,7 @@ def test_the_whole_demo_with_attendance(tmp_path):
         build(*args, **kwargs)
         spent.append(time.perf_counter() - started)
 
-    fw = Floorwalker(Store(tmp_path), make_plugin_manager(builtins=["attendance"]))
+    fw = Floorwalker(store_for(tmp_path), make_plugin_manager(builtins=["attendance"]))
     started = time.perf_counter()
     demo.build, saved = timed, demo.build
     try:

@@ -17,9 +17,11 @@ from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.projects import Projects
-from floorwalker.core.store import FileOps, Store
+from floorwalker.core.store import FileOps
 from floorwalker.core.users import hash_password
 from floorwalker.plugins.attendance import floor_pages, punches, roster, sheet
+
+from ...pgcluster import store_for
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
@@ -54,7 +56,7 @@ class NoSync(FileOps):
 
 
 def build(root, pm) -> Floorwalker:
-    fw = Floorwalker(Store(root, fs=NoSync()), pm)
+    fw = Floorwalker(store_for(root, fs=NoSync()), pm)
     fw.projects.create("alpha", "Alpha Bank", "setup", plugins=["attendance"])
     fw.teams.create("alpha", "day", "Day team", "setup")
     fw.teams.create("alpha", "night", "Night team", "setup")

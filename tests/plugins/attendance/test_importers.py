@@ -10,8 +10,9 @@ from openpyxl import Workbook
 from floorwalker.core import ValidationError
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
 from floorwalker.plugins.attendance import importers, punches, roster
+
+from ...pgcluster import store_for
 
 MONTH = "2026-03"
 
@@ -20,7 +21,7 @@ MONTH = "2026-03"
 def fw(tmp_path):
     """Project alpha: shifts D and N, team day with agents 1001, 1002 (1002 leaves on 03-15);
     project beta with agent 2001."""
-    fw = Floorwalker(Store(tmp_path / "data"), make_plugin_manager(builtins=["attendance"]))
+    fw = Floorwalker(store_for(tmp_path / "data"), make_plugin_manager(builtins=["attendance"]))
     fw.projects.create("alpha", "Alpha", "setup")
     fw.projects.create("beta", "Beta", "setup")
     fw.teams.create("alpha", "day", "Day", "setup")

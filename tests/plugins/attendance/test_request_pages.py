@@ -18,9 +18,10 @@ from starlette.testclient import TestClient
 from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
 from floorwalker.core.users import hash_password
 from floorwalker.plugins.attendance import leave, punches, report, roster, sheet, swaps
+
+from ...pgcluster import store_for
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
@@ -43,7 +44,7 @@ def build(root) -> tuple[Floorwalker, dict]:
     """Project alpha, team day: 1001 and 1002 on the day shift D, 1003 on the night shift N (which
     hands over to D at 01:00); a second team, night, with 1004. Past week punched (1001 missed two
     days, 1002 was 25 minutes late once); ahead, 1001 rests on day B and 1002 on day A."""
-    fw = Floorwalker(Store(root), make_plugin_manager(builtins=["attendance"]))
+    fw = Floorwalker(store_for(root), make_plugin_manager(builtins=["attendance"]))
     fw.projects.create("alpha", "Alpha", "setup")
     fw.teams.create("alpha", "day", "Day team", "setup")
     fw.teams.create("alpha", "night", "Night team", "setup")

@@ -13,12 +13,14 @@ from floorwalker.core.app import create_app
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.projects import Projects
-from floorwalker.core.store import FileOps, Store
+from floorwalker.core.store import FileOps
 from floorwalker.core.users import hash_password
 from floorwalker.plugins import attendance
 from floorwalker.plugins.attendance import handover, punches, roster, sheet, waiting
 from floorwalker.plugins.attendance.requests import leave_title
 from floorwalker.plugins.attendance.swaps import SWAPS
+
+from ...pgcluster import store_for
 
 pytestmark = pytest.mark.usefixtures("cheap_hashes")
 
@@ -47,7 +49,7 @@ class NoSync(FileOps):
 def fw(tmp_path):
     """Two teams: the day team's 1001 has no check-out on 10-09 (an exception), 1002 came in 14
     minutes late that day; the night team hands over from night to night."""
-    fw = Floorwalker(Store(tmp_path, fs=NoSync()), make_plugin_manager(builtins=["attendance"]))
+    fw = Floorwalker(store_for(tmp_path, fs=NoSync()), make_plugin_manager(builtins=["attendance"]))
     fw.projects.create("alpha", "Alpha Bank", "setup", plugins=["attendance"])
     fw.teams.create("alpha", "day", "Day team", "setup")
     fw.teams.create("alpha", "night", "Night team", "setup")

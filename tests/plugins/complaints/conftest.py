@@ -12,7 +12,8 @@ import pytest
 
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ...pgcluster import store_for
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +23,7 @@ def pm():
 
 
 def build_company(root, pm) -> Floorwalker:
-    fw = Floorwalker(Store(root), pm)
+    fw = Floorwalker(store_for(root), pm)
     fw.projects.create("acme", "Acme Co", "setup", plugins=["complaints"])
     fw.teams.create("acme", "day", "Day team", "setup")
     fw.teams.create("acme", "night", "Night team", "setup")

@@ -9,8 +9,9 @@ import pytest
 from floorwalker.core import KPI, KPIDef, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
 from floorwalker.plugins.complaints import figures, handling, records
+
+from ...pgcluster import store_for
 
 MONTH = "2026-11"
 
@@ -33,7 +34,7 @@ class Traffic:
 def with_traffic(root, contacts):
     pm = make_plugin_manager(builtins=["complaints"])
     pm.register(Traffic(contacts), name="traffic")
-    fw = Floorwalker(Store(root), pm)
+    fw = Floorwalker(store_for(root), pm)
     fw.projects.create("acme", "Acme Co", "setup", plugins=["complaints", "traffic"])
     return fw, fw.projects.get("acme")
 

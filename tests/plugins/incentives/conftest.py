@@ -9,7 +9,8 @@ import pytest
 
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ...pgcluster import store_for
 
 MONTH = "2025-03"
 DAY = "2025-03-10"
@@ -23,7 +24,7 @@ def pm():
 
 
 def build_company(root, pm) -> Floorwalker:
-    fw = Floorwalker(Store(root), pm)
+    fw = Floorwalker(store_for(root), pm)
     fw.projects.create("acme", "Acme Co", "setup", plugins=["incentives"])
     fw.teams.create("acme", "day", "Day team", "setup")
     fw.teams.create("acme", "night", "Night team", "setup")

@@ -58,7 +58,7 @@ def test_every_step_is_audited(fw, score):
     event = score("1001", -20)
     asked = reversals.request(fw, "acme", event["id"], "wrong agent", "tl")
     reversals.decide(fw, "acme", asked["id"], False, "sup", note="no")
-    audit = fw.store.table(fw.store.plugin_key("acme", "incentives"), "_audit").values()
+    audit = fw.store.audit_entries(fw.store.plugin_key("acme", "incentives"))
     assert [(a["actor"], a["action"]) for a in sorted(audit, key=lambda a: a["id"])][-2:] == \
         [("tl", "incentives.reversal_request"), ("sup", "incentives.reversal_decision")]
 

@@ -14,7 +14,8 @@ import pytest
 from floorwalker.core import Absence, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ...pgcluster import store_for
 
 
 class Leavebook:
@@ -42,7 +43,7 @@ def pm(leavebook):
 
 
 def build_company(root, pm) -> Floorwalker:
-    fw = Floorwalker(Store(root), pm)
+    fw = Floorwalker(store_for(root), pm)
     fw.projects.create("acme", "Acme Co", "setup", plugins=["meetings", "leavebook"])
     fw.teams.create("acme", "day", "早班", "setup")
     fw.teams.create("acme", "night", "晚班", "setup")

@@ -10,8 +10,9 @@ import pytest
 
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
 from floorwalker.plugins.qa import scorecards
+
+from ...pgcluster import store_for
 
 LABELS = {k: k for k in (*scorecards.COLUMNS, "forbidden")}
 # 部分, 权重, 项目, 类型, 满分, 致命, 说明
@@ -52,7 +53,7 @@ def pm():
 
 
 def build_company(root, pm) -> Floorwalker:
-    fw = Floorwalker(Store(root), pm)
+    fw = Floorwalker(store_for(root), pm)
     fw.projects.create("acme", "Acme Co", "setup", plugins=["qa"])
     fw.teams.create("acme", "day", "Day team", "setup")
     fw.teams.create("acme", "night", "Night team", "setup")

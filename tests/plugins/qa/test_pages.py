@@ -11,6 +11,8 @@ from floorwalker.core.app import create_app
 from floorwalker.core.users import hash_password
 from floorwalker.plugins.qa import evaluations, interactions, scorecards, workbook
 
+from ...pgcluster import store_for
+
 PASSWORD = "correct-horse-7"
 TODAY = dt.date.today().isoformat()
 BASE = "/p/acme/qa"
@@ -21,7 +23,7 @@ FULL = {"a-0-0": "yes", "a-0-1": "5", "a-0-2": "yes", "a-1-0": "10", "a-1-1": "y
 def _build(root, pm, make_card):
     from floorwalker.core.floorwalker import Floorwalker
     from floorwalker.core.store import Store
-    fw = Floorwalker(Store(root), pm)
+    fw = Floorwalker(store_for(root), pm)
     fw.projects.create("acme", "Acme Co", "setup", plugins=["qa"])
     fw.teams.create("acme", "day", "Day team", "setup")
     fw.agents.add("acme", "1001", "Li Lei", "setup", team="day", hired="2025-01-01")

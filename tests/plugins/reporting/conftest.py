@@ -20,7 +20,8 @@ import pytest
 
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
-from floorwalker.core.store import Store
+
+from ...pgcluster import store_for
 
 PASSWORD = "correct-horse-7"
 ROLES = ("supervisor", "team_leader", "agent", "client")
@@ -35,7 +36,7 @@ def pm():
 
 
 def build_company(root, pm, hashed: str = "x") -> Floorwalker:
-    fw = Floorwalker(Store(root), pm)
+    fw = Floorwalker(store_for(root), pm)
     fw.projects.create("hotline", "Hotline Telecom", "setup", name="电信热线", channels=["voice"],
                        plugins=["reporting"])
     fw.teams.create("hotline", "day", "Day team", "setup")

@@ -10,10 +10,11 @@ from floorwalker.core import ReportSection, validate
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import collect, make_plugin_manager
 from floorwalker.core.projects import Projects
-from floorwalker.core.store import Store
 from floorwalker.plugins.attendance import punches, roster
 from floorwalker.plugins.complaints import handling, records
 from floorwalker.plugins.qa import evaluations, interactions, scorecards
+
+from ...pgcluster import store_for
 
 NAMES = ("Li Lei", "Han Meimei", "Wang Fang")
 NOW = dt.datetime(2026, 11, 30, 20, 0)
@@ -33,7 +34,7 @@ def company(tmp_path_factory):
     pm = make_plugin_manager(builtins=["qa", "complaints", "attendance"])
     patch = pytest.MonkeyPatch()
     patch.setattr(Projects, "now", lambda self, project: NOW)
-    fw = Floorwalker(Store(tmp_path_factory.mktemp("sections") / "data"), pm)
+    fw = Floorwalker(store_for(tmp_path_factory.mktemp("sections") / "data"), pm)
     fw.projects.create("acme", "Acme Co", "setup", plugins=["qa", "complaints", "attendance"])
     fw.teams.create("acme", "day", "早班", "setup")
     for number, name in zip(("1001", "1002", "1003"), NAMES):
