@@ -7,8 +7,8 @@ what goes around it (see "Storage" in shared/architecture.md):
 
 * one file per shard: ``core`` for master data, ``projects/<slug>/<plugin>`` for a plugin's data
   of a project, ``projects/<slug>/<table>/<YYYY-MM>`` for high-volume data of one month;
-* a ``filelock`` on ``<file>.lock`` held across read-change-write (`transaction`; the locks
-  are in `core/locks.py`);
+* an exclusive ``flock`` on ``<file>.lock`` held across read-change-write (`transaction`; the
+  locks are in `core/locks.py`);
 * each commit is one checksummed record appended to the file's journal
   (``<file>.journal``) and fsynced — and only then returns (`core/journal.py`); reading a file
   is its JSON plus its journal replayed. A new file, a commit that would take the journal past
@@ -41,13 +41,13 @@ what goes around it (see "Storage" in shared/architecture.md):
   time was already `SETTLED_NS` old when it was read so is then known by its stat alone (two
   ``os.stat``s, no open: `_read` says why);
 * a damaged file is refused by name, never read as empty; schema versions upgrade on open;
-* every file the store creates — data files, their ``.prev`` and temp copies, ``periods.lock``
-  — is readable by its owner only (`FILE_MODE`, 0600): ``core.json`` holds password hashes and
+* every file the store creates — data files, their ``.prev`` and temp copies, the ``.lock``
+  files — is readable by its owner only (`FILE_MODE`, 0600): ``core.json`` holds password hashes and
   ``sessions.json`` the sessions, and one rule for every file leaves none to forget (the data
   folder belongs to the service account). ``.prev`` is a hard link, so it has its file's mode;
   a file made by an older version keeps its wider mode until its next write, and ``floorwalker
-  check`` names each such file (`loose_files`). filelock's empty ``<file>.lock`` files hold
-  nothing and keep filelock's own mode.
+  check`` names each such file (`loose_files`); an older version's empty ``<file>.lock`` files
+  hold nothing and keep the mode they were made with.
 
 Document ids are made by the application (ULIDs, or natural keys like a project slug given by
 the caller), never TinyDB's counters, so two processes cannot hand out the same id.
