@@ -80,14 +80,13 @@ class PgStore(Backend):
         self._held = threading.local()
         self._s = sql.Identifier(schema)
         self._queries: dict[str, str] = {}
+        try:  # one connection first: its refusal says why (no such database, a password …)
+            psycopg.connect(url, connect_timeout=max(1, int(lock_timeout))).close()
+        except psycopg.Error as exc:
+            raise StorageError(N_("cannot reach the database: {reason}"), reason=str(exc).strip()) from None
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=True,
                                    configure=self._configure, kwargs={"autocommit": True},
                                    name=f"floorwalker-{schema}")
-        try:
-            self.pool.wait(timeout=lock_timeout)
-        except Exception as exc:
-            self.pool.close()
-            raise StorageError(N_("cannot reach the database: {reason}"), reason=str(exc)) from exc
         self._install()
 
     def _configure(self, conn) -> None:
