@@ -18,6 +18,7 @@ import re
 
 import pytest
 
+from floorwalker.core import KPI, KPIDef, hookimpl
 from floorwalker.core.floorwalker import Floorwalker
 from floorwalker.core.plugins import make_plugin_manager
 
@@ -108,3 +109,18 @@ def login(signed_in):
     def by_role(role, project="hotline"):
         return signed_in("admin" if role == "admin" else f"{project}.{role}")
     return by_role
+
+
+class TwoFigures:
+    """A plugin with one figure for the client (a share) and one for the centre only."""
+
+    @hookimpl
+    def register_kpis(self):
+        return [KPIDef("smiles", "Smile rate", "微笑率", "%", True, "ratio", "client"),
+                KPIDef("coffee", "Coffee per agent", "人均咖啡", "", False, "mean", "internal")]
+
+    @hookimpl
+    def project_kpis(self, period, first, last):
+        return [KPI(code="smiles", title_en="Smile rate", title_zh="微笑率", value=97.5, unit="%", n=40,
+                    numerator=39, denominator=40),
+                KPI(code="coffee", title_en="Coffee per agent", title_zh="人均咖啡", value=3.0, n=3)]

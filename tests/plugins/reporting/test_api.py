@@ -8,12 +8,13 @@ import datetime as dt
 import pytest
 from starlette.testclient import TestClient
 
-from floorwalker.core import KPI, KPIDef, hookimpl
 from floorwalker.core.api import PREFIX
 from floorwalker.core.app import create_app
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.core.tokens import Tokens
 from floorwalker.plugins.reporting import report, traffic
+
+from .conftest import TwoFigures
 
 URL = f"{PREFIX}/projects/hotline/reporting"
 DAY = "2026-11-10"
@@ -25,25 +26,10 @@ ROWS = [{"day": DAY, "start": "09:00", "minutes": 30, "queue": "宽带报修", "
          "answered_in_threshold": 55, "threshold_seconds": 20, "abandoned": 10}]
 
 
-class Internal:
-    """A plugin with one figure for the client and one for the centre only."""
-
-    @hookimpl
-    def register_kpis(self):
-        return [KPIDef("smiles", "Smile rate", "微笑率", "%", True, "ratio", "client"),
-                KPIDef("coffee", "Coffee per agent", "人均咖啡", "", False, "mean", "internal")]
-
-    @hookimpl
-    def project_kpis(self, period, first, last):
-        return [KPI(code="smiles", title_en="Smile rate", title_zh="微笑率", value=97.5, unit="%", n=40,
-                    numerator=39, denominator=40),
-                KPI(code="coffee", title_en="Coffee per agent", title_zh="人均咖啡", value=3.0, n=3)]
-
-
 @pytest.fixture(scope="module")
 def pm():
     pm = make_plugin_manager(builtins=["reporting"])
-    pm.register(Internal(), name="internal")
+    pm.register(TwoFigures(), name="internal")
     return pm
 
 

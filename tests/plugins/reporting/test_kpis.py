@@ -8,9 +8,11 @@ import json
 
 import pytest
 
-from floorwalker.core import KPI, KPIDef, ValidationError, hookimpl
+from floorwalker.core import ValidationError
 from floorwalker.core.plugins import make_plugin_manager
 from floorwalker.plugins.reporting import contracts, kpis, traffic
+
+from .conftest import TwoFigures
 
 DAY = dt.date(2026, 11, 10)
 # one day of a hotline in two intervals; the day's sums are offered 200, answered 180, within
@@ -27,25 +29,10 @@ HOTLINE_DAY = [
 ]
 
 
-class Tiny:
-    """A plugin with one client figure and one internal one."""
-
-    @hookimpl
-    def register_kpis(self):
-        return [KPIDef("smiles", "Smile rate", "微笑率", "%", True, "ratio", "client"),
-                KPIDef("coffee", "Coffee per agent", "人均咖啡", "", False, "mean", "internal")]
-
-    @hookimpl
-    def project_kpis(self, period, first, last):
-        return [KPI(code="smiles", title_en="Smile rate", title_zh="微笑率", value=97.5, unit="%", n=40,
-                    numerator=39, denominator=40),
-                KPI(code="coffee", title_en="Coffee per agent", title_zh="人均咖啡", value=3.0, n=3)]
-
-
 @pytest.fixture(scope="session")
 def pm():
     pm = make_plugin_manager(builtins=["reporting"])
-    pm.register(Tiny(), name="tiny")
+    pm.register(TwoFigures(), name="tiny")
     return pm
 
 
