@@ -51,8 +51,9 @@ def picks_of(fw, slug: str, month: str) -> list[dict]:
 
 
 def history(fw, slug: str, month: str) -> list[dict]:
-    """What happened to the plan, newest first."""
-    return sorted(fw.store.table(_key(fw, slug, month), HISTORY).values(), key=lambda h: h["at"], reverse=True)
+    """What happened to the plan, newest first: the table keeps the order it was written in
+    (two changes within one millisecond have the same ``at``)."""
+    return list(reversed(fw.store.table(_key(fw, slug, month), HISTORY).values()))
 
 
 def plan_doc(fw, slug: str, month: str) -> dict | None:
